@@ -1,0 +1,77 @@
+"""Reading and writing audio files in the internal format."""
+
+from __future__ import annotations
+
+import wave
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import AudioError
+from . import SAMPLE_RATE
+
+
+def resample(audio: np.ndarray, rate: int, target: int = SAMPLE_RATE) -> np.ndarray:
+    """Band-limited enough for speech: linear interpolation after a short moving average."""
+    if rate == target or audio.size == 0:
+        return audio.astype(np.float32, copy=False)
+    if rate > target:
+        width = max(1, int(round(rate / target)))
+        if width > 1:
+            audio = np.convolve(audio, np.ones(width, dtype=np.float32) / width, mode="same")
+    n_out = int(round(audio.size * target / rate))
+    x_old = np.arange(audio.size, dtype=np.float64) / rate
+    x_new = np.arange(n_out, dtype=np.float64) / target
+    return np.interp(x_new, x_old, audio).astype(np.float32)
+
+
+def to_mono(audio: np.ndarray) -> np.ndarray:
+    return audio.mean(axis=1) if audio.ndim == 2 else audio
+
+
+def _read_wav(path: Path) -> np.ndarray:
+    with wave.open(str(path), "rb") as wf:
+        channels, width, rate, frames = wf.getnchannels(), wf.getsampwidth(), wf.getframerate(), wf.getnframes()
+        raw = wf.readframes(frames)
+    if width == 2:
+        data = np.frombuffer(raw, dtype="<i2").astype(np.float32) / 32768.0
+    elif width == 4:
+        data = np.frombuffer(raw, dtype="<i4").astype(np.float32) / 2147483648.0
+    elif width == 1:
+        data = (np.frombuffer(raw, dtype=np.uint8).astype(np.float32) - 128.0) / 128.0
+    else:
+        raise wave.Error(f"{8 * width}-bit samples")
+    data = data[: (data.size // channels) * channels].reshape(-1, channels)
+    return resample(to_mono(data), rate)
+
+
+def load_audio(path: str | Path) -> np.ndarray:
+    """Any WAV (or anything FFmpeg reads) as 16 kHz mono float32."""
+    path = Path(path)
+    if not path.is_file():
+        raise AudioError(f"Audio file not found: {path}", "Check the path, or record an answer first.")
+    try:
+        return _read_wav(path)
+    except (wave.Error, EOFError, ValueError):
+        pass  # not a PCM WAV: let FFmpeg (PyAV, shipped with faster-whisper) try
+    try:
+        from faster_whisper.audio import decode_audio
+
+        return decode_audio(str(path), sampling_rate=SAMPLE_RATE).astype(np.float32, copy=False)
+    except Exception as exc:  # PyAV raises many kinds; all mean "cannot decode"
+        raise AudioError(
+            f"Cannot read audio from {path}: {exc.__class__.__name__}: {exc}",
+            "Pass a WAV, FLAC, MP3 or OGG file with speech in it.",
+        ) from None
+
+
+def write_wav(path: str | Path, audio: np.ndarray, rate: int = SAMPLE_RATE) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pcm = (np.clip(audio, -1.0, 1.0) * 32767.0).astype("<i2")
+    with wave.open(str(path), "wb") as wf:
+        wf.setnchannels(1)
+        wf.setsampwidth(2)
+        wf.setframerate(rate)
+        wf.writeframes(pcm.tobytes())
+    return path

@@ -1,0 +1,284 @@
+"""Command line: the GUI by default; subcommands for everything that runs without a screen.
+
+Exit codes: 0 ok, 1 failure (a message says what to fix), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+from . import __version__
+from .errors import UserError
+
+log = logging.getLogger("interviewer")
+
+
+def _common() -> argparse.ArgumentParser:
+    """Options accepted before or after the subcommand."""
+    p = argparse.ArgumentParser(add_help=False)
+    p.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="log details to stderr")
+    p.add_argument("--stt-model", metavar="FOLDER", default=argparse.SUPPRESS,
+                   help="a faster-whisper model folder (default: the embedded tiny.en)")
+    p.add_argument("--llm-model", metavar="FILE", default=argparse.SUPPRESS,
+                   help="a GGUF chat model (default: the embedded SmolLM2-135M-Instruct)")
+    return p
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common()
+    parser = argparse.ArgumentParser(
+        prog="interviewer",
+        description="Offline, voice-driven mock interviewer for ML engineering interviews. "
+        "With no command, opens the desktop app.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"interviewer {__version__}")
+    parser.add_argument("--demo", action="store_true", help="open the GUI on a scripted session fed from WAV answers")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("gui", parents=[common], help="open the desktop app (the default)")
+    p.add_argument("--demo", action="store_true", help="run a scripted session fed from WAV answers")
+
+    p = sub.add_parser("demo", parents=[common], help="one interview turn with no microphone or screen")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument("--out", type=Path, help="folder for the WAVs and result.json (default: under the data dir)")
+
+    p = sub.add_parser("models", parents=[common], help="list the speech and language models found")
+    p.add_argument("--json", action="store_true", help="print as JSON")
+
+    p = sub.add_parser("devices", parents=[common], help="list microphones and speakers")
+    p.add_argument("--json", action="store_true", help="print as JSON")
+
+    p = sub.add_parser("questions", parents=[common], help="list or summarize the question bank")
+    p.add_argument("--category", help="only this category")
+    p.add_argument("--stats", action="store_true", help="counts per category and difficulty")
+    p.add_argument("--json", action="store_true", help="print as JSON")
+
+    p = sub.add_parser("transcribe", parents=[common], help="transcribe an audio file with word timestamps")
+    p.add_argument("audio", type=Path)
+    p.add_argument("--question-file", type=Path, help="bias recognition toward this question's vocabulary")
+    p.add_argument("--json", action="store_true", help="print words with timestamps as JSON")
+
+    p = sub.add_parser("score", parents=[common], help="score one answer (audio or transcript JSON)")
+    p.add_argument("input", type=Path, metavar="AUDIO", help="the answer: audio file, or transcript JSON")
+    p.add_argument("--question-file", type=Path, required=True, help="the question (YAML or JSON)")
+    p.add_argument("--json", action="store_true", help="print as JSON")
+
+    p = sub.add_parser("follow-up", parents=[common], help="what the interviewer asks after an answer")
+    p.add_argument("--question-file", type=Path, required=True)
+    p.add_argument("--answer-text", required=True)
+    p.add_argument("--no-llm", action="store_true", help="rubric only (authored follow-ups)")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("bench", parents=[common], help="speed and memory benchmarks (JSON)")
+    p.add_argument("which", choices=["latency", "analysis"], help="what to measure")
+    p.add_argument("--json", action="store_true", help="print as JSON (the default output is JSON too)")
+    p.add_argument("--turns", type=int, default=10, help="turns to replay (latency)")
+    return parser
+
+
+def _opt(args, name, default=None):
+    return getattr(args, name, default)
+
+
+def _emit(data, as_json: bool, human) -> None:
+    if as_json:
+        print(json.dumps(data, indent=2, default=str))
+    else:
+        print(human(data))
+
+
+# -- commands ---------------------------------------------------------------------------
+
+
+def cmd_models(args, settings) -> int:
+    from .model_registry import discover
+    from .paths import user_models_dir
+
+    models = discover(_opt(args, "stt_model"), _opt(args, "llm_model"), settings)
+    data = {"models_dir": str(user_models_dir()), "models": [m.to_dict() for m in models]}
+
+    def human(d):
+        rows = [f"{'':2}{'kind':5} {'name':44} {'size':>9}  {'licence':12} {'source':9} path"]
+        for m in d["models"]:
+            rows.append(
+                f"{'*' if m['active'] else ' ':2}{m['kind']:5} {m['name'][:44]:44} {m['size_bytes'] / 1e6:7.1f}MB  "
+                f"{m['license'][:12]:12} {m['source']:9} {m['path']}"
+            )
+        rows.append(f"\n* active.  Drop a faster-whisper folder or a .gguf file into {d['models_dir']} to add one.")
+        return "\n".join(rows)
+
+    _emit(data, args.json, human)
+    return 0
+
+
+def cmd_demo(args, settings) -> int:
+    from .demo import format_demo, run_demo
+
+    def progress(msg):
+        if not args.json:
+            print(f"... {msg}", file=sys.stderr)
+
+    result = run_demo(_opt(args, "stt_model"), _opt(args, "llm_model"), args.out, settings, progress)
+    _emit(result, args.json, format_demo)
+    return 0
+
+
+def cmd_devices(args, settings) -> int:
+    from .audio.devices import list_devices
+
+    devices = list_devices()
+    _emit(devices, args.json, lambda ds: "\n".join(
+        f"{d['index']:3} {'>' if d['default_input'] else ' '}{'<' if d['default_output'] else ' '} {d['name']} "
+        f"(in {d['inputs']}, out {d['outputs']})" for d in ds) or "no audio devices found")
+    return 0
+
+
+def cmd_questions(args, settings) -> int:
+    from .bank import CATEGORIES, load_bank
+
+    bank = load_bank()
+    if args.category and args.category not in CATEGORIES:
+        raise UserError(f"Unknown category '{args.category}'", f"Choose one of: {', '.join(CATEGORIES)}.")
+    if args.stats:
+        _emit(bank.stats(), args.json, lambda d: "\n".join(
+            [f"{d['total']} questions"] + [f"  {c:14} {n:4}" for c, n in d["by_category"].items()]
+            + ["by difficulty: " + ", ".join(f"{k}: {v}" for k, v in d["by_difficulty"].items())]))
+        return 0
+    qs = bank.by_category(args.category) if args.category else list(bank)
+    data = [{"id": q.id, "category": q.category, "difficulty": q.difficulty, "tags": q.tags, "prompt": q.prompt} for q in qs]
+    _emit(data, args.json, lambda d: "\n".join(f"{q['id']:40} {q['category']:14} d{q['difficulty']}  {q['prompt']}" for q in d))
+    return 0
+
+
+def _transcriber(args, settings):
+    from .model_registry import active_paths
+    from .speech.stt import SttSettings, Transcriber
+
+    stt_path, _ = active_paths(_opt(args, "stt_model"), _opt(args, "llm_model"), settings)
+    return Transcriber(stt_path, SttSettings(cpu_threads=settings.stt_threads))
+
+
+def cmd_transcribe(args, settings) -> int:
+    from .audio.io import load_audio
+    from .bank import load_question_file
+    from .speech.stt import build_prompt
+
+    audio = load_audio(args.audio)
+    prompt = None
+    if args.question_file:
+        q = load_question_file(args.question_file)
+        prompt = build_prompt(q.prompt, q.all_cues()[:20])
+    transcript = _transcriber(args, settings).transcribe(audio, prompt=prompt)
+    _emit(transcript.to_dict(), args.json, lambda d: d["text"] or "(no speech detected)")
+    return 0
+
+
+def cmd_score(args, settings) -> int:
+    from .analysis import score_file
+
+    result = score_file(args.input, args.question_file, transcriber=None if args.input.suffix.lower() == ".json"
+                        else _transcriber(args, settings))
+    _emit(result, args.json, lambda d: json.dumps(d, indent=2))
+    return 0
+
+
+def cmd_follow_up(args, settings) -> int:
+    from .analysis_bridge import score_answer
+    from .bank import load_question_file
+    from .llm.brain import Interviewer, answer_clarification, is_clarifying_question
+    from .transcript import Transcript, Word
+
+    question = load_question_file(args.question_file)
+    text = args.answer_text.strip()
+    if not text:
+        raise UserError("--answer-text is empty", "Pass the candidate's answer as text.")
+    if is_clarifying_question(text):
+        data = {"text": answer_clarification(question, text), "targets": None, "source": "rubric", "kind": "clarification"}
+        _emit(data, args.json, lambda d: d["text"])
+        return 0
+    # Text has no timing; spread the words at a typical 150 wpm so the analysis can run.
+    tokens = text.split()
+    words = [Word(t, i * 0.4, i * 0.4 + 0.35) for i, t in enumerate(tokens)]
+    analysis = score_answer(question, Transcript(words, len(tokens) * 0.4))
+    llm = None
+    if not args.no_llm:
+        from .llm.worker import LlmSettings, LlmWorker
+        from .model_registry import active_paths
+
+        _, llm_path = active_paths(_opt(args, "stt_model"), _opt(args, "llm_model"), settings)
+        llm = LlmWorker(llm_path, LlmSettings(n_threads=settings.llm_threads)).start()
+    try:
+        decision = Interviewer(llm).follow_up(question, text, analysis["key_points"]["covered"],
+                                              analysis["key_points"]["missed"])
+    finally:
+        if llm:
+            llm.close()
+    data = {"text": decision.text, "targets": decision.targets, "source": decision.source, "kind": decision.kind,
+            "covered": analysis["key_points"]["covered"], "missed": analysis["key_points"]["missed"],
+            "samples": decision.attempts}
+    _emit(data, args.json, lambda d: f"{d['text']}\n  ({d['source']}, targets {d['targets']})")
+    return 0
+
+
+def cmd_bench(args, settings) -> int:
+    if args.which == "analysis":
+        from .analysis import bench_analysis
+
+        data = bench_analysis()
+    else:
+        from .bench import bench_latency
+
+        data = bench_latency(turns=args.turns, stt_override=_opt(args, "stt_model"),
+                             llm_override=_opt(args, "llm_model"), settings=settings)
+    print(json.dumps(data, indent=2))
+    return 0
+
+
+def cmd_gui(args, settings) -> int:
+    from .gui.app import run_gui
+
+    return run_gui(settings, demo=bool(_opt(args, "demo")), stt_override=_opt(args, "stt_model"),
+                   llm_override=_opt(args, "llm_model"))
+
+
+COMMANDS = {
+    "models": cmd_models, "demo": cmd_demo, "devices": cmd_devices, "questions": cmd_questions, "transcribe": cmd_transcribe,
+    "score": cmd_score, "follow-up": cmd_follow_up, "bench": cmd_bench, "gui": cmd_gui,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from .logsetup import setup_logging
+
+    log_path = setup_logging(bool(_opt(args, "verbose")))
+    command = args.command or "gui"
+    log.info("interviewer %s: %s", __version__, " ".join(sys.argv[1:] if argv is None else argv))
+    try:
+        from .config import load_settings
+
+        settings = load_settings()
+        return COMMANDS[command](args, settings)
+    except UserError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        log.info("user error: %s", exc)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: the details go to the log file, not a traceback on screen
+        log.exception("unexpected error")
+        print(f"error: unexpected {exc.__class__.__name__}: {exc}\n  Details are in {log_path}. "
+              "Please report it with that file.", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

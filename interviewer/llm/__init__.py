@@ -1,0 +1,1 @@
+"""The local language model (llama.cpp) and the interviewer brain built on it."""

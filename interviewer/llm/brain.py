@@ -1,0 +1,286 @@
+"""The interviewer brain: decides what to say after an answer, and words it.
+
+The rubric decides *what* to ask (the first key point the answer missed, or, when all
+are covered, something the candidate actually said); the LLM only words it, from a
+few-shot completion prompt grounded in the sentence that matters. Every wording is
+validated; a failure is retried with a new sample and finally replaced by the
+question's authored follow-up. This is what makes a 135M model usable: it cannot
+derail the interview, only fail to improve on the rubric.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from dataclasses import asdict, dataclass, field
+
+from ..bank import KeyPoint, Question
+from ..textutil import content_stems, jaccard, phrase_in, sentences, tokens
+from . import prompts
+
+log = logging.getLogger(__name__)
+
+MIN_WORDS, MAX_WORDS = 4, 40
+
+_ROLE_LABEL = re.compile(
+    r"\b(interviewer|candidate|follow[- ]?up|question|topic|probe|answer|assistant|user|system)\s*:", re.I
+)
+_INSTRUCTION_ECHO = re.compile(
+    r"(candidate said|missing topic|interview question|the candidate|follow-up question about|as an ai|"
+    r"i am an ai|language model|previous answer|in the prompt)",
+    re.I,
+)
+_CLARIFY_OPENERS = re.compile(
+    r"^(can|could|may|should|shall|do|does|did|is|are|am|will|would|what|which|how many|how much|how big|how large|"
+    r"how fast|how long|who|when|where)\b",
+    re.I,
+)
+_CLARIFY_PHRASES = re.compile(
+    r"\b(can i assume|may i assume|should i assume|am i allowed|is it okay if|are we assuming|do we have|do we know|"
+    r"is there a|what is the (budget|scale|latency|size)|just to clarify|to clarify|quick question|"
+    r"before i start|before i begin|could you clarify|what do you mean)\b",
+    re.I,
+)
+
+
+@dataclass
+class Decision:
+    kind: str  # "follow_up" | "clarification" | "move_on"
+    text: str
+    targets: str | None = None  # key point id
+    source: str = "rubric"  # "llm" | "rubric"
+    topic: str | None = None
+    attempts: list[dict] = field(default_factory=list)  # every LLM sample with its verdict
+    seconds: float = 0.0
+    first_token_s: float | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+# -- validation -----------------------------------------------------------------------
+
+
+_IMPERATIVE = re.compile(r"^(explain|describe|walk me through|tell me|talk me through|give me)\b", re.I)
+
+
+def clean(text: str) -> str:
+    """Trim what small models wrap around a question: quotes, labels, trailing chatter.
+
+    An imperative request ("Explain how X.") is a follow-up in all but punctuation, so it
+    is turned into a question rather than thrown away.
+    """
+    text = text.strip().strip('"“”').strip()
+    text = re.sub(r"^(follow[- ]?up|question|interviewer)\s*:\s*", "", text, flags=re.I)
+    if text.count("?") == 1:
+        text = text[: text.index("?") + 1]
+    elif "?" not in text and _IMPERATIVE.match(text) and len(sentences(text)) == 1:
+        text = "Can you " + text[0].lower() + text[1:].rstrip(".!") + "?"
+    return text.strip().strip('"“”').strip()
+
+
+def validate(
+    text: str,
+    *,
+    question: Question,
+    topic_terms: list[str],
+    asked: list[str] = (),
+    examples: list[str] = (),
+) -> str | None:
+    """None when `text` is a usable follow-up, else the reason it is not."""
+    if not text:
+        return "empty"
+    if text.count("?") != 1 or not text.endswith("?"):
+        return "not exactly one question ending with '?'"
+    n = len(tokens(text))
+    if n < MIN_WORDS or n > MAX_WORDS:
+        return f"{n} words (want {MIN_WORDS} to {MAX_WORDS})"
+    if _ROLE_LABEL.search(text):
+        return "contains a role label"
+    if _INSTRUCTION_ECHO.search(text):
+        return "echoes the instructions"
+    if not text[0].isupper():
+        return "does not start a sentence"
+    if jaccard(text, question.prompt) >= 0.6:
+        return "repeats the interview question"
+    for previous in list(asked) + list(examples):
+        if jaccard(text, previous) >= 0.7:
+            return "repeats an earlier or example follow-up"
+    stems = set(content_stems(text))
+    if not any(phrase_in(term, stems) for term in topic_terms):
+        return "does not name the concept it targets"
+    return None
+
+
+# -- clarifying questions ---------------------------------------------------------------
+
+
+def is_clarifying_question(text: str) -> bool:
+    """A short turn that asks the interviewer something rather than answering."""
+    text = text.strip()
+    if not text:
+        return False
+    n = len(tokens(text))
+    if n > 45:
+        return False
+    if _CLARIFY_PHRASES.search(text):
+        return True
+    last = sentences(text)[-1] if sentences(text) else text
+    return last.endswith("?") and (bool(_CLARIFY_OPENERS.match(last)) or n <= 20)
+
+
+def answer_clarification(question: Question, text: str) -> str:
+    stems = set(content_stems(text))
+    best, best_hits = None, 0
+    for clar in question.clarifications:
+        hits = sum(1 for cue in clar.cues if phrase_in(cue, stems))
+        if hits > best_hits:
+            best, best_hits = clar, hits
+    if best is not None:
+        return best.answer
+    return prompts.text("clarify.txt")
+
+
+# -- choosing and wording a follow-up ----------------------------------------------------
+
+
+def snippet_for(answer: str, terms: list[str], max_words: int = 25) -> str:
+    """The sentence of the answer that matters most for `terms`, shortened for the prompt.
+
+    Keeping the prompt short keeps the first token fast (SmolLM2 reads ~250 tokens/s).
+    """
+    sents = sentences(answer) or [answer]
+    term_stems = {s for t in terms for s in content_stems(t)}
+    scored = [(len(term_stems & set(content_stems(s))), -i, s) for i, s in enumerate(sents)]
+    best = max(scored)[2] if any(sc[0] for sc in scored) else sents[-1]
+    words = best.split()
+    if len(words) > max_words:
+        words = words[-max_words:]
+    return " ".join(words).replace('"', "'")
+
+
+def _probe_phrase(kp: KeyPoint, answer: str) -> str | None:
+    stems = set(content_stems(answer))
+    for cue in sorted(kp.cues, key=len, reverse=True):
+        if phrase_in(cue, stems):
+            return cue
+    return None
+
+
+def _example_follow_ups(prefix: str) -> list[str]:
+    return [line.split(":", 1)[1].strip() for line in prefix.splitlines() if line.startswith("Follow-up:")]
+
+
+# Alternating free and opener-forced samples: free ones ground themselves in what the
+# candidate said more often, a forced "How"/"What" makes a tiny model ask rather than state.
+OPENERS = ("", " How", "", " What", " Why", " How")
+
+
+def grounding(text: str, said: str, topic: str) -> int:
+    """How many words of the candidate's own sentence (beyond the topic) the follow-up reuses."""
+    topic_stems = set(content_stems(topic))
+    return len((set(content_stems(text)) & set(content_stems(said))) - topic_stems)
+
+
+class Interviewer:
+    """Decides and words the interviewer's next line. `llm` may be None (rubric only)."""
+
+    def __init__(self, llm=None, *, samples: int = 4, temperature: float = 0.7, max_tokens: int = 40) -> None:
+        self.llm = llm
+        self.samples = samples
+        self.temperature = temperature
+        self.max_tokens = max_tokens
+        self._primed: set[str] = set()
+
+    def prime(self) -> None:
+        """Evaluate the fixed few-shot prefixes now (background), so follow-ups start fast."""
+        if self.llm is None:
+            return
+        for name in ("follow_up_missed.txt", "follow_up_probe.txt"):
+            if name not in self._primed:
+                self.llm.prime(prompts.few_shot(name).prefix)
+                self._primed.add(name)
+
+    def choose_target(
+        self, question: Question, answer: str, covered: list[str], missed: list[str], asked_targets: list[str]
+    ) -> tuple[str, KeyPoint, str] | None:
+        """(mode, key point, topic phrase) to ask about next, or None to move on."""
+        for kp in question.key_points:
+            if kp.id in missed and kp.id not in asked_targets:
+                return "missed", kp, kp.cues[0]
+        for kp in question.key_points:
+            if kp.id in covered and kp.id not in asked_targets:
+                phrase = _probe_phrase(kp, answer)
+                if phrase:
+                    return "probe", kp, phrase
+        return None
+
+    def follow_up(
+        self,
+        question: Question,
+        answer: str,
+        covered: list[str],
+        missed: list[str],
+        *,
+        asked_targets: list[str] = (),
+        asked_texts: list[str] = (),
+        seed: int = 0,
+        cancel=None,
+    ) -> Decision:
+        t0 = time.perf_counter()
+        choice = self.choose_target(question, answer, covered, missed, list(asked_targets))
+        if choice is None:
+            return Decision("move_on", prompts.lines("acknowledge.txt")[seed % len(prompts.lines("acknowledge.txt"))],
+                            seconds=time.perf_counter() - t0)
+        mode, kp, topic = choice
+        asked = [question.prompt, *asked_texts]
+        decision = Decision("follow_up", "", targets=kp.id, topic=topic)
+        terms = [topic] + (kp.cues if mode == "missed" else [])
+
+        if self.llm is not None:
+            template = prompts.few_shot("follow_up_missed.txt" if mode == "missed" else "follow_up_probe.txt")
+            said = snippet_for(answer, [topic, *kp.cues]) if answer.strip() else "(nothing yet)"
+            prompt = template.render(question=question.prompt, said=said, topic=topic)
+            examples = _example_follow_ups(template.prefix)
+            best: tuple[int, str] | None = None
+            for attempt in range(self.samples):
+                if cancel is not None and cancel.is_set():
+                    break
+                opener = OPENERS[attempt % len(OPENERS)]
+                try:
+                    out = self.llm.complete(
+                        prompt + opener, max_tokens=self.max_tokens, temperature=self.temperature,
+                        stop=["\n", "Question:", "Candidate:"], seed=seed * 97 + attempt,
+                    ).result(timeout=30)
+                except Exception as exc:  # a failing model must never stall the interview
+                    log.warning("LLM follow-up failed: %s", exc)
+                    decision.attempts.append({"text": "", "rejected": f"error: {exc}"})
+                    break
+                if decision.first_token_s is None:
+                    decision.first_token_s = out.first_token_s
+                text = clean(opener + out.text)
+                reason = validate(text, question=question, topic_terms=terms, asked=asked, examples=examples)
+                decision.attempts.append({"text": text, "rejected": reason})
+                log.debug("follow-up sample %d: %r -> %s", attempt, text, reason or "ok")
+                if reason is None:
+                    score = grounding(text, said, topic)
+                    if best is None or score > best[0]:
+                        best = (score, text)
+                    if score > 0:  # grounded in the candidate's words: good enough, stop sampling
+                        break
+            if best is not None:
+                decision.text, decision.source = best[1], "llm"
+
+        if not decision.text:
+            decision.text = self._authored(question, kp, topic, asked)
+            decision.source = "rubric"
+        decision.seconds = time.perf_counter() - t0
+        return decision
+
+    @staticmethod
+    def _authored(question: Question, kp: KeyPoint, topic: str, asked: list[str]) -> str:
+        for fu in question.follow_ups_for(kp.id):
+            if all(jaccard(fu.text, a) < 0.7 for a in asked):
+                return fu.text
+        return f"You touched on {topic}. Can you go one level deeper on {kp.label[0].lower() + kp.label[1:]}?"

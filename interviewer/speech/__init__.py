@@ -1,0 +1,1 @@
+"""Speech in (faster-whisper) and out (pyttsx3)."""

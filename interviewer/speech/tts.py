@@ -1,0 +1,148 @@
+"""Text to speech with pyttsx3, in one dedicated thread.
+
+pyttsx3 is not re-entrant ("run loop already started"), so a single thread owns the
+engine and takes jobs from a queue. Speech is synthesized to a buffer rather than sent
+to the speaker, so playback (audio/playback.py) can stop it the instant the candidate
+starts talking.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import tempfile
+import threading
+from concurrent.futures import Future
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import AudioError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Voice:
+    rate: int = 175  # words per minute
+    voice_id: str | None = None
+    volume: float = 1.0
+
+
+def _pick_english(engine) -> str | None:
+    try:
+        voices = engine.getProperty("voices")
+    except Exception:  # some drivers cannot list voices
+        return None
+    preferred = ("en-us", "en_us", "english-us", "en-gb", "english", "en")
+    for want in preferred:
+        for v in voices:
+            ident = f"{v.id} {v.name}".lower()
+            if want in ident:
+                return v.id
+    return None
+
+
+def _silence_driver_prints() -> None:
+    """pyttsx3's espeak driver prints "Audio saved to ..." on stdout, which would corrupt
+    `--json` output; a module-level `print` shadows the builtin for that module alone."""
+    import sys
+
+    driver = sys.modules.get("pyttsx3.drivers.espeak")
+    if driver is not None:
+        driver.print = lambda *args, **kwargs: log.debug("pyttsx3: %s", " ".join(map(str, args)))
+
+
+class Speaker:
+    """Synthesizes interviewer lines to 16 kHz mono float32 audio."""
+
+    def __init__(self, voice: Voice | None = None) -> None:
+        self.voice = voice or Voice()
+        self._jobs: queue.Queue = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._tmp = Path(tempfile.mkdtemp(prefix="interviewer-tts-"))
+        self._started = threading.Event()
+        self._init_error: Exception | None = None
+        self._count = 0
+
+    def _ensure_thread(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="tts", daemon=True)
+            self._thread.start()
+            self._started.wait(timeout=30)
+            if self._init_error:
+                raise self._init_error
+
+    def _run(self) -> None:
+        try:
+            import pyttsx3
+
+            engine = pyttsx3.init()
+            _silence_driver_prints()
+            default_voice = _pick_english(engine)
+        except Exception as exc:  # pyttsx3 raises bare RuntimeError/OSError when no driver loads
+            self._init_error = AudioError(
+                f"The speech synthesizer could not start: {exc}",
+                "On Debian/Ubuntu install espeak-ng (`sudo apt-get install espeak-ng`); "
+                "on macOS and Windows the system voices are used.",
+            )
+            self._started.set()
+            return
+        self._started.set()
+        while True:
+            job = self._jobs.get()
+            if job is None:
+                break
+            task, fut = job
+            if not fut.set_running_or_notify_cancel():
+                continue
+            try:
+                fut.set_result(task(engine, default_voice))
+            except Exception as exc:
+                fut.set_exception(exc if isinstance(exc, AudioError) else AudioError(f"Speech synthesis failed: {exc}", "Check the voice setting."))
+
+    def _submit(self, task) -> Future:
+        self._ensure_thread()
+        fut: Future = Future()
+        self._jobs.put((task, fut))
+        return fut
+
+    def synthesize(self, text: str, voice: Voice | None = None) -> Future:
+        """Queue `text`; the future resolves to the audio (np.float32, 16 kHz mono)."""
+        voice = voice or self.voice
+        self._count += 1
+        path = self._tmp / f"line{self._count}.wav"
+
+        def task(engine, default_voice):
+            from ..audio.io import load_audio
+
+            engine.setProperty("rate", voice.rate)
+            engine.setProperty("volume", voice.volume)
+            if voice.voice_id or default_voice:
+                engine.setProperty("voice", voice.voice_id or default_voice)
+            engine.save_to_file(text, str(path))
+            engine.runAndWait()
+            audio = load_audio(path)
+            path.unlink(missing_ok=True)
+            return audio
+
+        return self._submit(task)
+
+    def speak_to_file(self, text: str, path: str | Path, voice: Voice | None = None, timeout: float = 60) -> Path:
+        from ..audio.io import write_wav
+
+        audio: np.ndarray = self.synthesize(text, voice).result(timeout=timeout)
+        return write_wav(path, audio)
+
+    def voices(self) -> list[dict]:
+        def task(engine, _default):
+            return [{"id": v.id, "name": v.name} for v in engine.getProperty("voices")]
+
+        return self._submit(task).result(timeout=30)
+
+    def close(self) -> None:
+        if self._thread is not None:
+            self._jobs.put(None)
+            self._thread.join(timeout=5)
+            self._thread = None

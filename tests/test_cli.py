@@ -1,0 +1,76 @@
+"""The command line as a user meets it: help, version, exit codes, the demo, offline."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from interviewer import __version__
+from interviewer.cli import COMMANDS
+from tests.helpers import REPO, run_cli
+
+SUPPORT = Path(__file__).resolve().parent / "support"
+
+
+def test_version():
+    proc = run_cli("--version")
+    assert proc.returncode == 0 and proc.stdout.strip() == f"interviewer {__version__}"
+
+
+@pytest.mark.parametrize("command", [None, *COMMANDS])
+def test_help_on_every_command(command):
+    proc = run_cli(*([command] if command else []), "--help")
+    assert proc.returncode == 0 and "usage: interviewer" in proc.stdout
+
+
+def test_usage_errors_exit_2():
+    assert run_cli("no-such-command").returncode == 2
+    proc = run_cli("score", "x.wav")  # --question-file is required
+    assert proc.returncode == 2 and "--question-file" in proc.stderr
+
+
+def test_log_file_is_written(isolated_home):
+    run_cli("models", env={"INTERVIEWER_HOME": str(isolated_home)})
+    log = isolated_home / "logs" / "interviewer.log"
+    assert log.exists() and "interviewer" in log.read_text()
+
+
+def test_data_dir_is_private(isolated_home):
+    run_cli("models", env={"INTERVIEWER_HOME": str(isolated_home)})
+    assert (isolated_home / "data").stat().st_mode & 0o077 == 0
+
+
+def test_portaudio_missing_is_a_clear_error():
+    proc = run_cli("devices", pythonpath=SUPPORT / "no_portaudio")
+    assert proc.returncode == 1
+    assert "PortAudio" in proc.stderr and "libportaudio2" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_bad_question_file_names_file_and_field(tmp_path):
+    q = tmp_path / "q.yaml"
+    q.write_text("id: x\ncategory: cooking\nprompt: Explain something here.\nkey_points: []\n")
+    proc = run_cli("follow-up", "--question-file", str(q), "--answer-text", "hi", "--no-llm")
+    assert proc.returncode == 1
+    assert "q.yaml" in proc.stderr and "category" in proc.stderr and "key_points" in proc.stderr
+
+
+@pytest.mark.slow
+def test_demo_json_has_every_field_filled_offline(tmp_path):
+    """The demo with every outgoing connection refused: nothing is fetched at run time."""
+    proc = run_cli("demo", "--json", "--out", str(tmp_path / "demo"), pythonpath=SUPPORT / "offline", timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+
+    def empty(value):
+        return value is None or value == "" or value == [] or value == {}
+
+    missing = [k for k, v in data.items() if empty(v) and k not in ("feedback",)]
+    assert not missing, missing
+    assert data["transcript"] and len(data["words"]) > 20
+    assert "bias" in data["transcript"].lower() and "overfit" in data["transcript"].lower()
+    assert data["follow_up"]["text"].endswith("?") and data["follow_up"]["source"] in ("llm", "rubric")
+    assert data["follow_up"]["targets"] in data["key_points"]["missed"]
+    assert data["question_audio"]["duration_s"] > 2 and data["question_audio"]["level_dbfs"] > -40
+    assert Path(data["question_audio"]["path"]).stat().st_size > 10_000
+    assert all(isinstance(v, (int, float)) for v in data["scores"].values() if v is not None)
+    assert data["models"]["stt"]["path"] and data["models"]["llm"]["path"]

@@ -1,0 +1,123 @@
+"""The local LLM worker and the interviewer brain's validation, with the real SmolLM2."""
+
+import threading
+
+import pytest
+
+from interviewer.bank import load_question_file
+from interviewer.llm.brain import Interviewer, clean, is_clarifying_question, answer_clarification, validate
+from interviewer.paths import REPO_ROOT
+
+QUESTION = load_question_file(REPO_ROOT / "interviewer" / "demo_data" / "question.yaml")
+
+
+@pytest.fixture(scope="module")
+def llm(llm_model_path):
+    from interviewer.llm.worker import LlmWorker
+
+    worker = LlmWorker(llm_model_path).start()
+    worker.wait_loaded()
+    yield worker
+    worker.close()
+
+
+@pytest.mark.slow
+def test_llm_answers_a_chat_prompt(llm):
+    out = llm.chat([{"role": "user", "content": "What is the capital of France? Answer in one word."}],
+                   max_tokens=16, temperature=0.0).result(timeout=60)
+    assert "paris" in out.text.lower()
+
+
+@pytest.mark.slow
+def test_worker_serialises_requests_from_many_threads(llm):
+    results = []
+
+    def ask(i):
+        results.append(llm.complete(f"Count: {i}, {i + 1},", max_tokens=4, temperature=0.0).result(timeout=60).text)
+
+    threads = [threading.Thread(target=ask, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(results) == 4 and all(isinstance(r, str) for r in results)
+
+
+@pytest.mark.slow
+def test_primed_prefix_stays_in_the_kv_cache(llm):
+    """After prime(), a prompt that starts with the prefix only evaluates its tail (timing: bench latency)."""
+    from interviewer.llm import prompts
+
+    template = prompts.few_shot("follow_up_missed.txt")
+    llm.prime(template.prefix).result(timeout=60)
+
+    def cached_prefix_len(llama):
+        want = llama.tokenize(template.prefix.encode(), add_bos=True, special=True)
+        have = llama._input_ids.tolist()
+        same = 0
+        while same < min(len(want), len(have)) and want[same] == have[same]:
+            same += 1
+        return same, len(want)
+
+    llm.complete(template.render(question="Q one?", said="x", topic="t"), max_tokens=2).result(timeout=60)
+    n_same, n_prefix = llm.submit(cached_prefix_len).result(timeout=10)
+    assert n_same >= n_prefix - 2  # all but the boundary tokens of the prefix are still cached
+
+
+@pytest.mark.slow
+def test_follow_up_from_the_real_model_is_valid_and_targets_a_missed_point(llm):
+    brain = Interviewer(llm)
+    brain.prime()
+    answer = "Bias means the model underfits because it is too simple. Variance means it overfits the training data."
+    d = brain.follow_up(QUESTION, answer, ["bias_def", "variance_def"], ["tradeoff", "diagnosis", "remedies"])
+    assert d.kind == "follow_up" and d.targets == "tradeoff"
+    assert d.source in ("llm", "rubric") and d.attempts
+    terms = [d.topic, *QUESTION.key_point("tradeoff").cues]
+    assert validate(d.text, question=QUESTION, topic_terms=terms) is None
+
+
+def test_rubric_only_interviewer_falls_back_to_authored_follow_ups():
+    brain = Interviewer(None)
+    d = brain.follow_up(QUESTION, "Bias is underfitting.", ["bias_def"], ["variance_def", "tradeoff"])
+    assert d.source == "rubric" and d.targets == "variance_def"
+    d2 = brain.follow_up(QUESTION, "Bias is underfitting.", ["bias_def"], ["variance_def", "tradeoff"],
+                         asked_targets=["variance_def"])
+    assert d2.targets == "tradeoff" and d2.text == QUESTION.follow_ups_for("tradeoff")[0].text
+    everything = [kp.id for kp in QUESTION.key_points]
+    done = brain.follow_up(QUESTION, "x", everything, [], asked_targets=everything)
+    assert done.kind == "move_on"
+
+
+@pytest.mark.parametrize(
+    "text,reason",
+    [
+        ("Interviewer: How would you handle the trade-off?", "role label"),
+        ("How does the trade-off work? And why?", "exactly one question"),
+        ("Trade-off?", "words"),
+        ("How would you choose a model for the data you have?", "name the concept"),
+        ("Explain the bias-variance trade-off and how it guides the choice of model complexity?", "repeats"),
+        ("The candidate said the trade-off matters, how so?", "echoes"),
+    ],
+)
+def test_validator_rejects(text, reason):
+    terms = ["trade-off", "tradeoff"]
+    assert reason in (validate(text, question=QUESTION, topic_terms=terms) or "")
+
+
+def test_validator_accepts_and_cleaner_repairs():
+    terms = ["trade-off"]
+    assert validate("How would you pick the point on that trade-off for a small dataset?", question=QUESTION,
+                    topic_terms=terms) is None
+    assert clean(' "Follow-up: Why does the trade-off matter?" extra') == "Why does the trade-off matter?"
+    assert clean("Explain how that trade-off guides model selection.") == \
+        "Can you explain how that trade-off guides model selection?"
+
+
+def test_clarifying_questions_are_recognised_and_answered():
+    assert is_clarifying_question("Can I assume we are talking about a specific model?")
+    assert is_clarifying_question("Just to clarify, which model should I use")
+    assert not is_clarifying_question("Bias is the error from wrong assumptions, and variance is sensitivity to data.")
+    reply = answer_clarification(QUESTION, "Should I pick a specific algorithm?")
+    assert reply == QUESTION.clarifications[0].answer
+    generic = answer_clarification(QUESTION, "Is there a time limit?")
+    assert "assumption" in generic
