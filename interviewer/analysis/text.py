@@ -23,7 +23,7 @@ STOPWORDS = frozenset(
     i'm i'd i'll i've we're we'll we'd you're you'd they're that's there's let let's get got one""".split()
 )
 
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)*%?|[a-z]+(?:'[a-z]+)?", re.IGNORECASE)
+_TOKEN = re.compile(r"[a-z]+\d+[a-z]*|\d+(?:[.,]\d+)*%?|[a-z]+(?:'[a-z]+)?", re.IGNORECASE)
 _END = re.compile(r"[.!?]+[\"')\]]*$")
 
 

@@ -75,3 +75,60 @@ def write_wav(path: str | Path, audio: np.ndarray, rate: int = SAMPLE_RATE) -> P
         wf.setframerate(rate)
         wf.writeframes(pcm.tobytes())
     return path
+
+
+class WavSpool:
+    """Writes an answer to disk as it is recorded: memory stays flat for a 10-minute answer.
+
+    PCM goes to the file as it arrives and is flushed about once a second; the header is
+    rewritten with the true sizes on every flush, so the file is a valid WAV even if the
+    process dies mid-answer.
+    """
+
+    def __init__(self, path: str | Path, flush_s: float = 1.0) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._fh = self.path.open("wb")
+        self._frames = 0
+        self._since_flush = 0
+        self._flush_every = int(flush_s * SAMPLE_RATE)
+        self._write_header()
+
+    def _write_header(self) -> None:
+        import struct
+
+        data = self._frames * 2
+        header = b"RIFF" + struct.pack("<I", 36 + data) + b"WAVEfmt " + struct.pack(
+            "<IHHIIHH", 16, 1, 1, SAMPLE_RATE, SAMPLE_RATE * 2, 2, 16) + b"data" + struct.pack("<I", data)
+        pos = self._fh.tell()
+        self._fh.seek(0)
+        self._fh.write(header)
+        self._fh.seek(max(pos, 44))
+
+    @property
+    def seconds(self) -> float:
+        return self._frames / SAMPLE_RATE
+
+    def write(self, audio: np.ndarray) -> None:
+        if self._fh.closed:
+            return
+        pcm = (np.clip(audio, -1.0, 1.0) * 32767.0).astype("<i2")
+        self._fh.write(pcm.tobytes())
+        self._frames += pcm.size
+        self._since_flush += pcm.size
+        if self._since_flush >= self._flush_every:
+            self.flush()
+
+    def flush(self) -> None:
+        import os
+
+        self._write_header()
+        self._fh.flush()
+        os.fsync(self._fh.fileno())
+        self._since_flush = 0
+
+    def close(self) -> Path:
+        if not self._fh.closed:
+            self.flush()
+            self._fh.close()
+        return self.path

@@ -1,0 +1,568 @@
+"""Technical depth: which key points the answer explains, and how specific it is.
+
+A key point is credited when the answer says it, in a sentence that explains rather than
+names. Three kinds of evidence, in order of strength:
+  cue         one of the key point's cues: word boundaries, light stemming, compounds
+              ("trade off" = "tradeoff", "under fits" = "underfit"), one-letter slips on
+              long words ("variants" for "variance");
+  paraphrase  a concept from the lexicon linked to the key point, said in other words;
+  label       most of the key point's label words in one sentence.
+A mention inside a bare list of terms ("bias, variance, overfitting, regularization") is
+recorded as *named*: it earns a sliver of depth, never the key point.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ..bank import KeyPoint, Question
+from .lexicon import CONCEPTS, GENERIC, JARGON, NUMBER_WORDS, SCALE_WORDS
+from .text import STOPWORDS, Sentence, Token, split_word, stem
+
+WINDOW = 14  # tokens within which a paraphrase's parts must all occur
+NAMED_CREDIT = 0.15
+LIST_JOINERS = frozenset({"and", "or", "also", "plus", "then", "a", "the"})
+
+
+# ---------------------------------------------------------------------------- patterns
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A word or phrase to find: stems, or prefixes, or '#num'."""
+
+    stems: tuple[str, ...]
+    prefix: bool = False  # last element is a prefix of the spoken word
+    gaps: tuple[int, ...] = ()  # stopwords the phrase itself has between content words
+    raw: bool = False  # all stopwords: match the spoken words themselves
+    text: str = ""
+
+
+def make_phrase(text: str) -> Phrase:
+    """Content words match with stopwords skipped; a phrase with one content word or none
+    ('more data', 'i added', 'as a result', 'how many') must be said word for word."""
+    text = text.strip().lower()
+    prefix = text.endswith("*")
+    text = text.rstrip("*")
+    if text == "#num":
+        return Phrase(("#num",), text="a number")
+    parts = split_word(text)
+    content = [p for p in parts if p not in STOPWORDS]
+    if len(content) <= 1 and len(parts) > 1:
+        return Phrase(tuple(parts), raw=True, prefix=prefix, text=text)
+    if not content:
+        return Phrase(tuple(parts), raw=True, text=text)
+    if prefix:
+        last = content[-1]
+        if len(last) > 4 and last.endswith("e"):
+            last = last[:-1]
+        return Phrase(tuple(stem(p) for p in content[:-1]) + (last,), prefix=True, gaps=_gaps(parts), text=text + "*")
+    return Phrase(tuple(stem(p) for p in content), gaps=_gaps(parts), text=text)
+
+
+def _gaps(parts: list[str]) -> tuple[int, ...]:
+    gaps, n, seen = [], 0, False
+    for p in parts:
+        if p in STOPWORDS:
+            n += 1
+        else:
+            if seen:
+                gaps.append(n)
+            seen, n = True, 0
+    return tuple(gaps)
+
+
+@dataclass(frozen=True)
+class Cue:
+    phrase: Phrase
+    joined: str  # the cue written as one word, stemmed ("tradeoff")
+    weight: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Paraphrase:
+    groups: tuple[tuple[Phrase, ...], ...]
+    concept: str
+    text: str
+
+
+@dataclass
+class KeyPointMatcher:
+    kp: KeyPoint
+    cues: list[Cue]
+    paraphrases: list[Paraphrase]
+    concepts: list[str]
+    label_stems: frozenset[str]
+
+
+def _cue_weight(parts: list[str]) -> float:
+    content = [p for p in parts if p not in STOPWORDS]
+    if len(content) == 1 and (content[0] in GENERIC or stem(content[0]) in _GENERIC_STEMS):
+        return 0.5
+    return 1.0
+
+
+_GENERIC_STEMS = frozenset(stem(w) for w in GENERIC)
+
+
+def _phrase_in(phrase: Phrase, stems: list[str]) -> bool:
+    n = len(phrase.stems)
+    return any(tuple(stems[i : i + n]) == phrase.stems for i in range(len(stems) - n + 1))
+
+
+def _content_stems(text: str) -> list[str]:
+    return [stem(p) for p in split_word(text) if p not in STOPWORDS]
+
+
+@lru_cache(maxsize=256)
+def _compile_concepts() -> dict[str, tuple[list[Phrase], list[Paraphrase]]]:
+    out = {}
+    for name, spec in CONCEPTS.items():
+        terms = [make_phrase(t) for t in spec["terms"]]
+        paras = []
+        for p in spec["paraphrases"]:
+            groups = tuple(
+                tuple(ph for ph in (make_phrase(alt) for alt in g.split("|")) if ph.stems) for g in p.split(" + ")
+            )
+            paras.append(Paraphrase(groups, name, p))
+        out[name] = (terms, paras)
+    return out
+
+
+def _links(term: Phrase, kp: KeyPoint) -> bool:
+    """Does a concept's term belong to this key point?
+
+    A one-word term only when it is a whole cue ('regularization' must not pull in the
+    strength key point through 'regularization strength'); a longer term also when it
+    occurs, word for word, inside a cue or the label.
+    """
+    if term.prefix:
+        return False
+    words = term.stems if not term.raw else tuple(stem(w) for w in term.stems)
+    full = lambda text: tuple(stem(p) for p in split_word(text))  # noqa: E731
+    for cue in kp.cues:
+        if full(cue) == words or (term.raw and tuple(_content_stems(cue)) == words):
+            return True
+    if len(term.text.split()) < 2 and len(words) < 2:
+        return False
+    n = len(words)
+    for text in [*kp.cues, kp.label]:
+        f = full(text)
+        if any(f[i : i + n] == words for i in range(len(f) - n + 1)):
+            return True
+    return False
+
+
+def compile_question(question: Question) -> list[KeyPointMatcher]:
+    key = hashlib.sha1(question.model_dump_json().encode()).hexdigest()
+    return _compile_cached(key, question)
+
+
+_cache: dict[str, list[KeyPointMatcher]] = {}
+
+
+def _compile_cached(key: str, question: Question) -> list[KeyPointMatcher]:
+    if key in _cache:
+        return _cache[key]
+    concepts = _compile_concepts()
+    matchers = []
+    for kp in question.key_points:
+        cues = []
+        for c in kp.cues:
+            parts = split_word(c)
+            cues.append(Cue(make_phrase(c), stem("".join(parts)), _cue_weight(parts), c))
+        linked, paras = [], []
+        for name, (terms, cparas) in concepts.items():
+            if any(_links(t, kp) for t in terms):
+                linked.append(name)
+                paras.extend(cparas)
+        label = frozenset(s for s in _content_stems(kp.label) if s not in _GENERIC_STEMS and len(s) > 2)
+        matchers.append(KeyPointMatcher(kp, cues, paras, linked, label))
+    if len(_cache) > 512:
+        _cache.clear()
+    _cache[key] = matchers
+    return matchers
+
+
+# ---------------------------------------------------------------------------- matching
+
+
+def _near(a: str, b: str) -> bool:
+    """Edit distance at most one, for long stems only (ASR slips: variants/variance)."""
+    if a == b:
+        return True
+    if min(len(a), len(b)) < 7 or abs(len(a) - len(b)) > 1 or a[:3] != b[:3]:
+        return False
+    if len(a) == len(b):
+        diffs = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diffs) == 1 or (len(diffs) == 2 and diffs[1] == diffs[0] + 1 and a[diffs[0]] == b[diffs[1]] and a[diffs[1]] == b[diffs[0]])
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i:] == b[i + 1 :]
+
+
+@dataclass
+class SentenceView:
+    sent: Sentence
+    tokens: list[Token]  # without filled pauses
+    stems: list[str]
+    content_idx: list[int]  # positions of non-stopword tokens
+
+    def tok_matches(self, phrase_elem: str, pos: int, prefix: bool = False) -> bool:
+        t = self.tokens[pos]
+        if phrase_elem == "#num":
+            return t.is_number or t.norm in NUMBER_WORDS
+        if prefix:
+            return t.norm.startswith(phrase_elem)
+        return t.stem == phrase_elem
+
+
+def find_phrase(view: SentenceView, phrase: Phrase, fuzzy: bool = False) -> list[tuple[int, int]]:
+    """(first, last) token positions of each occurrence in the sentence."""
+    hits = []
+    if phrase.raw:
+        n = len(phrase.stems)
+        toks = view.tokens
+        for i in range(len(toks) - n + 1):
+            ok = True
+            for j, w in enumerate(phrase.stems):
+                t = toks[i + j]
+                if phrase.prefix and j == n - 1:
+                    ok = t.norm.startswith(w[:-1] if len(w) > 4 and w.endswith("e") else w)
+                else:
+                    ok = t.norm == w or (w not in STOPWORDS and t.stem == stem(w) and t.norm[: len(w) - 1] == w[:-1])
+                if not ok:
+                    break
+            if ok:
+                hits.append((i, i + n - 1))
+        return hits
+    idx = view.content_idx
+    n = len(phrase.stems)
+    for k in range(len(idx) - n + 1):
+        ok = True
+        for j, elem in enumerate(phrase.stems):
+            pos = idx[k + j]
+            last = j == n - 1
+            if view.tok_matches(elem, pos, prefix=phrase.prefix and last):
+                continue
+            if fuzzy and elem != "#num" and _near(elem, view.stems[pos]):
+                continue
+            ok = False
+            break
+        if ok:
+            # between two content words the speaker may add one more stopword than the phrase has
+            allowed = phrase.gaps or (0,) * (n - 1)
+            if all(idx[k + j + 1] - idx[k + j] - 1 <= allowed[j] + 1 for j in range(n - 1)):
+                hits.append((idx[k], idx[k + n - 1]))
+    return hits
+
+
+def find_cue(view: SentenceView, cue: Cue) -> list[tuple[int, int]]:
+    hits = find_phrase(view, cue.phrase, fuzzy=True)
+    # compounds: 'trade off' / 'tradeoff' / 'trade-off', 'under fits' / 'underfits'
+    if cue.joined and len(cue.joined) >= 5:
+        norms = [t.norm for t in view.tokens]
+        for i in range(len(norms)):
+            for span in (1, 2, 3):
+                if i + span > len(norms):
+                    break
+                if span == 1 and len(cue.phrase.stems) == 1:
+                    continue  # already covered above
+                if stem("".join(norms[i : i + span])) == cue.joined:
+                    hits.append((i, i + span - 1))
+    return sorted(set(hits))
+
+
+def find_paraphrase(view: SentenceView, para: Paraphrase) -> tuple[int, int] | None:
+    options = []
+    for group in para.groups:
+        spots = []
+        for alt in group:
+            spots.extend(find_phrase(view, alt))
+        if not spots:
+            return None
+        options.append(spots[:8])
+    best = None
+    for combo in itertools.product(*options):
+        lo = min(s[0] for s in combo)
+        hi = max(s[1] for s in combo)
+        starts = sorted(s[0] for s in combo)
+        if len(set(starts)) < len(starts):
+            continue  # one word cannot satisfy two parts
+        if hi - lo <= WINDOW and (best is None or hi - lo < best[1] - best[0]):
+            best = (lo, hi)
+    return best
+
+
+# ---------------------------------------------------------------------------- judging
+
+
+@dataclass
+class Mention:
+    kp_id: str
+    how: str  # cue | paraphrase | label
+    matched: str
+    sentence: int
+    first: int  # token positions in the sentence view
+    last: int
+    weight: float
+    explained: bool = True
+    reason: str = ""
+
+
+@dataclass
+class KeyPointResult:
+    id: str
+    label: str
+    credit: float
+    covered: bool
+    named_only: bool
+    evidence: list[dict] = field(default_factory=list)
+
+
+def _term_mask(view: SentenceView, spans: list[tuple[int, int]]) -> list[bool]:
+    mask = [t.norm in JARGON for t in view.tokens]
+    for a, b in spans:
+        for i in range(a, b + 1):
+            mask[i] = True
+    return mask
+
+
+def _list_members(view: SentenceView, spans: list[tuple[int, int]]) -> set[tuple[int, int]]:
+    """Spans that sit in a run of three or more terms joined by nothing, commas, 'and', 'or'."""
+    mask = _term_mask(view, spans)
+    # term items: maximal runs of term tokens broken by commas
+    items: list[tuple[int, int]] = []
+    i = 0
+    toks = view.tokens
+    while i < len(toks):
+        if mask[i]:
+            j = i
+            while j + 1 < len(toks) and mask[j + 1] and not toks[j].comma_after:
+                j += 1
+            items.append((i, j))
+            i = j + 1
+        else:
+            i += 1
+    runs: list[list[tuple[int, int]]] = []
+    for it in items:
+        if runs:
+            prev = runs[-1][-1]
+            between = [t.norm for t in toks[prev[1] + 1 : it[0]]]
+            if all(b in LIST_JOINERS for b in between) and len(between) <= 2:
+                runs[-1].append(it)
+                continue
+        runs.append([it])
+    members = set()
+    for run in runs:
+        words_in_run = sum(b - a + 1 for a, b in run)
+        if len(run) >= 3 or (len(run) >= 2 and words_in_run >= 4 and len(run) * 2 >= len(toks) - words_in_run):
+            for a, b in run:
+                for s in spans:
+                    if s[0] >= a and s[1] <= b:
+                        members.add(s)
+    return members
+
+
+def explains(view: SentenceView, spans: list[tuple[int, int]]) -> tuple[bool, str]:
+    """A sentence explains when enough of it is not terms: names joined by commas do not."""
+    mask = _term_mask(view, spans)
+    n = len(view.tokens)
+    terms = sum(mask)
+    other = n - terms
+    if n == 0:
+        return False, "empty"
+    if other < 5:
+        return False, "only names terms"
+    function_words = sum(t.norm in STOPWORDS for t in view.tokens)
+    if function_words < 0.2 * n:
+        return False, "a list of names, no explanation"
+    if terms / n > 0.55:
+        return False, "mostly a list of terms"
+    return True, ""
+
+
+def build_views(tokens: list[Token], sents: list[Sentence]) -> list[SentenceView]:
+    views = []
+    for s in sents:
+        toks = [t for t in tokens[s.first : s.last] if not t.filled_pause]
+        if not toks:
+            continue
+        stems = [t.stem for t in toks]
+        content = [i for i, t in enumerate(toks) if t.norm not in STOPWORDS]
+        views.append(SentenceView(s, toks, stems, content))
+    return views
+
+
+@dataclass
+class DepthResult:
+    key_points: list[KeyPointResult]
+    coverage: float  # 0..1 with named-only slivers
+    specificity: dict
+    score: int
+    raised: list[dict]
+    lowered: list[dict]
+    naming_only: bool
+    mentions: list[Mention]
+
+
+def _evidence(view: SentenceView, words, m: Mention) -> dict:
+    from .text import quote
+
+    first_w, last_w = view.tokens[m.first].word, view.tokens[m.last].word
+    return {
+        "how": m.how,
+        "matched": m.matched,
+        "quote": quote(words, first_w, last_w),
+        "start": round(view.tokens[m.first].start, 2),
+        "explained": m.explained,
+        **({"why_not": m.reason} if not m.explained else {}),
+    }
+
+
+EXAMPLE_MARKERS = [("for", "example"), ("for", "instance"), ("such", "as"), ("e", "g"), ("say", "we"), ("imagine",), ("suppose",), ("let's", "say")]
+TRADEOFF_MARKERS = [
+    ("trade", "off"), ("tradeoff",), ("tradeoffs",), ("but",), ("however",), ("whereas",), ("at", "the", "cost"),
+    ("on", "the", "other", "hand"), ("instead", "of"), ("downside",), ("versus",), ("vs",), ("cost", "of"), ("although",),
+    ("rather", "than"), ("unless",),
+]
+
+
+def _find_seq(norms: list[str], seq: tuple[str, ...]) -> int:
+    n = len(seq)
+    for i in range(len(norms) - n + 1):
+        if tuple(norms[i : i + n]) == seq:
+            return i
+    return -1
+
+
+def specificity(views: list[SentenceView], words) -> dict:
+    from .text import quote
+
+    numbers, examples, tradeoffs = [], [], []
+    for v in views:
+        norms = [t.norm for t in v.tokens]
+        for i, t in enumerate(v.tokens):
+            if t.is_number or ((t.norm in NUMBER_WORDS or t.norm in SCALE_WORDS) and t.norm not in ("one", "half")):
+                if not numbers or numbers[-1]["sentence_start"] != v.sent.start:
+                    numbers.append({"quote": quote(words, t.word, t.word), "start": round(t.start, 2), "sentence_start": v.sent.start})
+                break
+        for seq in EXAMPLE_MARKERS:
+            i = _find_seq(norms, seq)
+            if i >= 0:
+                t = v.tokens[i]
+                examples.append({"quote": quote(words, t.word, t.word + len(seq) - 1), "start": round(t.start, 2)})
+                break
+        for seq in TRADEOFF_MARKERS:
+            i = _find_seq(norms, seq)
+            if i >= 0:
+                t = v.tokens[i]
+                tradeoffs.append({"quote": quote(words, t.word, t.word + len(seq) - 1), "start": round(t.start, 2)})
+                break
+    for n in numbers:
+        n.pop("sentence_start", None)
+    return {"numbers": numbers, "examples": examples, "tradeoffs": tradeoffs}
+
+
+def analyze_depth(question: Question, views: list[SentenceView], words) -> DepthResult:
+    matchers = compile_question(question)
+    mentions: list[Mention] = []
+    for si, v in enumerate(views):
+        sent_mentions: list[Mention] = []
+        for m in matchers:
+            for cue in m.cues:
+                for a, b in find_cue(v, cue):
+                    sent_mentions.append(Mention(m.kp.id, "cue", cue.text, si, a, b, cue.weight))
+            seen_concepts = set()
+            for para in m.paraphrases:
+                if para.concept in seen_concepts:
+                    continue
+                hit = find_paraphrase(v, para)
+                if hit:
+                    seen_concepts.add(para.concept)
+                    sent_mentions.append(Mention(m.kp.id, "paraphrase", para.concept.replace("_", " "), si, hit[0], hit[1], 1.0))
+            if len(m.label_stems) >= 3:
+                present = m.label_stems & set(v.stems)
+                if len(present) >= 3 and len(present) >= 0.6 * len(m.label_stems):
+                    pos = [i for i, s in enumerate(v.stems) if s in present]
+                    sent_mentions.append(Mention(m.kp.id, "label", ", ".join(sorted(present)), si, pos[0], pos[-1], 0.6))
+        if not sent_mentions:
+            continue
+        cue_spans = [(x.first, x.last) for x in sent_mentions if x.how == "cue"]
+        ok, why = explains(v, cue_spans)
+        listed = _list_members(v, cue_spans)
+        for x in sent_mentions:
+            if not ok:
+                x.explained, x.reason = False, why
+            elif x.how == "cue" and (x.first, x.last) in listed and len(v.tokens) - sum(b - a + 1 for a, b in listed) < 8:
+                x.explained, x.reason = False, "named in a list, not explained"
+        mentions.extend(sent_mentions)
+
+    results: list[KeyPointResult] = []
+    for m in matchers:
+        mine = [x for x in mentions if x.kp_id == m.kp.id]
+        # one credit per sentence and kind: repeating a cue in one breath is not more evidence
+        best: dict[tuple[int, str], Mention] = {}
+        for x in mine:
+            if x.explained:
+                k = (x.sentence, x.how)
+                if k not in best or x.weight > best[k].weight:
+                    best[k] = x
+        credit = 0.0
+        per_sentence: dict[int, float] = {}
+        for (si, _how), x in best.items():
+            per_sentence[si] = max(per_sentence.get(si, 0.0), x.weight)
+        credit = min(1.0, sum(per_sentence.values()))
+        if all(x.weight < 1.0 for x in best.values()):
+            credit = min(credit, 0.5)  # everyday words ('data', 'model') alone never prove a key point
+        covered = credit >= 0.999
+        named = not covered and any(not x.explained for x in mine)
+        chosen = sorted(best.values(), key=lambda x: (-x.weight, x.sentence))[:3] if best else []
+        if not chosen:
+            chosen = mine[:2]
+        evidence = [_evidence(views[x.sentence], words, x) for x in chosen]
+        if not covered and credit > 0:
+            credit_eff = credit * 0.5
+        elif covered:
+            credit_eff = 1.0
+        else:
+            credit_eff = NAMED_CREDIT if named else 0.0
+        results.append(KeyPointResult(m.kp.id, m.kp.label, round(credit_eff, 3), covered, named, evidence))
+
+    n = max(1, len(results))
+    coverage = sum(r.credit for r in results) / n
+    n_cov = sum(r.covered for r in results)
+    spec = specificity(views, words)
+    relevance = min(1.0, n_cov / min(2, n))
+    spec_points = (min(3, len(spec["numbers"])) / 3 + min(2, len(spec["examples"])) / 2 + min(2, len(spec["tradeoffs"])) / 2) * 10
+    score = 70 * coverage + spec_points * relevance
+    named_only = n_cov == 0 and sum(r.named_only for r in results) >= 2
+
+    raised, lowered = [], []
+    for r in results:
+        if r.covered:
+            ev = r.evidence[0] if r.evidence else {}
+            raised.append({"reason": f"explained key point '{r.id}' ({r.label})", "evidence": ev.get("quote", ""), "start": ev.get("start")})
+    for r in results:
+        if not r.covered:
+            if r.named_only:
+                ev = r.evidence[0] if r.evidence else {}
+                lowered.append({"reason": f"named '{r.id}' without explaining it", "evidence": ev.get("quote", ""), "start": ev.get("start")})
+            else:
+                lowered.append({"reason": f"missed key point '{r.id}' ({r.label})", "evidence": None, "start": None})
+    if relevance > 0:
+        for kind, label in (("numbers", "gave concrete numbers"), ("examples", "gave an example"), ("tradeoffs", "weighed a trade-off")):
+            if spec[kind]:
+                raised.append({"reason": label, "evidence": spec[kind][0]["quote"], "start": spec[kind][0]["start"]})
+    if not spec["numbers"]:
+        lowered.append({"reason": "no concrete numbers", "evidence": None, "start": None})
+    if named_only:
+        lowered.append({"reason": "named terms without explaining them (naming is not explaining)", "evidence": None, "start": None})
+    return DepthResult(results, coverage, spec, int(round(max(0.0, min(100.0, score)))), raised, lowered, named_only, mentions)

@@ -1,0 +1,158 @@
+"""Structure, by answer format: which elements are present, where, and what they say.
+
+technical (fundamentals, ml_coding, case_study): signposting, assumptions or clarifying
+questions, a conclusion. behavioral: STAR (situation, task, action, result) and the
+lesson. system_design: requirements, components, trade-offs, monitoring. project:
+problem, data, approach, results, impact, lessons.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .clarity import fmt_time
+from .depth import SentenceView, find_phrase, make_phrase
+from .text import quote
+
+FORMAT_OF = {
+    "fundamentals": "technical",
+    "ml_coding": "technical",
+    "case_study": "technical",
+    "system_design": "system_design",
+    "behavioral": "behavioral",
+    "project": "project",
+}
+
+_M = lambda *xs: [make_phrase(x) for x in xs]  # noqa: E731
+
+LESSON = _M(
+    "i learned", "i've learned", "lesson", "next time", "in hindsight", "taught me", "now i always", "these days",
+    "stayed with me", "do differently", "takeaway", "i realized", "i realised", "from then on", "since then",
+)
+RESULT = _M(
+    "as a result", "in the end", "the result", "results", "reduced", "improved", "went back to", "dropped to", "increased",
+    "saved", "cut the", "up from", "down from", "out of ten", "percent", "accuracy", "reached",
+)
+
+ELEMENTS: dict[str, list[tuple[str, list, dict]]] = {
+    "technical": [
+        ("signposting", _M(
+            "first", "firstly", "second", "secondly", "third", "thirdly", "finally", "lastly", "let me start", "to start",
+            "there are two", "there are three", "two things", "three things", "two parts", "step one", "on the one hand",
+            "next", "the other",
+        ), {"min_hits": 2, "weight": 40}),
+        ("assumptions", _M(
+            "assume", "assuming", "assumption", "it depends", "depends on", "clarify", "do you mean", "are we", "given that",
+            "if the data", "if we have", "before anything", "let me check", "i'd ask", "i would ask", "first question",
+        ), {"weight": 25}),
+        ("conclusion", _M(
+            "so overall", "overall", "in summary", "to summarize", "to summarise", "to sum up", "in short", "in conclusion",
+            "bottom line", "so the answer", "that's why", "so in practice", "my recommendation", "so i would", "so i use",
+            "pick the", "in the end", "matter more", "the key is", "so the",
+        ), {"where": "end", "weight": 35}),
+    ],
+    "behavioral": [
+        ("situation", _M(
+            "at my last job", "at my previous", "in my last role", "in my previous", "when i was", "we had", "our team",
+            "i was working", "last year", "at the time", "the context", "my team", "at my current", "a few years ago",
+        ), {"weight": 20}),
+        ("task", _M(
+            "i was responsible", "responsible for", "my job was", "my role", "i needed to", "i had to", "the goal was",
+            "my task", "i was asked", "i owned", "i was in charge", "i led", "i was leading",
+        ), {"weight": 20}),
+        ("action", _M(
+            "i decided", "i built", "i added", "i changed", "i rolled back", "i investigated", "i proposed", "i wrote",
+            "i set up", "i started", "i talked", "i fixed", "i retrained", "i traced", "i compared", "i ran", "i moved",
+            "i replaced", "i rebuilt", "i reverted", "i worked with", "i introduced", "i switched",
+        ), {"weight": 20}),
+        ("result", RESULT, {"weight": 20}),
+        ("lesson", LESSON, {"weight": 20}),
+    ],
+    "system_design": [
+        ("requirements", _M(
+            "requirements", "requirement", "clarify", "assume", "latency", "throughput", "per second", "scale", "how many",
+            "sla", "constraints", "budget", "how fast", "qps", "peak",
+        ), {"weight": 25}),
+        ("components", _M(
+            "pipeline", "service", "feature store", "database", "cache", "queue", "api", "stream", "streaming", "kafka",
+            "candidate generation", "ranking", "storage", "scoring", "component", "components", "rules engine", "endpoint",
+            "batch job", "model server",
+        ), {"min_hits": 2, "weight": 25}),
+        ("trade_offs", _M(
+            "trade off", "tradeoff", "versus", "instead of", "at the cost", "on the other hand", "the downside", "cheaper",
+            "simpler but", "rather than", "whereas", "falls back", "fall back", "fallback",
+        ), {"weight": 25}),
+        ("monitoring", _M(
+            "monitor", "monitoring", "drift", "alert", "alerts", "dashboard", "a b test", "retrain", "retraining", "logging",
+            "watch", "track", "feedback loop",
+        ), {"weight": 25}),
+    ],
+    "project": [
+        ("problem", _M(
+            "the problem", "the goal", "we wanted", "needed to", "pain point", "the challenge", "backlog", "by hand",
+            "the issue", "was slow", "piling up", "were losing",
+        ), {"weight": 17}),
+        ("data", _M(
+            "data", "dataset", "labels", "labeled", "labelled", "examples", "records", "annotated", "cleaned", "tickets",
+        ), {"weight": 17}),
+        ("approach", _M(
+            "approach", "baseline", "i chose", "i used", "architecture", "fine tune", "fine tuned", "we trained",
+            "i trained", "i started with", "model",
+        ), {"weight": 17}),
+        ("results", RESULT, {"weight": 17}),
+        ("impact", _M(
+            "impact", "saved", "revenue", "customers", "users", "business", "backlog dropped", "dropped to", "hours",
+            "adoption", "no longer",
+        ), {"where": "late", "weight": 16}),
+        ("lessons", LESSON, {"weight": 16}),
+    ],
+}
+
+
+@dataclass
+class StructureResult:
+    format: str
+    elements: list[dict]
+    score: int
+    raised: list[dict] = field(default_factory=list)
+    lowered: list[dict] = field(default_factory=list)
+
+
+def analyze_structure(category: str, views: list[SentenceView], words, answer_end: float) -> StructureResult:
+    fmt = FORMAT_OF.get(category, "technical")
+    total_weight = sum(opts["weight"] for _, _, opts in ELEMENTS[fmt])
+    got = 0.0
+    elements, raised, lowered = [], [], []
+    n_views = len(views)
+    for name, phrases, opts in ELEMENTS[fmt]:
+        hits = []
+        for si, v in enumerate(views):
+            if opts.get("where") == "end" and n_views >= 3 and si < n_views - max(1, n_views // 3):
+                continue
+            if opts.get("where") == "late" and n_views >= 3 and si < n_views // 2:
+                continue
+            for ph in phrases:
+                for a, b in find_phrase(v, ph):
+                    hits.append((v.tokens[a].start, v.tokens[a].word, v.tokens[b].word, ph.text))
+        hits.sort()
+        distinct = {h[3] for h in hits}
+        found = len(distinct) >= opts.get("min_hits", 1)
+        entry = {"name": name, "found": found}
+        if hits:
+            h = hits[0]
+            entry.update({"evidence": quote(words, h[1], h[2]), "start": round(h[0], 2), "markers": sorted(distinct)[:5]})
+        elements.append(entry)
+        if found:
+            got += opts["weight"]
+            raised.append({"reason": f"{name.replace('_', ' ')} present", "evidence": entry["evidence"], "start": entry["start"]})
+        else:
+            lowered.append(
+                {
+                    "reason": f"no clear {name.replace('_', ' ')}",
+                    "evidence": f"not found in {fmt_time(0)}-{fmt_time(answer_end)}"
+                    + (f" (only '{sorted(distinct)[0]}')" if distinct else ""),
+                    "points": -opts["weight"],
+                }
+            )
+    score = int(round(100.0 * got / total_weight)) if views else 0
+    return StructureResult(fmt, elements, score, raised, lowered)

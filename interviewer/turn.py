@@ -1,0 +1,108 @@
+"""Deciding when the candidate has finished: patient with thinking, quick with "done".
+
+Fed one VAD probability per 32 ms frame (plus the latest partial transcript), it says
+whether the turn goes on, ends, or is worth preparing a reply for. Every decision
+carries its reason, and the engine logs it, so "why did it cut me off?" has an answer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+FRAME_S = 512 / 16000
+
+THINKING = re.compile(
+    r"\b(let me think|let me see|give me a (moment|second|sec|minute)|one (moment|second|sec)|just a (moment|second|sec)|"
+    r"hold on|bear with me|thinking about it|let me gather my thoughts|let me collect my thoughts|hmm+)\b",
+    re.I,
+)
+
+
+@dataclass
+class TurnSettings:
+    patience_s: float = 2.5  # silence that ends the turn
+    thinking_patience_s: float = 8.0  # silence allowed after "let me think"
+    start_timeout_s: float = 20.0  # nothing said at all: end with "no answer"
+    max_answer_s: float = 600.0
+    speculate_after_s: float = 0.5  # silence after which a reply is prepared in advance
+    speech_on: float = 0.5
+    speech_off: float = 0.35
+    min_speech_frames: int = 3  # ~100 ms of voice before it counts as speech (a cough is not an answer)
+
+
+@dataclass
+class TurnEvent:
+    kind: str  # "speech_start" | "speculate" | "resume" | "end"
+    t: float  # seconds since listening began
+    reason: str = ""
+
+
+@dataclass
+class TurnDetector:
+    settings: TurnSettings = field(default_factory=TurnSettings)
+    t: float = 0.0
+    speaking: bool = False
+    started: bool = False
+    voiced_run: int = 0
+    silence_s: float = 0.0
+    last_speech_end: float | None = None
+    thinking: bool = False
+    speculating: bool = False
+    ended: TurnEvent | None = None
+
+    def note_transcript(self, text: str) -> None:
+        """The latest partial transcript: a thinking phrase near its end buys more patience."""
+        tail = " ".join(text.split()[-8:])
+        self.thinking = bool(THINKING.search(tail))
+
+    def done(self) -> TurnEvent:
+        self.ended = TurnEvent("end", self.t, "manual: the candidate pressed Done")
+        return self.ended
+
+    def feed(self, prob: float) -> list[TurnEvent]:
+        """One frame's speech probability -> the events it causes."""
+        if self.ended:
+            return []
+        s = self.settings
+        events: list[TurnEvent] = []
+        self.t += FRAME_S
+        voiced = prob >= (s.speech_off if self.speaking else s.speech_on)
+        if voiced:
+            self.voiced_run += 1
+            if not self.speaking and self.voiced_run >= s.min_speech_frames:
+                self.speaking = True
+                if not self.started:
+                    self.started = True
+                    events.append(TurnEvent("speech_start", self.t, "voice detected"))
+                if self.speculating:
+                    self.speculating = False
+                    events.append(TurnEvent("resume", self.t, f"speech resumed after {self.silence_s:.1f} s"))
+            if self.speaking:
+                self.silence_s = 0.0
+        else:
+            self.voiced_run = 0
+            if self.speaking:
+                self.speaking = False
+                self.last_speech_end = self.t
+            if self.started:
+                self.silence_s += FRAME_S
+
+        if not self.started:
+            if self.t >= s.start_timeout_s:
+                self.ended = TurnEvent("end", self.t, f"no speech in {s.start_timeout_s:.0f} s")
+                events.append(self.ended)
+            return events
+
+        patience = s.thinking_patience_s if self.thinking else s.patience_s
+        if not self.speaking and not self.speculating and self.silence_s >= s.speculate_after_s:
+            self.speculating = True
+            events.append(TurnEvent("speculate", self.t, f"{self.silence_s:.1f} s of silence: preparing a reply"))
+        if not self.speaking and self.silence_s >= patience:
+            why = "after a thinking phrase" if self.thinking else "patience"
+            self.ended = TurnEvent("end", self.t, f"{self.silence_s:.1f} s of silence ({why} {patience:.1f} s)")
+            events.append(self.ended)
+        elif self.t >= s.max_answer_s:
+            self.ended = TurnEvent("end", self.t, f"answer reached the {s.max_answer_s:.0f} s limit")
+            events.append(self.ended)
+        return events
