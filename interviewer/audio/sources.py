@@ -95,7 +95,8 @@ class FileSource(AudioSource):
     """
 
     def __init__(self, paths: Sequence[str | Path] | None = None, *, audio: Sequence[np.ndarray] | None = None,
-                 speed: float = 1.0, lead_in_s: float = 0.3, tail_s: float = 30.0) -> None:
+                 speed: float = 1.0, lead_in_s: float = 0.3, tail_s: float = 30.0,
+                 start_on: Sequence[str] | str = "listen", barge_delay_s: float = 1.0) -> None:
         super().__init__()
         from .io import load_audio
 
@@ -105,7 +106,11 @@ class FileSource(AudioSource):
         self.lead_in = int(lead_in_s * SAMPLE_RATE)
         self.tail = int(tail_s * SAMPLE_RATE)
         self._next = threading.Event()  # set by next_answer(): start playing the next clip
+        self._playing = False
         self._thread: threading.Thread | None = None
+        n = len(self._clips)
+        self.start_on = [start_on] * n if isinstance(start_on, str) else list(start_on)
+        self.barge_delay_s = barge_delay_s
         self.clip_index = -1
         self.clip_started_at: float | None = None  # monotonic time the current clip's first sample was queued
         self.speech_end_times: list[float] = []
@@ -127,6 +132,24 @@ class FileSource(AudioSource):
     def exhausted(self) -> bool:
         return self.clip_index + 1 >= len(self._clips) and not self._next.is_set()
 
+    @property
+    def playing_clip(self) -> bool:
+        return self._playing
+
+    def cue(self, state: str) -> None:
+        """The engine says what it is doing ("speak" or "listen"): the next clip starts on its cue.
+
+        A clip cued on "speak" starts `barge_delay_s` into the interviewer's line: a
+        candidate who talks over the interviewer (barge-in).
+        """
+        nxt = self.clip_index + 1
+        if self._playing or self._next.is_set() or nxt >= len(self._clips) or self.start_on[nxt] != state:
+            return
+        if state == "speak" and self.barge_delay_s > 0:
+            threading.Timer(self.barge_delay_s / self.speed, self._next.set).start()
+        else:
+            self._next.set()
+
     def _run(self) -> None:
         silence = np.zeros(FRAME, dtype=np.float32)
         period = FRAME / SAMPLE_RATE / self.speed
@@ -141,12 +164,15 @@ class FileSource(AudioSource):
                 pad = (-padded.size) % FRAME
                 padded = np.concatenate([padded, np.zeros(pad, np.float32)])
                 pending = iter(padded.reshape(-1, FRAME))
+                self._playing = True
                 self.clip_started_at = time.monotonic() + self.lead_in / SAMPLE_RATE / self.speed
             frame = silence
             if pending is not None:
                 frame = next(pending, None)
                 if frame is None:
                     pending = None
+                    self._playing = False
+                    self.speech_end_times.append(time.monotonic())
                     frame = silence
             self._push(frame.copy())
             t_next += period

@@ -12,6 +12,7 @@ import logging
 import queue
 import tempfile
 import threading
+import time
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
@@ -121,8 +122,17 @@ class Speaker:
             engine.setProperty("volume", voice.volume)
             if voice.voice_id or default_voice:
                 engine.setProperty("voice", voice.voice_id or default_voice)
-            engine.save_to_file(text, str(path))
-            engine.runAndWait()
+            # pyttsx3's espeak driver writes the file from a synthesis callback that can land
+            # after runAndWait() returns when the machine is busy: wait for it, retry once.
+            for attempt in range(2):
+                engine.save_to_file(text, str(path))
+                engine.runAndWait()
+                deadline = time.monotonic() + 5.0
+                while not path.exists() and time.monotonic() < deadline:
+                    time.sleep(0.01)
+                if path.exists():
+                    break
+                log.warning("pyttsx3 wrote no audio for %r (attempt %d)", text[:40], attempt + 1)
             audio = load_audio(path)
             path.unlink(missing_ok=True)
             return audio

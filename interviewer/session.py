@@ -1,0 +1,560 @@
+"""The interview engine: a state machine that speaks, listens, decides and records.
+
+Plain Python, no Qt. It runs on its own thread and reports through `on_event(Event)`;
+the GUI turns events into signals, the CLI prints them, tests collect them. Commands
+(done, repeat, skip, pause, resume, end) may come from any thread.
+
+For each question: speak it (barge-in stops the voice), listen until the end-of-turn
+detector says the candidate has finished, transcribe (streamed while they spoke),
+analyse, then ask a follow-up (up to N), answer a clarifying question, or move on.
+While the candidate is silent but before patience runs out, the reply is prepared
+speculatively (transcript, choice of follow-up, its wording and its audio), so it can be
+played the moment the turn ends; if the candidate goes on, it is thrown away.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from .audio import SAMPLE_RATE
+from .audio.io import WavSpool, load_audio
+from .audio.sources import AudioSource, DeviceLost
+from .audio.vad import StreamingVad
+from .bank import Question
+from .errors import UserError
+from .llm.brain import Decision, Interviewer, answer_clarification, is_clarifying_question
+from .speech.stt import build_prompt
+from .speech.streaming import StreamingTranscriber
+from .transcript import Transcript
+from .turn import TurnDetector, TurnEvent, TurnSettings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Event:
+    kind: str
+    data: dict = field(default_factory=dict)
+    t: float = field(default_factory=time.monotonic)
+
+
+@dataclass
+class SessionConfig:
+    format: str = "fundamentals"  # a bank category
+    n_questions: int = 3
+    minutes: float | None = None  # stop asking new questions after this long
+    difficulties: list[int] | None = None
+    mode: str = "study"  # "study": feedback after each answer; "real": pushes back, feedback at the end
+    seed: int | None = None
+    max_follow_ups: int = 2
+    question_ids: list[str] | None = None
+    project_title: str | None = None
+    turn: TurnSettings = field(default_factory=TurnSettings)
+    barge_in: bool = True
+
+
+@dataclass
+class TurnRecord:
+    question_id: str
+    kind: str  # "answer" | "follow_up" | "clarification"
+    interviewer_text: str
+    targets: str | None
+    source: str
+    transcript: dict
+    analysis: dict | None
+    audio_path: str | None
+    end_reason: str
+    timings: dict
+    follow_up_assessment: dict | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Prepared:
+    version: int
+    transcript: Transcript
+    decision: Decision
+    audio: np.ndarray | None
+    kind: str  # "follow_up" | "clarification" | "move_on"
+    analysis: dict | None
+    timings: dict
+
+
+class Stopped(Exception):
+    """The session was ended by the user."""
+
+
+def render_prompt(question: Question, project_title: str | None) -> str:
+    return question.prompt.replace("{project}", project_title or "your project")
+
+
+class InterviewSession:
+    def __init__(self, config: SessionConfig, *, questions: list[Question], transcriber, speaker, player,
+                 source: AudioSource, llm=None, on_event: Callable[[Event], None] | None = None,
+                 audio_dir: Path | None = None, store=None) -> None:
+        self.config = config
+        self.questions = questions
+        self.transcriber = transcriber
+        self.speaker = speaker
+        self.player = player
+        self.source = source
+        self.brain = Interviewer(llm)
+        self.llm = llm
+        self.on_event = on_event or (lambda e: None)
+        self.audio_dir = audio_dir
+        self.store = store
+        self.session_id = None
+        self.records: list[TurnRecord] = []
+        self.summary: dict | None = None
+        self._commands: queue.Queue = queue.Queue()
+        self._paused = threading.Event()
+        self._ended = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._stt_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stt")
+        self._prep_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prepare")
+        self._vad = StreamingVad()
+        self._started_at = 0.0
+        self._turn_counter = 0
+
+    # -- commands (any thread) --------------------------------------------------------------
+    def done(self) -> None:
+        self._commands.put("done")
+
+    def repeat(self) -> None:
+        self._commands.put("repeat")
+
+    def skip(self) -> None:
+        self._commands.put("skip")
+
+    def pause(self) -> None:
+        self._paused.set()
+        self._emit("state", state="paused")
+
+    def resume(self) -> None:
+        self._paused.clear()
+        self._commands.put("resume")
+
+    def end(self) -> None:
+        self._ended.set()
+        self._commands.put("end")
+        try:
+            self.player.stop()
+        except Exception:
+            pass
+
+    # -- running ---------------------------------------------------------------------------
+    def start(self) -> "InterviewSession":
+        self._thread = threading.Thread(target=self.run, name="session", daemon=True)
+        self._thread.start()
+        return self
+
+    def join(self, timeout: float | None = None) -> bool:
+        if self._thread is not None:
+            self._thread.join(timeout)
+            return not self._thread.is_alive()
+        return True
+
+    def _emit(self, event_kind: str, /, **data) -> None:
+        try:
+            self.on_event(Event(event_kind, data))
+        except Exception:  # a listener's bug must not kill the interview
+            log.exception("event listener failed on %s", event_kind)
+
+    def run(self) -> dict:
+        self._started_at = time.monotonic()
+        self.source.start()
+        if self.store is not None:
+            self.session_id = self.store.begin_session(
+                format=self.config.format, mode=self.config.mode, persona=None,
+                settings={"max_follow_ups": self.config.max_follow_ups, "patience_s": self.config.turn.patience_s},
+                question_ids=[q.id for q in self.questions])
+        self.brain.prime()
+        try:
+            for index, question in enumerate(self.questions):
+                if self._ended.is_set():
+                    break
+                if self.config.minutes and time.monotonic() - self._started_at > self.config.minutes * 60:
+                    log.info("time budget of %.0f min reached", self.config.minutes)
+                    break
+                self._run_question(index, question)
+        except Stopped:
+            log.info("session ended by the user")
+        except Exception as exc:
+            log.exception("session failed")
+            fix = exc.fix if isinstance(exc, UserError) else "Your answers so far are saved."
+            self._emit("error", message=str(getattr(exc, "problem", exc)), fix=fix)
+        finally:
+            self.source.stop()
+            self.summary = self._summarize()
+            if self.store is not None and self.session_id is not None:
+                try:
+                    self.store.finish_session(self.session_id, self.summary)
+                except Exception:
+                    log.exception("could not finish the session in the store")
+            self._emit("state", state="finished")
+            self._emit("finished", summary=self.summary)
+            self._stt_pool.shutdown(wait=False, cancel_futures=True)
+            self._prep_pool.shutdown(wait=False, cancel_futures=True)
+        return self.summary
+
+    # -- one question ------------------------------------------------------------------------
+    def _run_question(self, index: int, question: Question) -> None:
+        prompt_text = render_prompt(question, self.config.project_title)
+        self._emit("question", index=index, total=len(self.questions), id=question.id, prompt=prompt_text,
+                   category=question.category, target_seconds=question.target_seconds,
+                   key_points=[{"id": kp.id, "label": kp.label} for kp in question.key_points])
+        self._say(prompt_text, kind="question")
+        asked_targets: list[str] = []
+        asked_texts: list[str] = []
+        transcripts: list[str] = []
+        follow_ups = 0
+        kind, interviewer_text, targets, source = "answer", prompt_text, None, "bank"
+        clarifications = 0
+        while not self._ended.is_set():
+            result = self._listen(question, kind, transcripts, asked_targets, asked_texts, follow_ups)
+            if result is None:  # skipped
+                break
+            transcript, audio_path, end, prepared, timings = result
+            text = transcript.text
+            if not text:
+                self._record(question, kind, interviewer_text, targets, source, transcript, None, audio_path, end,
+                             timings)
+                if kind == "answer" and end.reason.startswith("no speech"):
+                    self._say("Take your time. We can come back to this one; let's move on.", kind="ack")
+                break
+            if is_clarifying_question(text) and clarifications < 3:
+                clarifications += 1
+                reply = prepared.decision.text if prepared and prepared.kind == "clarification" else \
+                    answer_clarification(question, text)
+                self._record(question, "clarification", interviewer_text, targets, source, transcript, None,
+                             audio_path, end, timings)
+                self._say(reply, kind="clarification", audio=prepared.audio if prepared else None, timings=timings)
+                interviewer_text, source = reply, "rubric"
+                continue
+            transcripts.append(text)
+            analysis = prepared.analysis if prepared and prepared.analysis else self._analyse(question, transcript,
+                                                                                               audio_path)
+            assessment = None
+            if kind == "follow_up" and targets:
+                assessment = self._assess_follow_up(question, targets, analysis)
+            self._record(question, kind, interviewer_text, targets, source, transcript, analysis, audio_path, end,
+                         timings, assessment)
+            self._emit("analysis", question_id=question.id, kind=kind, analysis=analysis,
+                       show_now=self.config.mode == "study", follow_up_assessment=assessment)
+            decision = prepared.decision if prepared and prepared.kind in ("follow_up", "move_on") else None
+            if decision is None:
+                decision = self._decide(question, transcripts, asked_targets, asked_texts, follow_ups, timings)
+            if decision.kind == "follow_up" and follow_ups < self.config.max_follow_ups:
+                follow_ups += 1
+                asked_targets.append(decision.targets)
+                asked_texts.append(decision.text)
+                self._say(decision.text, kind="follow_up", source=decision.source, targets=decision.targets,
+                          audio=prepared.audio if prepared and prepared.decision is decision else None,
+                          timings=timings)
+                kind, interviewer_text, targets, source = "follow_up", decision.text, decision.targets, decision.source
+                continue
+            ack = decision.text if decision.kind == "move_on" else "Thank you."
+            if index + 1 < len(self.questions):
+                self._say(ack, kind="ack", audio=prepared.audio if prepared and prepared.decision is decision else None,
+                          timings=timings)
+            break
+
+    def _decide(self, question, transcripts, asked_targets, asked_texts, follow_ups, timings=None) -> Decision:
+        if follow_ups >= self.config.max_follow_ups:
+            return Decision("move_on", "Thank you, let's move on.")
+        combined = " ".join(transcripts)
+        coverage = self._coverage(question, combined)
+        t0 = time.monotonic()
+        decision = self.brain.follow_up(question, combined, coverage["covered"], coverage["missed"],
+                                        asked_targets=asked_targets, asked_texts=asked_texts,
+                                        seed=self._turn_counter)
+        if timings is not None:
+            timings["decide_s"] = time.monotonic() - t0
+        self._emit("decision", kind=decision.kind, text=decision.text, targets=decision.targets,
+                   source=decision.source, attempts=decision.attempts)
+        log.info("decision: %s %s (%s) -> %r", decision.kind, decision.targets, decision.source, decision.text)
+        return decision
+
+    def _coverage(self, question: Question, text: str) -> dict:
+        from .analysis_bridge import score_answer
+        from .transcript import Word
+
+        tokens = text.split()
+        words = [Word(t, i * 0.4, i * 0.4 + 0.35) for i, t in enumerate(tokens)]
+        return score_answer(question, Transcript(words, len(tokens) * 0.4))["key_points"]
+
+    def _analyse(self, question: Question, transcript: Transcript, audio_path: str | None) -> dict:
+        from .analysis_bridge import score_answer
+
+        audio = load_audio(audio_path) if audio_path and Path(audio_path).exists() else None
+        return score_answer(question, transcript, audio)
+
+    def _assess_follow_up(self, question: Question, target: str, analysis: dict) -> dict:
+        try:
+            from .analysis import assess_follow_up
+        except ImportError:
+            covered = target in analysis["key_points"]["covered"]
+            return {"target": target, "addressed": covered}
+        return assess_follow_up(question, target, analysis)
+
+    def _record(self, question, kind, interviewer_text, targets, source, transcript, analysis, audio_path, end,
+                timings, assessment=None) -> None:
+        rec = TurnRecord(question.id, kind, interviewer_text, targets, source, transcript.to_dict(), analysis,
+                         audio_path, end.reason, dict(timings), assessment)
+        self.records.append(rec)
+        if self.store is not None and self.session_id is not None:
+            try:
+                self.store.record_answer(
+                    self.session_id,
+                    question={"id": question.id, "category": question.category, "prompt": question.prompt,
+                              "tags": question.tags},
+                    turn={"kind": kind, "index": len(self.records) - 1, "targets": targets,
+                          "interviewer_text": interviewer_text, "source": source, "follow_up_assessment": assessment},
+                    transcript=rec.transcript, analysis=analysis or {}, audio_path=audio_path, timings=rec.timings)
+            except Exception:
+                log.exception("could not store the answer (kept in memory)")
+        self._emit("turn", record=rec.to_dict())
+
+    # -- speaking ------------------------------------------------------------------------------
+    def _say(self, text: str, *, kind: str, source: str = "bank", targets: str | None = None,
+             audio: np.ndarray | None = None, timings: dict | None = None) -> None:
+        self._emit("interviewer", text=text, kind=kind, source=source, targets=targets)
+        self._emit("state", state="speaking")
+        if audio is None:
+            t0 = time.monotonic()
+            audio = self.speaker.synthesize(text).result(timeout=60)
+            if timings is not None:
+                timings["tts_s"] = time.monotonic() - t0
+        if timings is not None and "turn_end_at" in timings:
+            timings["audio_ready_after_turn_end_s"] = max(0.0, time.monotonic() - timings["turn_end_at"])
+        self._cue_source("speak")
+        self.player.play(audio)
+        self._vad.reset()
+        voiced = 0
+        while self.player.playing:
+            self._check_commands(during="speaking")
+            frame = self.source.read(timeout=0.1)
+            if frame is None or frame.size == 0:
+                continue
+            if not self.config.barge_in:
+                continue
+            # Without echo cancellation the interviewer's own voice can reach the mic: demand more.
+            if self._vad(frame) >= 0.7:
+                voiced += 1
+                if voiced >= 5:
+                    self.player.stop()
+                    log.info("barge-in: the candidate started talking; interviewer stopped")
+                    self._emit("barge_in", text=text)
+                    self._barged = True
+                    return
+            else:
+                voiced = 0
+
+    def _cue_source(self, state: str) -> None:
+        cue = getattr(self.source, "cue", None)
+        if cue:
+            cue(state)
+
+    def _check_commands(self, during: str) -> str | None:
+        try:
+            cmd = self._commands.get_nowait()
+        except queue.Empty:
+            cmd = None
+        if cmd == "end" or self._ended.is_set():
+            raise Stopped()
+        if cmd == "repeat" and during == "speaking":
+            return None  # already speaking
+        return cmd
+
+    # -- listening -----------------------------------------------------------------------------
+    def _listen(self, question: Question, kind: str, previous: list[str], asked_targets, asked_texts, follow_ups):
+        """Record one turn. Returns (transcript, audio_path, end event, prepared reply, timings) or None if skipped."""
+        self._turn_counter += 1
+        turn_id = self._turn_counter
+        timings: dict = {}
+        barged = getattr(self, "_barged", False)
+        self._barged = False
+        if not barged:
+            self.source.drain()
+        self._cue_source("listen")
+        self._vad.reset()
+        detector = TurnDetector(self.config.turn)
+        terms = question.all_cues()[:20]
+        stream = StreamingTranscriber(self.transcriber, prompt=build_prompt(question.prompt, terms),
+                                      executor=self._stt_pool)
+        spool = None
+        audio_path = None
+        if self.store is not None and self.session_id is not None and hasattr(self.store, "audio_writer"):
+            spool = self.store.audio_writer(self.session_id, f"turn{turn_id:03d}")
+        elif self.audio_dir is not None:
+            spool = WavSpool(self.audio_dir / f"turn{turn_id:03d}.wav")
+        self._emit("state", state="listening")
+        listen_start = time.monotonic()
+        pending_prep: Future | None = None
+        prep_cancel = threading.Event()
+        last_partial = ""
+        last_partial_at = 0.0
+        end: TurnEvent | None = None
+        while end is None:
+            cmd = self._check_commands(during="listening")
+            if cmd == "done":
+                end = detector.done()
+                break
+            if cmd == "skip":
+                log.info("question skipped by the candidate")
+                stream.close()
+                if spool:
+                    spool.close()
+                return None
+            if cmd == "repeat":
+                self._say(render_prompt(question, self.config.project_title), kind="repeat")
+                self._emit("state", state="listening")
+                continue
+            if self._paused.is_set():
+                self._wait_resume()
+                continue
+            try:
+                frame = self.source.read(timeout=0.2)
+            except DeviceLost as exc:
+                self._emit("error", message=exc.problem, fix=exc.fix)
+                self._paused.set()
+                self._emit("state", state="paused")
+                self._wait_resume()
+                try:
+                    self.source.start()
+                except Exception as exc2:
+                    self._emit("error", message=str(exc2), fix="Check the microphone, then resume.")
+                    end = TurnEvent("end", detector.t, "device lost")
+                continue
+            if frame is None or frame.size == 0:
+                continue
+            prob = self._vad(frame)
+            voiced = prob >= (self.config.turn.speech_off if detector.speaking else self.config.turn.speech_on)
+            if spool is not None:
+                spool.write(frame)
+            stream.add(frame, voiced)
+            self._emit("level", value=self.source.level, voiced=voiced)
+            for ev in detector.feed(prob):
+                log.info("turn %d: %s at %.2f s (%s)", turn_id, ev.kind, ev.t, ev.reason)
+                if ev.kind == "speculate":
+                    prep_cancel = threading.Event()
+                    pending_prep = self._prep_pool.submit(self._prepare, question, stream, previous, asked_targets,
+                                                          asked_texts, follow_ups, prep_cancel)
+                elif ev.kind == "resume":
+                    prep_cancel.set()
+                    pending_prep = None
+                elif ev.kind == "end":
+                    end = ev
+            now = time.monotonic()
+            if now - last_partial_at > 0.5:
+                last_partial_at = now
+                text = stream.partial_text()
+                detector.note_transcript(text)
+                if text != last_partial:
+                    last_partial = text
+                    self._emit("partial", text=text)
+        turn_end_at = time.monotonic()
+        timings["turn_end_at"] = turn_end_at
+        timings["listen_s"] = turn_end_at - listen_start
+        if detector.last_speech_end is not None:
+            timings["speech_end_to_turn_end_s"] = max(0.0, detector.t - detector.last_speech_end)
+        timings["manual_done"] = end.reason.startswith("manual")
+        self._emit("turn_end", reason=end.reason)
+        self._emit("state", state="thinking")
+        transcript = stream.finish()
+        timings["final_transcript_after_turn_end_s"] = time.monotonic() - turn_end_at
+        if spool is not None:
+            audio_path = str(spool.close())
+        stream.close()
+        prepared = None
+        if pending_prep is not None and not prep_cancel.is_set():
+            try:
+                prepared = pending_prep.result(timeout=60)
+            except Exception:
+                log.exception("speculative preparation failed")
+            if prepared is not None and (prepared.version != stream.version or
+                                         prepared.transcript.text != transcript.text):
+                log.info("prepared reply is stale (speech after it was prepared); preparing again")
+                prepared = None
+        if prepared is not None:
+            timings.update({f"prepared_{k}": v for k, v in prepared.timings.items()})
+            timings["used_prepared"] = True
+        else:
+            timings["used_prepared"] = False
+        self._emit("final", text=transcript.text, words=transcript.to_dict()["words"])
+        return transcript, audio_path, end, prepared, timings
+
+    def _wait_resume(self) -> None:
+        while self._paused.is_set():
+            self._check_commands(during="paused")
+            time.sleep(0.05)
+        self.source.drain()
+        self._emit("state", state="listening")
+
+    def _prepare(self, question, stream: StreamingTranscriber, previous, asked_targets, asked_texts, follow_ups,
+                 cancel: threading.Event) -> Prepared | None:
+        """Runs during the candidate's silence: everything needed to reply at once."""
+        t0 = time.monotonic()
+        version, transcript = stream.snapshot()
+        timings = {"transcript_s": time.monotonic() - t0}
+        if cancel.is_set():
+            return None
+        text = transcript.text
+        analysis = None
+        if text and is_clarifying_question(text):
+            decision = Decision("clarification", answer_clarification(question, text))
+            kind = "clarification"
+        elif not text:
+            return None
+        else:
+            from .analysis_bridge import score_answer
+
+            t1 = time.monotonic()
+            analysis = score_answer(question, transcript, None)
+            timings["analysis_s"] = time.monotonic() - t1
+            if cancel.is_set():
+                return None
+            t1 = time.monotonic()
+            decision = self._decide(question, [*previous, text], asked_targets, asked_texts, follow_ups)
+            timings["decide_s"] = time.monotonic() - t1
+            if decision.first_token_s is not None:
+                timings["first_token_s"] = decision.first_token_s
+            kind = decision.kind
+        if cancel.is_set():
+            return None
+        t1 = time.monotonic()
+        audio = self.speaker.synthesize(decision.text).result(timeout=60)
+        timings["tts_s"] = time.monotonic() - t1
+        timings["total_s"] = time.monotonic() - t0
+        return Prepared(version, transcript, decision, audio, kind, analysis, timings)
+
+    # -- the end --------------------------------------------------------------------------------
+    def _summarize(self) -> dict:
+        answers = [r for r in self.records if r.analysis]
+        try:
+            from .analysis import summarize_session
+
+            summary = summarize_session([r.to_dict() for r in self.records])
+        except ImportError:
+            scores = [r.analysis["scores"].get("overall") for r in answers if r.analysis["scores"].get("overall") is not None]
+            summary = {"overall": round(float(np.mean(scores))) if scores else None}
+        summary.update({
+            "questions": len({r.question_id for r in self.records}),
+            "answers": len(answers),
+            "follow_ups_asked": sum(1 for r in self.records if r.kind == "follow_up"),
+            "duration_s": round(time.monotonic() - self._started_at, 1),
+            "format": self.config.format,
+            "mode": self.config.mode,
+        })
+        return summary
