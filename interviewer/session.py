@@ -126,6 +126,8 @@ class InterviewSession:
         self._vad = StreamingVad()
         self._started_at = 0.0
         self._turn_counter = 0
+        self._device_error: DeviceLost | None = None
+        self._barged: list | None = None
 
     # -- commands (any thread) --------------------------------------------------------------
     def done(self) -> None:
@@ -281,6 +283,8 @@ class InterviewSession:
                                         seed=self._turn_counter)
         if timings is not None:
             timings["decide_s"] = time.monotonic() - t0
+            if decision.first_token_s is not None and "turn_end_at" in timings:
+                timings["first_token_after_turn_end_s"] = t0 + decision.first_token_s - timings["turn_end_at"]
         self._emit("decision", kind=decision.kind, text=decision.text, targets=decision.targets,
                    source=decision.source, attempts=decision.attempts)
         log.info("decision: %s %s (%s) -> %r", decision.kind, decision.targets, decision.source, decision.text)
@@ -311,7 +315,7 @@ class InterviewSession:
     def _record(self, question, kind, interviewer_text, targets, source, transcript, analysis, audio_path, end,
                 timings, assessment=None) -> None:
         rec = TurnRecord(question.id, kind, interviewer_text, targets, source, transcript.to_dict(), analysis,
-                         audio_path, end.reason, dict(timings), assessment)
+                         audio_path, end.reason, timings, assessment)  # shared: the reply's timing lands later
         self.records.append(rec)
         if self.store is not None and self.session_id is not None:
             try:
@@ -342,13 +346,20 @@ class InterviewSession:
         self.player.play(audio)
         self._vad.reset()
         voiced = 0
+        recent: list[np.ndarray] = []  # the last ~1 s heard while speaking: the start of a barge-in answer
         while self.player.playing:
             self._check_commands(during="speaking")
-            frame = self.source.read(timeout=0.1)
+            try:
+                frame = self.source.read(timeout=0.1)
+            except DeviceLost as exc:  # handled when listening starts; let the interviewer finish
+                self._device_error = exc
+                self.player.wait()
+                return
             if frame is None or frame.size == 0:
                 continue
             if not self.config.barge_in:
                 continue
+            recent = (recent + [frame])[-32:]
             # Without echo cancellation the interviewer's own voice can reach the mic: demand more.
             if self._vad(frame) >= 0.7:
                 voiced += 1
@@ -356,7 +367,7 @@ class InterviewSession:
                     self.player.stop()
                     log.info("barge-in: the candidate started talking; interviewer stopped")
                     self._emit("barge_in", text=text)
-                    self._barged = True
+                    self._barged = recent
                     return
             else:
                 voiced = 0
@@ -383,9 +394,9 @@ class InterviewSession:
         self._turn_counter += 1
         turn_id = self._turn_counter
         timings: dict = {}
-        barged = getattr(self, "_barged", False)
-        self._barged = False
-        if not barged:
+        preroll: list[np.ndarray] = getattr(self, "_barged", None) or []
+        self._barged = None
+        if not preroll:
             self.source.drain()
         self._cue_source("listen")
         self._vad.reset()
@@ -425,17 +436,13 @@ class InterviewSession:
                 self._wait_resume()
                 continue
             try:
-                frame = self.source.read(timeout=0.2)
+                if self._device_error is not None:
+                    raise self._device_error
+                frame = preroll.pop(0) if preroll else self.source.read(timeout=0.2)
             except DeviceLost as exc:
-                self._emit("error", message=exc.problem, fix=exc.fix)
-                self._paused.set()
-                self._emit("state", state="paused")
-                self._wait_resume()
-                try:
-                    self.source.start()
-                except Exception as exc2:
-                    self._emit("error", message=str(exc2), fix="Check the microphone, then resume.")
-                    end = TurnEvent("end", detector.t, "device lost")
+                self._device_error = None
+                if not self._recover_device(exc):
+                    end = TurnEvent("end", detector.t, "microphone lost")
                 continue
             if frame is None or frame.size == 0:
                 continue
@@ -494,6 +501,21 @@ class InterviewSession:
             timings["used_prepared"] = False
         self._emit("final", text=transcript.text, words=transcript.to_dict()["words"])
         return transcript, audio_path, end, prepared, timings
+
+    def _recover_device(self, exc: DeviceLost) -> bool:
+        """Keep what was said, pause with a message, and reopen the device on Resume."""
+        log.warning("audio device lost: %s", exc.problem)
+        self._emit("error", message=exc.problem, fix=exc.fix)
+        self._paused.set()
+        self._emit("state", state="paused")
+        self._wait_resume()
+        try:
+            self.source.start()
+            return True
+        except Exception as exc2:
+            self._emit("error", message=f"The microphone could not be reopened: {exc2}",
+                       fix="Check the microphone in Settings; the session ends with what was recorded.")
+            return False
 
     def _wait_resume(self) -> None:
         while self._paused.is_set():

@@ -134,63 +134,78 @@ def islands(frames: Frames, start: float, end: float) -> list[tuple[float, float
 @dataclass
 class IslandShape:
     voiced: float  # share of frames with clear periodicity
-    flux: float  # mean spectral change between frames 30 ms apart (dB, normalised spectra)
+    flux: float  # median spectral change between frames 40 ms apart (dB, level-normalised)
     f0_jitter: float  # relative spread of the pitch period
 
 
 _N_FFT = 1024
-# 16 bands, 150 Hz to 4 kHz, equally spaced on a mel-like scale and at least 3 bins wide
+# 16 bands, 150 Hz to 4 kHz, equally spaced on a mel-like scale
 _BANDS = np.unique(np.round(700 * (10 ** (np.linspace(np.log10(1 + 150 / 700), np.log10(1 + 4000 / 700), 17)) - 1) / (SAMPLE_RATE / _N_FFT)).astype(int))
 _WIN = 512
+_HOP = 320
 _HANN = np.hanning(_WIN).astype(np.float32)
 _HANN_AC = np.fft.irfft(np.abs(np.fft.rfft(_HANN, n=_N_FFT)) ** 2, n=_N_FFT)
 _HANN_AC = _HANN_AC / _HANN_AC[0]
+_NOT_HELD = IslandShape(0.0, 99.0, 1.0)
 
 
-def island_shape(audio: np.ndarray, start: float, end: float, sr: int = SAMPLE_RATE) -> IslandShape:
-    s, e = int(start * sr), int(end * sr)
-    seg = audio[s:e].astype(np.float32)
-    win, hop = _WIN, int(0.01 * sr)
-    if seg.size < win + hop:
-        return IslandShape(0.0, 99.0, 1.0)
-    n = 1 + (seg.size - win) // hop
-    idx = np.arange(win)[None, :] + hop * np.arange(n)[:, None]
-    fr = seg[idx] * _HANN
-    energy = (fr**2).sum(axis=1)
-    keep = energy > energy.max() * 10 ** (-25 / 10)
-    fr = fr[keep]
-    if fr.shape[0] < 4:
-        return IslandShape(0.0, 99.0, 1.0)
+def island_shapes(audio: np.ndarray, spans: list[tuple[float, float]], sr: int = SAMPLE_RATE) -> list[IslandShape]:
+    """Voicing and spectral steadiness of several stretches, with one batched FFT."""
+    frames, bounds = [], []
+    total = 0
+    for start, end in spans:
+        seg = audio[int(start * sr) : int(end * sr)]
+        n = 1 + (seg.size - _WIN) // _HOP if seg.size >= _WIN + _HOP else 0
+        if n:
+            idx = np.arange(_WIN)[None, :] + _HOP * np.arange(n)[:, None]
+            frames.append(seg[idx])
+        bounds.append((total, total + n))
+        total += n
+    if not frames:
+        return [_NOT_HELD] * len(spans)
+    fr = np.concatenate(frames).astype(np.float32) * _HANN
     spec = np.abs(np.fft.rfft(fr, n=_N_FFT, axis=1)) ** 2
-    # voicing: normalised autocorrelation (from the power spectrum) in the 60-400 Hz period range
+    # voicing: normalised autocorrelation in the 60-400 Hz pitch range, divided by the
+    # window's own autocorrelation (Boersma 1993) so that a periodic frame peaks near 1
     ac = np.fft.irfft(spec, n=_N_FFT, axis=1)
-    # divided by the window's own autocorrelation (Boersma 1993), so a periodic frame peaks near 1
     ac = ac / (ac[:, :1] + 1e-12) / np.maximum(_HANN_AC[None, :], 0.05)
     lo_lag, hi_lag = sr // 400, min(sr // 60, _N_FFT // 2 - 1)
     peak_lag = lo_lag + np.argmax(ac[:, lo_lag:hi_lag], axis=1)
     peak = ac[np.arange(ac.shape[0]), peak_lag]
-    voiced_mask = peak > 0.45
-    voiced = float(voiced_mask.mean())
-    # spectral steadiness: band energies, level-normalised, compared 3 frames apart
     cs = np.cumsum(spec, axis=1)
-    bands = np.diff(cs[:, _BANDS], axis=1)
-    logb = 10 * np.log10(bands + 1e-10)
-    # empty bands (a nasal has little above 1 kHz) would add noise, not information
+    logb = 10 * np.log10(np.diff(cs[:, _BANDS], axis=1) + 1e-10)
+    # empty bands (a hum has little above 1 kHz) would add noise, not information
     logb = np.maximum(logb, logb.max(axis=1, keepdims=True) - 40.0)
     logb -= logb.mean(axis=1, keepdims=True)
-    lag = 3
-    if logb.shape[0] > lag:
+    energy = spec.sum(axis=1)
+    out = []
+    for lo, hi in bounds:
+        sel = np.arange(lo, hi)
+        if sel.size < 4:
+            out.append(_NOT_HELD)
+            continue
+        e = energy[sel]
+        sel = sel[e > e.max() * 10 ** (-25 / 10)]
+        if sel.size < 4:
+            out.append(_NOT_HELD)
+            continue
+        voiced_mask = peak[sel] > 0.45
+        lb = logb[sel]
+        lag = 2  # frames 40 ms apart
         # the median ignores the one transition inside "um" (vowel to hum)
-        flux = float(np.median(np.sqrt(((logb[lag:] - logb[:-lag]) ** 2).mean(axis=1))))
-    else:
-        flux = 99.0
-    lags = peak_lag[voiced_mask]
-    jitter = float(lags.std() / lags.mean()) if lags.size >= 3 else 1.0
-    return IslandShape(voiced, flux, jitter)
+        flux = float(np.median(np.sqrt(((lb[lag:] - lb[:-lag]) ** 2).mean(axis=1)))) if lb.shape[0] > lag else 99.0
+        lags = peak_lag[sel][voiced_mask]
+        jitter = float(lags.std() / lags.mean()) if lags.size >= 3 else 1.0
+        out.append(IslandShape(float(voiced_mask.mean()), flux, jitter))
+    return out
+
+
+def island_shape(audio: np.ndarray, start: float, end: float, sr: int = SAMPLE_RATE) -> IslandShape:
+    return island_shapes(audio, [(start, end)], sr)[0]
 
 
 def is_held_sound(shape: IslandShape) -> bool:
-    return shape.voiced >= 0.75 and shape.flux <= 5.0 and shape.f0_jitter <= 0.2
+    return shape.voiced >= 0.7 and shape.flux <= 3.0 and shape.f0_jitter <= 0.2
 
 
 def expected_word_s(text: str) -> float:
@@ -210,6 +225,7 @@ def voiced_gaps(
 ) -> list[tuple[float, float]]:
     """Held voiced sounds that no recognised word accounts for: filled pauses Whisper dropped."""
     found: list[tuple[float, float]] = []
+    candidates: list[tuple[float, float]] = []
     spans = [(w.start, w.end, w.text) for w in words]
     j = 0
     for a, b in islands(frames, start - 0.3, end + 0.3):
@@ -232,6 +248,8 @@ def voiced_gaps(
             expected = sum(expected_word_s(t) for t in inside)
             if dur < 1.8 * expected:
                 continue
-        if is_held_sound(island_shape(audio, a, b)):
+        candidates.append((a, b))
+    for (a, b), shape in zip(candidates, island_shapes(audio, candidates)):
+        if is_held_sound(shape):
             found.append((round(a, 3), round(b, 3)))
     return found

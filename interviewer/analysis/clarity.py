@@ -26,6 +26,9 @@ HEDGE_PHRASES: tuple[tuple[str, ...], ...] = (
     ("possibly",), ("i'm", "not", "sure"), ("not", "sure"), ("i", "feel", "like"), ("somewhat",), ("might", "be"),
     ("sort", "of"), ("kind", "of"), ("more", "or", "less"), ("i", "would", "say"),
 )
+_HEDGES_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
+for _seq in HEDGE_PHRASES:
+    _HEDGES_BY_FIRST.setdefault(_seq[0], []).append(_seq)
 EXPLAIN_MARKERS: tuple[tuple[str, ...], ...] = (
     ("which", "is"), ("which", "means"), ("that", "is"), ("i", "e"), ("meaning",), ("stands", "for"), ("refers", "to"),
     ("in", "other", "words"), ("means",), ("is", "when"), ("is", "a"), ("is", "an"), ("is", "the"), ("are", "the"),
@@ -121,7 +124,7 @@ def hedges(tokens: list[Token], words: list[Word]) -> list[Finding]:
     i = 0
     while i < len(tokens):
         hit = None
-        for seq in HEDGE_PHRASES:
+        for seq in _HEDGES_BY_FIRST.get(tokens[i].norm, ()):
             if _at(tokens, i, seq):
                 if seq in (("sort", "of"), ("kind", "of")):
                     p = _prev(tokens, i)

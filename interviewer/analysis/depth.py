@@ -214,6 +214,7 @@ class SentenceView:
     tokens: list[Token]  # without filled pauses
     stems: list[str]
     content_idx: list[int]  # positions of non-stopword tokens
+    _index: dict | None = None
 
     def tok_matches(self, phrase_elem: str, pos: int, prefix: bool = False) -> bool:
         t = self.tokens[pos]
@@ -223,6 +224,36 @@ class SentenceView:
             return t.norm.startswith(phrase_elem)
         return t.stem == phrase_elem
 
+    @property
+    def index(self) -> dict:
+        """Where each stem, word and word-prefix occurs: lookups instead of scans."""
+        if self._index is None:
+            by_stem: dict[str, list[int]] = {}
+            by_norm: dict[str, list[int]] = {}
+            by_prefix: dict[str, list[int]] = {}
+            for i, t in enumerate(self.tokens):
+                by_stem.setdefault(t.stem, []).append(i)
+                by_norm.setdefault(t.norm, []).append(i)
+                for k in range(3, len(t.norm) + 1):
+                    by_prefix.setdefault(t.norm[:k], []).append(i)
+                if t.is_number or t.norm in NUMBER_WORDS:
+                    by_stem.setdefault("#num", []).append(i)
+            self._index = {"stem": by_stem, "norm": by_norm, "prefix": by_prefix}
+        return self._index
+
+    def positions(self, elem: str, prefix: bool = False) -> list[int]:
+        return self.index["prefix" if prefix else "stem"].get(elem, [])
+
+
+def _candidates(view: SentenceView, first: str, prefix: bool, fuzzy: bool) -> list[int]:
+    pos = list(view.positions(first, prefix and False))
+    if prefix:
+        pos = list(view.positions(first, True)) if len(first) >= 3 else [i for i, t in enumerate(view.tokens) if t.norm.startswith(first)]
+    if fuzzy and first != "#num" and len(first) >= 7:
+        extra = [i for i, s in enumerate(view.stems) if s != first and _near(first, s)]
+        pos = sorted(set(pos) | set(extra))
+    return pos
+
 
 def find_phrase(view: SentenceView, phrase: Phrase, fuzzy: bool = False) -> list[tuple[int, int]]:
     """(first, last) token positions of each occurrence in the sentence."""
@@ -230,7 +261,14 @@ def find_phrase(view: SentenceView, phrase: Phrase, fuzzy: bool = False) -> list
     if phrase.raw:
         n = len(phrase.stems)
         toks = view.tokens
-        for i in range(len(toks) - n + 1):
+        w0 = phrase.stems[0]
+        if n == 1 and phrase.prefix:
+            starts = _candidates(view, w0[:-1] if len(w0) > 4 and w0.endswith("e") else w0, True, False)
+        else:
+            starts = view.index["norm"].get(w0, []) if w0 in STOPWORDS else sorted(set(view.index["norm"].get(w0, [])) | set(view.positions(stem(w0))))
+        for i in starts:
+            if i + n > len(toks):
+                continue
             ok = True
             for j, w in enumerate(phrase.stems):
                 t = toks[i + j]
@@ -243,11 +281,19 @@ def find_phrase(view: SentenceView, phrase: Phrase, fuzzy: bool = False) -> list
             if ok:
                 hits.append((i, i + n - 1))
         return hits
-    idx = view.content_idx
     n = len(phrase.stems)
-    for k in range(len(idx) - n + 1):
+    first_positions = _candidates(view, phrase.stems[0], phrase.prefix and n == 1, fuzzy)
+    if not first_positions:
+        return hits
+    idx = view.content_idx
+    where = {p: k for k, p in enumerate(idx)}
+    for p0 in first_positions:
+        k = where.get(p0)
+        if k is None or k + n > len(idx):
+            continue
         ok = True
-        for j, elem in enumerate(phrase.stems):
+        for j in range(1, n):
+            elem = phrase.stems[j]
             pos = idx[k + j]
             last = j == n - 1
             if view.tok_matches(elem, pos, prefix=phrase.prefix and last):
@@ -268,15 +314,18 @@ def find_cue(view: SentenceView, cue: Cue) -> list[tuple[int, int]]:
     hits = find_phrase(view, cue.phrase, fuzzy=True)
     # compounds: 'trade off' / 'tradeoff' / 'trade-off', 'under fits' / 'underfits'
     if cue.joined and len(cue.joined) >= 5:
-        norms = [t.norm for t in view.tokens]
-        for i in range(len(norms)):
-            for span in (1, 2, 3):
-                if i + span > len(norms):
-                    break
-                if span == 1 and len(cue.phrase.stems) == 1:
-                    continue  # already covered above
-                if stem("".join(norms[i : i + span])) == cue.joined:
-                    hits.append((i, i + span - 1))
+        joined = view.index.get("joined")
+        if joined is None:
+            joined = {}
+            norms = [t.norm for t in view.tokens]
+            for i in range(len(norms)):
+                for span in (2, 3):
+                    if i + span <= len(norms):
+                        joined.setdefault(stem("".join(norms[i : i + span])), []).append((i, i + span - 1))
+            view.index["joined"] = joined
+        hits.extend(joined.get(cue.joined, ()))
+        if len(cue.phrase.stems) > 1 or cue.phrase.raw:
+            hits.extend((i, i) for i in view.index["stem"].get(cue.joined, ()))
     return sorted(set(hits))
 
 

@@ -217,7 +217,7 @@ CONCEPTS: dict[str, dict[str, list[str]]] = {
             "#num + out of + #num",
             "from|up from|down from + #num + to|#num",
             "#num + percent|per cent|points|%|times|hours|days|x",
-            "went|got|came|dropped|rose|fell|improved|reduced|cut + #num|back|down|up|half",
+            "went back to|went down to|went up to|dropped to|rose to|fell to|improved to|reduced to|cut to|came down to|recovered to|cut in half|halved|doubled + #num|normal|baseline|previous|before",
         ],
     },
     "lesson": {

