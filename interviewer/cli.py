@@ -75,8 +75,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-llm", action="store_true", help="rubric only (authored follow-ups)")
     p.add_argument("--json", action="store_true")
 
+    from .history_cli import add_history_parser
+
+    add_history_parser(sub, common)
+
     p = sub.add_parser("bench", parents=[common], help="speed and memory benchmarks (JSON)")
-    p.add_argument("which", choices=["latency", "analysis"], help="what to measure")
+    p.add_argument("which", choices=["latency", "analysis", "follow-ups", "history"], help="what to measure")
     p.add_argument("--json", action="store_true", help="print as JSON (the default output is JSON too)")
     p.add_argument("--turns", type=int, default=10, help="turns to replay (latency)")
     return parser
@@ -231,6 +235,15 @@ def cmd_bench(args, settings) -> int:
         from .analysis import bench_analysis
 
         data = bench_analysis()
+    elif args.which == "follow-ups":
+        from .followup_bench import bench_follow_ups
+
+        data = bench_follow_ups(stt_override=_opt(args, "stt_model"), llm_override=_opt(args, "llm_model"),
+                                settings=settings)
+    elif args.which == "history":
+        from .store import bench_history
+
+        data = bench_history()
     else:
         from .bench import bench_latency
 
@@ -247,7 +260,14 @@ def cmd_gui(args, settings) -> int:
                    llm_override=_opt(args, "llm_model"))
 
 
+def cmd_history(args, settings) -> int:
+    from .history_cli import cmd_history as run
+
+    return run(args, settings)
+
+
 COMMANDS = {
+    "history": cmd_history,
     "models": cmd_models, "demo": cmd_demo, "devices": cmd_devices, "questions": cmd_questions, "transcribe": cmd_transcribe,
     "score": cmd_score, "follow-up": cmd_follow_up, "bench": cmd_bench, "gui": cmd_gui,
 }

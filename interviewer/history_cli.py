@@ -98,7 +98,7 @@ def format_report(r: dict) -> str:
              f"Overall {_score(s['overall']).strip()}  clarity {_score(s['clarity']).strip()}  "
              f"pacing {_score(s['pacing']).strip()}  depth {_score(s['depth']).strip()}  "
              f"structure {_score(s['structure']).strip()}", ""]
-    for a in r["answers_detail"]:
+    for a in r["turns"]:
         turn = a["turn"]
         label = {"answer": "Q", "follow_up": "  follow-up", "clarification": "  clarification"}[turn["kind"]]
         lines.append(f"{label} {a['question']['id']}: {_score(a['scores']['overall']).strip()}")

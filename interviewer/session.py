@@ -26,7 +26,7 @@ from typing import Callable
 import numpy as np
 
 from .audio import SAMPLE_RATE
-from .audio.io import WavSpool, load_audio
+from .audio.io import load_audio
 from .audio.sources import AudioSource, DeviceLost
 from .audio.vad import StreamingVad
 from .bank import Question
@@ -60,6 +60,7 @@ class SessionConfig:
     project_title: str | None = None
     turn: TurnSettings = field(default_factory=TurnSettings)
     barge_in: bool = True
+    keep_audio: bool = True
 
 
 @dataclass
@@ -179,7 +180,8 @@ class InterviewSession:
         if self.store is not None:
             self.session_id = self.store.begin_session(
                 format=self.config.format, mode=self.config.mode, persona=None,
-                settings={"max_follow_ups": self.config.max_follow_ups, "patience_s": self.config.turn.patience_s},
+                settings={"max_follow_ups": self.config.max_follow_ups, "patience_s": self.config.turn.patience_s,
+                          "keep_audio": self.config.keep_audio},
                 question_ids=[q.id for q in self.questions])
         self.brain.prime()
         try:
@@ -409,7 +411,10 @@ class InterviewSession:
         if self.store is not None and self.session_id is not None and hasattr(self.store, "audio_writer"):
             spool = self.store.audio_writer(self.session_id, f"turn{turn_id:03d}")
         elif self.audio_dir is not None:
-            spool = WavSpool(self.audio_dir / f"turn{turn_id:03d}.wav")
+            from .store.recording import AudioWriter
+
+            self.audio_dir.mkdir(parents=True, exist_ok=True)
+            spool = AudioWriter(self.audio_dir / f"turn{turn_id:03d}.wav")
         self._emit("state", state="listening")
         listen_start = time.monotonic()
         pending_prep: Future | None = None
@@ -425,8 +430,8 @@ class InterviewSession:
             if cmd == "skip":
                 log.info("question skipped by the candidate")
                 stream.close()
-                if spool:
-                    spool.close()
+                if spool is not None:
+                    (getattr(spool, "discard", None) or spool.close)()
                 return None
             if cmd == "repeat":
                 self._say(render_prompt(question, self.config.project_title), kind="repeat")
@@ -482,7 +487,8 @@ class InterviewSession:
         transcript = stream.finish()
         timings["final_transcript_after_turn_end_s"] = time.monotonic() - turn_end_at
         if spool is not None:
-            audio_path = str(spool.close())
+            closed = spool.close()
+            audio_path = str(closed) if closed else None
         stream.close()
         prepared = None
         if pending_prep is not None and not prep_cancel.is_set():

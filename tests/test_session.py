@@ -203,14 +203,14 @@ def test_skip_and_end(transcriber, speaker, llm, make_speech, tmp_path):
 
 def test_ten_minute_answer_keeps_memory_flat(transcriber, make_speech, tmp_path):
     """The answer is spooled to disk as it arrives; closed segments drop their audio."""
-    from interviewer.audio.io import WavSpool
+    from interviewer.store.recording import AudioWriter
     from interviewer.audio.sources import FRAME
     from interviewer.audio.vad import StreamingVad
     from interviewer.speech.streaming import StreamingTranscriber
 
     burst = load_audio(make_speech("Gradient descent."))
     block = np.concatenate([burst, silence(30 - burst.size / SAMPLE_RATE)])  # 30 s: speech then quiet
-    spool = WavSpool(tmp_path / "long.wav")
+    spool = AudioWriter(tmp_path / "long.wav")
     stream = StreamingTranscriber(transcriber)
     vad = StreamingVad()
     tracemalloc.start()

@@ -208,6 +208,10 @@ def is_held_sound(shape: IslandShape) -> bool:
     return shape.voiced >= 0.7 and shape.flux <= 3.0 and shape.f0_jitter <= 0.2
 
 
+def is_clearly_held(shape: IslandShape) -> bool:
+    return shape.voiced >= 0.95 and shape.flux <= 2.0 and shape.f0_jitter <= 0.15
+
+
 def expected_word_s(text: str) -> float:
     letters = sum(c.isalpha() for c in text)
     return 0.1 + 0.065 * max(1, letters)
@@ -244,12 +248,24 @@ def voiced_gaps(
             if overlap > 0.5 * max(we - ws, 1e-3) or overlap > 0.6 * dur:
                 inside.append(text)
             k += 1
+        explained = False
         if inside:
             expected = sum(expected_word_s(t) for t in inside)
-            if dur < 1.8 * expected:
-                continue
-        candidates.append((a, b))
-    for (a, b), shape in zip(candidates, island_shapes(audio, candidates)):
-        if is_held_sound(shape):
+            explained = dur < 1.8 * expected
+            if explained and any(_could_be_held(t) for t in inside):
+                continue  # "a", "uh", "so": the word itself may be the held sound
+        candidates.append((a, b, explained))
+    shapes = island_shapes(audio, [(a, b) for a, b, _ in candidates])
+    for (a, b, explained), shape in zip(candidates, shapes):
+        # Whisper's timestamps drift around a filler and often stretch a neighbour over
+        # it; an island as steady as a held vowel is a filler even then
+        if is_held_sound(shape) and (not explained or is_clearly_held(shape)):
             found.append((round(a, 3), round(b, 3)))
     return found
+
+
+_HELD_WORDS = frozenset("a uh um er oh ah i or so well are our eh hmm mm".split())
+
+
+def _could_be_held(text: str) -> bool:
+    return text.strip(".,;:!?-'\"").lower() in _HELD_WORDS

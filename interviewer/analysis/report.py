@@ -132,14 +132,33 @@ def _no_speech(question: Question, transcript: Transcript, audience: str, target
 
 
 def _merge_fillers(transcribed: list[Word], gaps: list[tuple[float, float]]) -> tuple[list[dict], int, int]:
-    out = [{"word": w.text.strip(".,;:!?").lower(), "start": round(w.start, 2), "source": "transcript"} for w in transcribed]
-    spans = [(w.start - 0.3, w.end + 0.3) for w in transcribed]
+    """One entry per filled pause. Whisper's time for a filler it kept can be a second
+    off; the acoustic island is exact, so a transcribed filler near an island is that
+    island, with the island's time and the transcript's word."""
+    out = []
+    free = sorted(gaps)
+    used: set[int] = set()
+    for w in transcribed:
+        mid = 0.5 * (w.start + w.end)
+        best, best_d = None, 1.0
+        for k, (a, b) in enumerate(free):
+            if k in used:
+                continue
+            d = 0.0 if a <= mid <= b else min(abs(mid - a), abs(mid - b))
+            if d <= best_d:
+                best, best_d = k, d
+        word = w.text.strip(".,;:!?").lower()
+        if best is not None:
+            used.add(best)
+            a, b = free[best]
+            out.append({"word": word, "start": round(a, 2), "end": round(b, 2), "source": "transcript"})
+        else:
+            out.append({"word": word, "start": round(w.start, 2), "end": round(w.end, 2), "source": "transcript"})
     n_ac = 0
-    for a, b in gaps:
-        if any(a < e and b > s for s, e in spans):
-            continue
-        out.append({"word": ACOUSTIC_WORD, "start": round(a, 2), "end": round(b, 2), "source": "acoustic"})
-        n_ac += 1
+    for k, (a, b) in enumerate(free):
+        if k not in used:
+            out.append({"word": ACOUSTIC_WORD, "start": round(a, 2), "end": round(b, 2), "source": "acoustic"})
+            n_ac += 1
     out.sort(key=lambda f: f["start"])
     return out, len(transcribed), n_ac
 
@@ -285,22 +304,24 @@ def analyze(
 def _feedback(question, depth, structure, pacing, fillers, lex, hed, reps, longs, terms, audience, onset, offset, minutes) -> list[dict]:
     span_ev = f"nothing about it in {fmt_time(onset)}-{fmt_time(offset)}"
     tips: list[dict] = []
-    for r in depth.key_points:
-        if r.named_only:
-            ev = r.evidence[0] if r.evidence else {}
-            tips.append(_tip(
-                f"You named '{r.id.replace('_', ' ')}' but did not explain it. Say what it is and why it matters here: {r.label}.",
-                f"\"{ev.get('quote', '')}\"", ev.get("start"), "depth",
-            ))
+    named = [r for r in depth.key_points if r.named_only]
+    if named:
+        ev = named[0].evidence[0] if named[0].evidence else {}
+        what = "; ".join(r.label for r in named[:3])
+        lead = "Naming terms is not explaining them. " if depth.naming_only else ""
+        tips.append(_tip(
+            f"{lead}You named {'these points' if len(named) > 1 else 'this point'} without explaining "
+            f"{'them' if len(named) > 1 else 'it'}: {what}. Say what each means and why it matters here.",
+            f"\"{ev.get('quote', '')}\"", ev.get("start"), "depth",
+        ))
     missed = [r for r in depth.key_points if not r.covered and not r.named_only]
     for r in missed[:3]:
         tips.append(_tip(f"Cover this point: {r.label}.", span_ev, None, "depth"))
-    if depth.naming_only:
-        tips.append(_tip("Naming terms is not explaining them: pick the two that matter most and explain each in a sentence.", f"terms listed without explanation in {fmt_time(onset)}-{fmt_time(offset)}", onset, "depth"))
     if any(r.covered for r in depth.key_points) and not depth.specificity["numbers"]:
         tips.append(_tip("Add one concrete number (a size, a rate, a before/after) to make the answer specific.", f"no numbers anywhere in {fmt_time(onset)}-{fmt_time(offset)}", None, "depth"))
-    if any(r.covered for r in depth.key_points) and not depth.specificity["examples"]:
+    elif any(r.covered for r in depth.key_points) and not depth.specificity["examples"]:
         tips.append(_tip("Give an example (\"for example, ...\") to show you have used this, not only read about it.", f"no example in {fmt_time(onset)}-{fmt_time(offset)}", None, "depth"))
+    n_structure = 0
     for el in structure.elements:
         if not el["found"]:
             name = el["name"].replace("_", " ")
@@ -308,7 +329,9 @@ def _feedback(question, depth, structure, pacing, fillers, lex, hed, reps, longs
             ev = f"not found in {fmt_time(onset)}-{fmt_time(offset)}"
             if el.get("evidence"):
                 ev += f"; closest: \"{el['evidence']}\" at {fmt_time(el.get('start'))}"
-            tips.append(_tip(advice, ev, None, "structure"))
+            if n_structure < 2:
+                tips.append(_tip(advice, ev, None, "structure"))
+                n_structure += 1
     rate = len(fillers) / minutes if minutes else 0.0
     if rate > 3.0:
         at = ", ".join(f"'{f['word']}' {fmt_time(f['start'])}" for f in fillers[:4])
@@ -334,12 +357,14 @@ def _feedback(question, depth, structure, pacing, fillers, lex, hed, reps, longs
         p = max(pacing.pauses, key=lambda p: p["duration"])
         tips.append(_tip("Bridge long silences: say what you are thinking about (\"let me think about the trade-off\").", f"{p['duration']:.1f} s of silence at {fmt_time(p['start'])}", p["start"], "pacing"))
     if pacing.target_s and pacing.time_verdict in ("short", "much too short"):
-        tips.append(_tip(f"Use more of your time: aim for about {pacing.target_s} s and spend it on the missed points.", f"spoke {pacing.speaking_s:.0f} s of a {pacing.target_s} s target", None, "pacing"))
+        more = "the missed points" if missed or named else "an example and a trade-off"
+        tips.append(_tip(f"Use more of your time: aim for about {pacing.target_s} s and spend it on {more}.", f"spoke {pacing.speaking_s:.0f} s of a {pacing.target_s} s target", None, "pacing"))
     elif pacing.target_s and pacing.time_verdict in ("long", "much too long"):
         tips.append(_tip(f"Tighten the answer to about {pacing.target_s} s: lead with the point, then support it.", f"spoke {pacing.speaking_s:.0f} s of a {pacing.target_s} s target", None, "pacing"))
-    return tips
+    return tips[:MAX_TIPS]
 
 
+MAX_TIPS = 8
 _STRUCTURE_ADVICE = {
     "signposting": "Signpost: say how many parts the answer has and walk through them (\"first ..., second ...\").",
     "assumptions": "State an assumption or ask a clarifying question before diving in.",

@@ -6,6 +6,8 @@ import json
 import time
 from pathlib import Path
 
+import numpy as np
+
 from ..bank import Question, load_question_file
 from ..errors import AudioError, UserError
 from ..transcript import Transcript
@@ -21,22 +23,41 @@ def stt_prompt(question: Question) -> str:
     return build_prompt(question.prompt, question.all_cues()[:30], fillers=True)
 
 
-def transcribe_answer(transcriber, audio, question: Question):
-    """Transcribe with the question's prompt; if the result is implausibly sparse for the
-    amount of voiced audio (a prompt can derail tiny models into emitting one word),
-    transcribe again without the prompt and keep whichever heard more."""
+def speech_coverage(transcript: Transcript, audio) -> float:
+    """Share of the loud audio that lies within 0.5 s of a recognised word. Tiny models
+    sometimes skip a whole 30 s window or stop after one word, especially with a prompt."""
     from .acoustic import SPEECH_DB, energy_frames
 
-    prompt = stt_prompt(question)
-    first = transcriber.transcribe(audio, prompt=prompt)
     frames = energy_frames(audio)
-    voiced_s = float((frames.db > SPEECH_DB).sum()) * frames.hop_s
-    info = {"prompt": prompt, "retried": False}
-    if voiced_s >= 3.0 and len(first.words) < 0.8 * voiced_s:
+    loud = frames.db > SPEECH_DB
+    total = int(loud.sum())
+    if total == 0:
+        return 1.0
+    near = np.zeros_like(loud)
+    for w in transcript.words:
+        a = max(0, frames.index(w.start - 0.5))
+        b = min(near.size, frames.index(w.end + 0.5) + 1)
+        near[a:b] = True
+    return float((loud & near).sum()) / total
+
+
+def transcribe_answer(transcriber, audio, question: Question, prompt: str | None = ...):
+    """Transcribe with the question's prompt; when the words leave much of the speech
+    unaccounted for, transcribe again without a prompt and keep whichever covers more.
+
+    Returns (transcript, info) where info says which prompt won and whether it retried.
+    """
+    if prompt is ...:
+        prompt = stt_prompt(question)
+    first = transcriber.transcribe(audio, prompt=prompt)
+    cov = speech_coverage(first, audio)
+    info = {"prompt": prompt, "retried": False, "coverage": round(cov, 3)}
+    if cov < 0.9 and prompt:
         second = transcriber.transcribe(audio)
-        info["retried"] = True
-        if len(second.words) > len(first.words):
-            info["prompt"] = None
+        cov2 = speech_coverage(second, audio)
+        info.update(retried=True, coverage_without_prompt=round(cov2, 3))
+        if cov2 > cov + 0.02:
+            info.update(prompt=None, coverage=round(cov2, 3))
             return second, info
     return first, info
 

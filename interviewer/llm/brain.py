@@ -186,7 +186,7 @@ def grounding(text: str, said: str, topic: str) -> int:
 class Interviewer:
     """Decides and words the interviewer's next line. `llm` may be None (rubric only)."""
 
-    def __init__(self, llm=None, *, samples: int = 4, temperature: float = 0.7, max_tokens: int = 40) -> None:
+    def __init__(self, llm=None, *, samples: int = 6, temperature: float = 0.7, max_tokens: int = 40) -> None:
         self.llm = llm
         self.samples = samples
         self.temperature = temperature
@@ -202,13 +202,27 @@ class Interviewer:
                 self.llm.prime(prompts.few_shot(name).prefix)
                 self._primed.add(name)
 
+    @staticmethod
+    def topic_of(kp: KeyPoint) -> str:
+        """The cue that reads best as a topic name: a short noun phrase, not "i was responsible"."""
+        label_stems = set(content_stems(kp.label))
+
+        def score(cue: str) -> tuple:
+            words = cue.split()
+            starts_badly = words[0] in {"i", "we", "my", "our", "you", "it", "they", "he", "she", "as"}
+            content = content_stems(cue)
+            return (not starts_badly, bool(content), 1 <= len(words) <= 3,
+                    len(set(content) & label_stems), -abs(len(words) - 2))
+
+        return max(kp.cues, key=score)
+
     def choose_target(
         self, question: Question, answer: str, covered: list[str], missed: list[str], asked_targets: list[str]
     ) -> tuple[str, KeyPoint, str] | None:
         """(mode, key point, topic phrase) to ask about next, or None to move on."""
         for kp in question.key_points:
             if kp.id in missed and kp.id not in asked_targets:
-                return "missed", kp, kp.cues[0]
+                return "missed", kp, self.topic_of(kp)
         for kp in question.key_points:
             if kp.id in covered and kp.id not in asked_targets:
                 phrase = _probe_phrase(kp, answer)
@@ -273,14 +287,16 @@ class Interviewer:
                 decision.text, decision.source = best[1], "llm"
 
         if not decision.text:
-            decision.text = self._authored(question, kp, topic, asked)
+            decision.text = self._authored(question, kp, topic, asked, mode)
             decision.source = "rubric"
         decision.seconds = time.perf_counter() - t0
         return decision
 
     @staticmethod
-    def _authored(question: Question, kp: KeyPoint, topic: str, asked: list[str]) -> str:
+    def _authored(question: Question, kp: KeyPoint, topic: str, asked: list[str], mode: str = "missed") -> str:
         for fu in question.follow_ups_for(kp.id):
             if all(jaccard(fu.text, a) < 0.7 for a in asked):
                 return fu.text
-        return f"You touched on {topic}. Can you go one level deeper on {kp.label[0].lower() + kp.label[1:]}?"
+        if mode == "probe":
+            return f"You mentioned {topic}. Why does that matter here, and what would you trade off?"
+        return f"Where does {topic} come into your answer?"

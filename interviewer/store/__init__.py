@@ -39,19 +39,24 @@ After a crash (`kill -9`, power cut)::
     store.session(sid)            # view it; finish_session(sid, {...}) closes it for good
 
 A session being recorded right now holds a lock (a `flock` on `locks/<id>.lock`), so a
-second window never "recovers" or deletes it under the first one's feet.
+second window never "recovers" or deletes it under the first one's feet. (Windows has no
+flock here: there an open recording is protected only by Windows refusing to rename an
+open file, and another window lists a live session as incomplete.)
 
 Reading (the History page)::
 
     store.sessions(search=None, category=None, since=None, until=None, mode=None,
                    status=None, limit=100, offset=0)   # newest first, with averaged scores
     store.count_sessions(...same filters)              # for paging
-    store.session(sid)        # full report: answers_detail (question, turn, transcript,
+    store.session(sid)        # full report: turns (question, turn, transcript,
                               # analysis, scores, audio_path, timings), recordings, summary
-    store.progress()          # categories (scores, weekly trend, change), weekly overall,
-                              # key_points (rate, recent_rate, last_outcomes), topics,
+    store.progress(bank=None) # categories (scores, weekly trend, change), weekly overall,
+                              # key_points (rate, recent_rate, outcomes "00111"), topics,
                               # strongest, weakest, streak, totals, due_today counts
     store.delete_session(sid) # rows and audio files
+
+Spaced practice lives in `interviewer.practice`: `due_today(store, bank)`,
+`priority(store)` for `Bank.select(priority=...)`, `plan(start_date, store, bank)`.
 
 Moving history::
 

@@ -88,7 +88,7 @@ def session_document(store: "Store", sid: str) -> tuple[dict, dict[str, Path]]:
         return ref
 
     answers = []
-    for a in report["answers_detail"]:
+    for a in report["turns"]:
         answers.append({
             "created_at": a["created_at"], "question": a["question"], "turn": a["turn"],
             "transcript": a["transcript"], "analysis": a["analysis"], "timings": a["timings"],
@@ -372,6 +372,7 @@ def _read_zip(path: Path, staged: _Staged) -> None:
                             out.write(block)
                 except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:  # CRC errors land here
                     raise ArchiveError(path, f"{name} is corrupt ({exc})") from None
+                dest.chmod(0o600)
                 _check(size == files[name]["size"] and h.hexdigest() == files[name]["sha256"], path,
                        f"{name} does not match its checksum")
                 _check_wav(dest, path, name)
@@ -392,6 +393,7 @@ def _read_folder(path: Path, staged: _Staged) -> None:
         dest = staged.dir / sid / ref
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(src, dest)
+        dest.chmod(0o600)
         _check_wav(dest, path, ref)
         staged_files[ref] = dest
     staged.sessions.append((doc, staged_files))

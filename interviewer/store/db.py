@@ -31,11 +31,21 @@ _SAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]+")
 
 def default_path(settings=None) -> Path:
     """`settings.data_dir` if the user chose one, else the app's data dir."""
-    from ..paths import _private_dir, data_dir
+    from ..paths import data_dir
 
     custom = getattr(settings, "data_dir", None) if settings is not None else None
-    root = _private_dir(Path(custom).expanduser()) if custom else data_dir()
+    root = _ensure_dir(Path(custom).expanduser()) if custom else data_dir()
     return root / DB_NAME
+
+
+def _ensure_dir(path: Path) -> Path:
+    """Create a folder readable by the user alone. An existing folder the user chose (say,
+    their Documents) keeps its mode: what the store puts inside is private anyway."""
+    if not path.is_dir():
+        from ..paths import _private_dir
+
+        _private_dir(path)
+    return path
 
 
 def _now() -> datetime:
@@ -126,7 +136,7 @@ class Store:
         db_path = Path(path).expanduser() if path is not None else default_path(settings)
         if keep_audio is None and settings is not None:
             keep_audio = bool(getattr(settings, "keep_audio", True))
-        _private_dir(db_path.parent)
+        _ensure_dir(db_path.parent)
         if not db_path.exists():
             os.close(os.open(db_path, os.O_WRONLY | os.O_CREAT, 0o600))  # private before SQLite touches it
         try:
@@ -395,7 +405,7 @@ class Store:
         for rec_id, sid, turn_key, rel in rows:
             final = self.abs_path(rel)
             part = final.with_name(final.name + recording.PART_SUFFIX)
-            if recording.is_locked_elsewhere(part):
+            if recording.is_locked_elsewhere(part) or self.is_live(sid):
                 continue  # another window is recording it right now
             duration = None
             try:
@@ -517,7 +527,7 @@ class Store:
         report["settings"] = _loads(extra[0], {})
         report["summary"] = _loads(extra[1], None)
         report["live"] = self.is_live(sid)
-        report["answers_detail"] = []
+        report["turns"] = []
         linked = set()
         for a in answers:
             (aid, created, qid, cat, prompt, tags, kind, index, turn_json, transcript_json, text, analysis_json,
@@ -529,7 +539,7 @@ class Store:
             transcript.setdefault("text", text)
             audio_abs = self.abs_path(audio)
             linked.add(audio)
-            report["answers_detail"].append({
+            report["turns"].append({
                 "id": aid,
                 "created_at": created,
                 "question": {"id": qid, "category": cat, "prompt": prompt, "tags": _loads(tags, [])},

@@ -108,9 +108,11 @@ class AudioWriter:
     def duration_s(self) -> float:
         return self._data_bytes / (2 * self.rate)
 
+    seconds = duration_s
+
     def write(self, chunk) -> None:
-        if self._closed:
-            raise ValueError("write to a closed AudioWriter")
+        if self._closed:  # a late frame after close must not kill the audio loop
+            return
         data = to_pcm16(chunk)
         view = memoryview(data)
         while view:  # os.write may write less than asked
@@ -170,6 +172,7 @@ class NullAudioWriter:
 
     path = None
     duration_s = 0.0
+    seconds = 0.0
 
     def write(self, chunk) -> None:
         pass

@@ -1,0 +1,403 @@
+"""Answer analysis without the speech model: matching, context rules, scores, API shape, bad input.
+
+The fixture answers are scored here from their reference text (evenly timed words), so
+the depth and key-point bars are checked in the fast tier too; tests/test_analysis_audio.py
+checks the same bars on real transcriptions of synthesized speech.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures" / "analysis"))
+
+import corpus  # noqa: E402
+
+from interviewer.analysis import (  # noqa: E402
+    analyze,
+    assess_follow_up,
+    bench_analysis,
+    score_file,
+    summarize_session,
+    transcript_from_text,
+)
+from interviewer.analysis.text import stem  # noqa: E402
+from interviewer.bank import Question  # noqa: E402
+from interviewer.errors import AudioError, QuestionError, UserError  # noqa: E402
+from interviewer.transcript import Transcript, Word  # noqa: E402
+
+ISSUE_FIELDS = {
+    "transcript", "duration_s", "word_count", "wpm", "fillers", "fillers_per_min", "pauses", "key_points", "scores", "feedback",
+}
+
+
+def q_of(qid: str) -> Question:
+    return corpus.questions()[qid]
+
+
+def text_analysis(answer: corpus.Answer):
+    return analyze(q_of(answer.question), transcript_from_text(answer.text, wpm=150))
+
+
+@pytest.fixture(scope="module")
+def text_results():
+    return {a.id: (a, text_analysis(a)) for a in corpus.answers()}
+
+
+def _pairs(results, score_key):
+    by_q: dict[str, dict[str, list[int]]] = {}
+    for a, r in results.values():
+        by_q.setdefault(a.question, {}).setdefault(a.level, []).append(score_key(r))
+    pairs = ok = 0
+    bad = []
+    for qid, lv in by_q.items():
+        for hi, lo in (("strong", "partial"), ("partial", "off_topic"), ("strong", "off_topic")):
+            for x, y in itertools.product(lv.get(hi, []), lv.get(lo, [])):
+                pairs += 1
+                ok += x > y
+                if x <= y:
+                    bad.append((qid, hi, x, lo, y))
+    return ok, pairs, bad
+
+
+def key_point_f1(pairs) -> tuple[float, float, float]:
+    tp = fp = fn = 0
+    for want, got in pairs:
+        tp += len(got & want)
+        fp += len(got - want)
+        fn += len(want - got)
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+# ------------------------------------------------------------------ the fixture set itself
+
+
+def test_fixture_set_is_well_formed():
+    qs = corpus.questions()
+    answers = corpus.answers()
+    assert len(qs) >= 6
+    assert {q.category for q in qs.values()} >= {"fundamentals", "system_design", "behavioral", "project", "case_study"}
+    for qid in qs:
+        levels = {a.level for a in answers if a.question == qid}
+        assert {"strong", "partial", "off_topic", "paraphrase", "buzzwords"} <= levels, qid
+    for a in answers:
+        ids = {kp.id for kp in qs[a.question].key_points}
+        assert set(a.covered) <= ids, a.id
+        if a.level in ("off_topic", "buzzwords"):
+            assert not a.covered
+    assert {a.rate for a in answers} == set(corpus.RATES)
+
+
+def test_paraphrases_avoid_the_cue_words_of_what_they_cover():
+    """A paraphrase that said a cue would test nothing: check, word by word, that it does not."""
+    import re
+
+    for a in corpus.answers() + corpus.heldout():
+        if a.level != "paraphrase":
+            continue
+        said = " " + " ".join(re.findall(r"[a-z0-9]+", a.clean_text.lower())) + " "
+        for kp in q_of(a.question).key_points:
+            if kp.id in a.covered:
+                for cue in kp.cues:
+                    c = " " + " ".join(re.findall(r"[a-z0-9]+", cue.lower())) + " "
+                    assert c not in said, f"{a.id} says cue '{cue}' of {kp.id}"
+
+
+# ------------------------------------------------------------------ depth and key points (text tier)
+
+
+def test_depth_orders_strong_partial_off_topic_from_text(text_results):
+    ok, pairs, bad = _pairs(text_results, lambda r: r.scores["depth"])
+    print(f"\n[text] depth ordering: {ok}/{pairs} pairs = {ok / pairs:.1%}; misordered: {bad}")
+    assert ok / pairs >= 0.95
+
+
+def test_key_point_f1_from_text(text_results):
+    p, r, f1 = key_point_f1((set(a.covered), set(res.covered)) for a, res in text_results.values())
+    print(f"\n[text] key points: precision {p:.3f} recall {r:.3f} F1 {f1:.3f}")
+    assert f1 >= 0.9
+
+
+def test_paraphrases_credited_and_buzzwords_not_from_text(text_results):
+    para = [(a, r) for a, r in text_results.values() if a.level == "paraphrase"]
+    credited = sum(len(set(a.covered) & set(r.covered)) for a, r in para)
+    labelled = sum(len(a.covered) for a, _ in para)
+    print(f"\n[text] paraphrase key points credited: {credited}/{labelled}")
+    assert credited / labelled >= 0.8
+    for a, r in para:
+        assert set(a.covered) & set(r.covered), f"{a.id}: no paraphrased point credited"
+    strong = {a.question: r.scores["depth"] for a, r in text_results.values() if a.level == "strong"}
+    for a, r in text_results.values():
+        if a.level == "buzzwords":
+            assert r.covered == [], f"{a.id} credited {r.covered}"
+            assert r.scores["depth"] < strong[a.question]
+            assert r.extra["named_not_explained"] or any(e["named_only"] for e in r.extra["key_point_evidence"])
+
+
+def test_heldout_paraphrases(text_results):
+    """Paraphrases written after the lexicon was frozen: the honest generalisation figure."""
+    p, r, f1 = key_point_f1(
+        (set(a.covered), set(text_analysis(a).covered)) for a in corpus.heldout()
+    )
+    print(f"\n[text] held-out paraphrases: precision {p:.3f} recall {r:.3f} F1 {f1:.3f}")
+    assert r >= 0.8
+
+
+def test_answers_to_other_questions_credit_little(text_results):
+    """Every fixture answer scored against every other question: the off-topic stress test."""
+    hits = total = 0
+    for a in corpus.answers():
+        for qid, q in corpus.questions().items():
+            if qid == a.question:
+                continue
+            r = analyze(q, transcript_from_text(a.text))
+            hits += len(r.covered)
+            total += len(q.key_points)
+    print(f"\n[text] cross-question credits: {hits}/{total} = {hits / total:.1%}")
+    assert hits / total < 0.10
+
+
+# ------------------------------------------------------------------ matching rules
+
+
+def make(qdict: dict) -> Question:
+    base = {"id": "t-q", "category": "fundamentals", "prompt": "A question for the unit tests.", "key_points": []}
+    base.update(qdict)
+    return Question.model_validate(base)
+
+
+def covered(q: Question, text: str) -> list[str]:
+    return analyze(q, transcript_from_text(text)).covered
+
+
+def test_cues_respect_word_boundaries_and_stems():
+    q = make({"key_points": [
+        {"id": "auc", "label": "Report the area under the curve", "cues": ["auc"]},
+        {"id": "l1", "label": "Use an absolute value penalty", "cues": ["l1"]},
+        {"id": "fit", "label": "The model underfits the training data", "cues": ["underfitting"]},
+    ]})
+    assert covered(q, "I would do that because the scores are, in general, well calibrated for this model.") == []
+    assert covered(q, "The model here was underfitting the training data badly, so I added more features to it.") == ["fit"]
+    assert covered(q, "When the model under fits the data, the error stays high on the training set as well.") == ["fit"]
+    assert "auc" in covered(q, "I would report the AUC, which tells you how well the model ranks the positives.")
+    assert covered(q, "The L12 network has too many layers for the little data that we have in this case.") == []
+
+
+def test_compounds_and_asr_slips_match():
+    q = make({"key_points": [
+        {"id": "to", "label": "There is a trade-off", "cues": ["trade-off"]},
+        {"id": "var", "label": "Variance of the estimator", "cues": ["high variance"]},
+    ]})
+    assert "to" in covered(q, "There is a tradeoff here, because a more complex model can fit noise in the data.")
+    assert "to" in covered(q, "There is a trade off here, because a more complex model can fit noise in the data.")
+    assert "var" in covered(q, "A deep tree has high variants, so its predictions change a lot from sample to sample.")
+
+
+def test_naming_is_not_explaining():
+    q = q_of("fx-bias-variance")
+    r = analyze(q, transcript_from_text("Underfitting. Overfitting. Regularization, dropout, bagging, learning curves, cross-validation."))
+    assert r.covered == []
+    assert r.scores["depth"] < 20
+    assert any("named" in t["tip"] or "Naming" in t["tip"] for t in r.feedback)
+
+
+# ------------------------------------------------------------------ clarity rules
+
+
+def lexical(text: str) -> list[str]:
+    r = analyze(q_of("fx-bias-variance"), transcript_from_text(text))
+    return [f["word"] for f in r.extra["lexical_fillers"]]
+
+
+def test_like_judged_in_context():
+    assert lexical("I like gradient boosting for tabular data because it is fast to train.") == []
+    assert lexical("It looks like the model overfits, something like a memorizing student.") == []
+    assert lexical("It's, like, a really flexible model, and, like, it overfits.") == ["like", "like"]
+    assert lexical("You know, the model is too simple. You know that the bias is high.") == ["you know"]
+    assert lexical("Basically the model memorizes. I mean, it overfits. What I mean is that it fails.") == ["basically", "I mean"]
+
+
+def test_hedges_repetitions_long_sentences_and_jargon():
+    q = q_of("fx-bias-variance")
+    long = " ".join(["the model keeps fitting noise"] * 10) + "."
+    r = analyze(q, transcript_from_text(f"I think maybe the the model overfits. I guess it is sort of too flexible. {long} We use SMOTE and PCA."))
+    hedges = [h["word"] for h in r.extra["hedges"]]
+    assert hedges[:4] == ["i think", "maybe", "i guess", "sort of"]
+    assert [x["word"] for x in r.extra["repetitions"]] == ["the"]
+    assert len(r.extra["long_sentences"]) == 1
+    terms = {j["term"]: j["explained"] for j in r.extra["jargon"]}
+    assert terms.get("SMOTE") is False and terms.get("PCA") is False
+    # "a kind of X" names a kind; it is not a hedge
+    r2 = analyze(q, transcript_from_text("L1 gives a kind of feature selection, which is useful."))
+    assert r2.extra["hedges"] == []
+
+
+def test_non_expert_audience_weighs_unexplained_jargon():
+    q = q_of("fx-class-imbalance")
+    text = "Use SMOTE, then XGBoost with PR AUC and F1, and calibrate the logits after the softmax on a stratified split."
+    expert = analyze(q, transcript_from_text(text))
+    lay = analyze(q, transcript_from_text(text), audience="non_expert")
+    assert lay.scores["clarity"] < expert.scores["clarity"] - 10
+    with pytest.raises(ValueError):
+        analyze(q, transcript_from_text(text), audience="kids")
+
+
+# ------------------------------------------------------------------ scores, explanations, JSON
+
+
+def test_to_dict_has_every_issue_field_and_explanations(text_results):
+    a, r = text_results["bv-strong"]
+    d = r.to_dict()
+    assert ISSUE_FIELDS <= set(d)
+    json.dumps(d)
+    assert set(d["key_points"]) == {"covered", "missed"}
+    assert set(d["scores"]) == {"clarity", "pacing", "depth", "structure", "overall"}
+    assert all(0 <= v <= 100 and isinstance(v, int) for v in d["scores"].values())
+    for f in d["fillers"]:
+        assert {"word", "start"} <= set(f)
+    for k in ("clarity", "pacing", "depth", "structure", "overall"):
+        assert set(d["score_explanations"][k]) == {"raised", "lowered"}
+    assert d["score_explanations"]["depth"]["raised"], "a strong answer's depth says what raised it"
+    assert d["feedback"], "a tip is always given"
+    for tip in d["feedback"]:
+        assert tip["tip"] and tip["evidence"], tip
+    assert d["wpm_windows"] and d["structure"]["elements"]
+    assert all(e["evidence"] for e in d["key_point_evidence"] if e["covered"])
+
+
+def test_overall_weights_follow_the_category():
+    from interviewer.analysis.report import WEIGHTS
+
+    assert WEIGHTS["fundamentals"]["depth"] > WEIGHTS["fundamentals"]["structure"]
+    assert WEIGHTS["behavioral"]["structure"] > WEIGHTS["behavioral"]["depth"]
+    for w in WEIGHTS.values():
+        assert abs(sum(w.values()) - 1.0) < 1e-9
+
+
+def test_structure_elements_by_format(text_results):
+    def found(aid):
+        return {e["name"] for e in text_results[aid][1].extra["structure"]["elements"] if e["found"]}
+
+    assert found("mf-strong") == {"situation", "task", "action", "result", "lesson"}
+    assert found("fr-strong") == {"requirements", "components", "trade_offs", "monitoring"}
+    assert {"problem", "data", "approach", "results", "impact"} <= found("pp-strong")
+    assert {"signposting", "conclusion"} <= found("ci-strong")
+    assert text_results["mf-strong"][1].scores["structure"] > text_results["mf-partial"][1].scores["structure"]
+
+
+def test_pacing_band_and_windows():
+    q = q_of("fx-bias-variance")
+    text = " ".join(["The model memorizes noise in the training data so it overfits badly."] * 30)
+    slow = analyze(q, transcript_from_text(text, wpm=95))
+    good = analyze(q, transcript_from_text(text, wpm=145))
+    fast = analyze(q, transcript_from_text(text, wpm=210))
+    assert good.scores["pacing"] > slow.scores["pacing"] and good.scores["pacing"] > fast.scores["pacing"]
+    assert len(good.extra["wpm_windows"]) >= 2
+    assert any("Slow down" in t["tip"] for t in fast.feedback)
+
+
+def test_transcript_without_audio_uses_timestamp_gaps_for_pauses():
+    words = [Word("Bias", 0.5, 0.8), Word("is", 0.8, 1.0), Word("error.", 1.0, 1.4), Word("Variance", 3.9, 4.4), Word("too.", 4.4, 4.8), Word("Done", 5.2, 5.5)]
+    r = analyze(q_of("fx-bias-variance"), Transcript(words, 6.0))
+    assert [p["start"] for p in r.pauses] == [1.4] and r.pauses[0]["duration"] == 2.5
+    assert r.word_count == 6
+
+
+def test_voiced_gaps_from_a_transcript_json_count_as_fillers():
+    words = [Word("Bias", 0.5, 0.8), Word("is", 0.8, 1.0), Word("error.", 1.0, 1.4), Word("Variance", 2.3, 2.8)]
+    t = Transcript(words, 3.0, speech_start=0.5, speech_end=2.8, voiced_gaps=[(1.5, 2.0)])
+    r = analyze(q_of("fx-bias-variance"), t)
+    assert r.extra["filled_pause_sources"] == {"transcript": 0, "acoustic": 1}
+
+
+# ------------------------------------------------------------------ follow-ups and sessions
+
+
+def test_assess_follow_up_direct_partial_and_missed():
+    q = q_of("fx-class-imbalance")
+    direct = analyze(q, transcript_from_text("I would pick the decision threshold on validation data, trading missed positives against false alarms for the business."))
+    named = analyze(q, transcript_from_text("Threshold, cutoff, operating point."))
+    off = analyze(q, transcript_from_text("I would collect more data and train a deeper network for longer, which usually helps a lot."))
+    a = assess_follow_up(q, "threshold", direct)
+    assert a["addressed"] is True and a["directness"] >= 0.8 and a["evidence"]
+    b = assess_follow_up(q, "threshold", named.to_dict())
+    assert b["addressed"] is False and 0 < b["directness"] <= 0.5
+    c = assess_follow_up(q, "threshold", off)
+    assert c["addressed"] is False and c["directness"] == 0.0 and c["directness_label"] == "not addressed"
+    with pytest.raises(KeyError):
+        assess_follow_up(q, "nope", off)
+
+    summary = summarize_session([
+        {"question": q, "analysis": direct, "follow_ups": [a, b]},
+        {"question": q, "analysis": off.to_dict(), "follow_ups": [c]},
+    ])
+    json.dumps(summary)
+    assert summary["answers"] == 2
+    assert summary["follow_ups"]["count"] == 3 and summary["follow_ups"]["addressed"] == 1
+    assert set(summary["scores"]) == {"clarity", "pacing", "depth", "structure", "overall"}
+
+
+# ------------------------------------------------------------------ no speech and bad input
+
+
+def test_empty_transcript_means_no_speech():
+    r = analyze(q_of("fx-bias-variance"), Transcript([], 20.0), np.zeros(16000 * 20, dtype=np.float32))
+    d = r.to_dict()
+    assert d["word_count"] == 0 and d["transcript"] == "" and d["wpm"] == 0
+    assert any("No speech was detected" in t["tip"] for t in d["feedback"])
+    assert d["scores"]["overall"] == 0
+
+
+def test_score_file_bad_inputs(tmp_path):
+    qf = corpus.question_file("fx-bias-variance")
+    garbage = tmp_path / "answer.wav"
+    garbage.write_bytes(b"RIFF\x00\x00not really a wave file at all" * 10)
+    with pytest.raises(AudioError) as e:
+        score_file(garbage, qf)
+    assert "answer.wav" in str(e.value)
+    with pytest.raises(AudioError):
+        score_file(tmp_path / "missing.wav", qf)
+
+    bad_q = tmp_path / "bad.yaml"
+    bad_q.write_text("id: x\ncategory: cooking\nprompt: Explain something here.\nkey_points: [{id: a, label: abc, cues: [a]}]\n")
+    with pytest.raises(QuestionError) as e:
+        score_file(garbage, bad_q)
+    assert "bad.yaml" in str(e.value) and "category" in str(e.value)
+
+    empty = tmp_path / "empty.json"
+    empty.write_text(json.dumps({"words": []}))
+    with pytest.raises(UserError) as e:
+        score_file(empty, qf)
+    assert "empty" in str(e.value)
+
+
+def test_score_file_accepts_a_transcript_json(tmp_path):
+    a = next(x for x in corpus.answers() if x.id == "ci-strong")
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps(transcript_from_text(a.text).to_dict()))
+    d = score_file(path, corpus.question_file(a.question))
+    assert ISSUE_FIELDS <= set(d)
+    assert set(d["key_points"]["covered"]) == set(a.covered)
+    assert d["stt"] == {"source": "transcript"}
+
+
+def test_bench_analysis_is_json_and_complete():
+    r = bench_analysis(repeats=2, minutes=2.0)
+    json.dumps(r)
+    assert r["with_audio"]["median_ms"] > 0 and r["transcript_only"]["p90_ms"] > 0
+    assert r["sanity"]["covered"] and r["sanity"]["pauses"] >= 1
+
+
+def test_stem_is_conservative():
+    assert stem("underfitting") == stem("underfits") == stem("underfit")
+    assert stem("bias") == "bias" and stem("analysis") == "analysis"
+    assert stem("regularization") == stem("regularize") == stem("regularized")
+    assert stem("classes") == stem("class")
