@@ -48,6 +48,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.add_argument("--out", type=Path, help="folder for the WAVs and result.json (default: under the data dir)")
 
+    p = sub.add_parser("interview", parents=[common], help="a spoken interview in the terminal (microphone or WAVs)")
+    p.add_argument("--format", default="fundamentals", help="a category, or 'mixed' (default: fundamentals)")
+    p.add_argument("--questions", type=int, default=3, help="how many questions (default 3)")
+    p.add_argument("--difficulty", type=int, choices=[1, 2, 3], action="append", help="repeat to allow several")
+    p.add_argument("--mode", choices=["study", "real"], default="study")
+    p.add_argument("--max-follow-ups", type=int, default=None, help="per question (default: settings, 2)")
+    p.add_argument("--question-id", action="append", help="ask this question (repeatable)")
+    p.add_argument("--answers", type=Path, nargs="+", metavar="WAV",
+                   help="answer from these recordings, replayed in real time, instead of the microphone")
+    p.add_argument("--seed", type=int)
+    p.add_argument("--json", action="store_true", help="print events as JSON lines")
+
     p = sub.add_parser("models", parents=[common], help="list the speech and language models found")
     p.add_argument("--json", action="store_true", help="print as JSON")
 
@@ -130,6 +142,79 @@ def cmd_demo(args, settings) -> int:
 
     result = run_demo(_opt(args, "stt_model"), _opt(args, "llm_model"), args.out, settings, progress)
     _emit(result, args.json, format_demo)
+    return 0
+
+
+def cmd_interview(args, settings) -> int:
+    import threading
+
+    from .audio.sources import FileSource, MicSource
+    from .runtime import Runtime
+    from .session import SessionConfig
+    from .turn import TurnSettings
+
+    from .bank import CATEGORIES
+
+    if args.format != "mixed" and args.format not in CATEGORIES:
+        raise UserError(f"Unknown format '{args.format}'", f"Choose one of: mixed, {', '.join(CATEGORIES)}.")
+    if args.answers:
+        missing = [str(p) for p in args.answers if not p.is_file()]
+        if missing:
+            raise UserError(f"Answer recording not found: {', '.join(missing)}", "Pass existing WAV files.")
+        source = FileSource(args.answers)
+    else:
+        source = MicSource(settings.input_device)
+        source.start()  # fails early, with a message, when there is no microphone
+    runtime = Runtime(settings, stt_override=_opt(args, "stt_model"), llm_override=_opt(args, "llm_model"))
+    runtime.load(progress=lambda m: None if args.json else print(f"... {m}", file=sys.stderr))
+    config = SessionConfig(format=args.format, n_questions=args.questions, difficulties=args.difficulty,
+                           mode=args.mode, seed=args.seed, question_ids=args.question_id,
+                           max_follow_ups=settings.max_follow_ups if args.max_follow_ups is None else args.max_follow_ups,
+                           turn=TurnSettings(patience_s=settings.patience_s,
+                                             thinking_patience_s=settings.thinking_patience_s),
+                           keep_audio=settings.keep_audio)
+
+    def show(event):
+        if args.json:
+            if event.kind not in ("level",):
+                print(json.dumps({"event": event.kind, **event.data}, default=str), flush=True)
+            return
+        d = event.data
+        if event.kind == "question":
+            print(f"\n[{d['index'] + 1}/{d['total']}] {d['category']} ({d['target_seconds']} s)")
+        elif event.kind == "interviewer":
+            print(f"Interviewer: {d['text']}")
+        elif event.kind == "state" and d["state"] == "listening":
+            print("   (listening: Enter = done, s = skip, r = repeat, q = end)" if sys.stdin.isatty() else "   (listening)")
+        elif event.kind == "final" and d["text"]:
+            print(f"You: {d['text']}")
+        elif event.kind == "analysis" and d.get("show_now"):
+            sc = d["analysis"]["scores"]
+            print("   scores: " + ", ".join(f"{k} {v}" for k, v in sc.items()))
+        elif event.kind == "error":
+            print(f"error: {d['message']}\n  Fix: {d['fix']}", file=sys.stderr)
+
+    session = runtime.new_session(config, source=source, on_event=show)
+    if sys.stdin.isatty():
+        keys = {"": session.done, "s": session.skip, "r": session.repeat, "q": session.end}
+
+        def read_keys():
+            for line in sys.stdin:
+                action = keys.get(line.strip().lower())
+                if action:
+                    action()
+
+        threading.Thread(target=read_keys, daemon=True).start()
+    try:
+        summary = session.run()
+    finally:
+        runtime.close()
+    if args.json:
+        print(json.dumps({"event": "summary", "session_id": session.session_id, **summary}, default=str))
+    else:
+        print(f"\nSession {session.session_id}: overall {summary.get('scores', {}).get('overall')}, "
+              f"{summary['answers']} answers, {summary['follow_ups_asked']} follow-ups. "
+              "See `interviewer history show ID`.")
     return 0
 
 
@@ -268,7 +353,7 @@ def cmd_history(args, settings) -> int:
 
 COMMANDS = {
     "history": cmd_history,
-    "models": cmd_models, "demo": cmd_demo, "devices": cmd_devices, "questions": cmd_questions, "transcribe": cmd_transcribe,
+    "interview": cmd_interview, "models": cmd_models, "demo": cmd_demo, "devices": cmd_devices, "questions": cmd_questions, "transcribe": cmd_transcribe,
     "score": cmd_score, "follow-up": cmd_follow_up, "bench": cmd_bench, "gui": cmd_gui,
 }
 

@@ -74,3 +74,28 @@ def test_demo_json_has_every_field_filled_offline(tmp_path):
     assert Path(data["question_audio"]["path"]).stat().st_size > 10_000
     assert all(isinstance(v, (int, float)) for v in data["scores"].values() if v is not None)
     assert data["models"]["stt"]["path"] and data["models"]["llm"]["path"]
+
+
+@pytest.mark.slow
+def test_interview_from_recordings_is_stored_in_history(tmp_path, make_speech, isolated_home):
+    answer = make_speech("Bias is the error of a model that is too simple, so it underfits. Variance is when the "
+                         "model is too sensitive to the training data and overfits.")
+    env = {"INTERVIEWER_HOME": str(isolated_home)}
+    proc = run_cli("interview", "--question-id", "fund-bias-variance", "--answers", str(answer), "--max-follow-ups",
+                   "0", "--json", env=env, timeout=240)
+    assert proc.returncode == 0, proc.stderr
+    events = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
+    summary = events[-1]
+    assert summary["event"] == "summary" and summary["answers"] == 1
+    final = [e for e in events if e["event"] == "final"][0]
+    assert "overfit" in final["text"].lower()
+    history = json.loads(run_cli("history", "--json", env=env).stdout)
+    sessions = history["sessions"] if isinstance(history, dict) else history
+    assert [s["id"] for s in sessions] == [summary["session_id"]]
+
+
+def test_interview_without_microphone_says_what_to_do(isolated_home):
+    proc = run_cli("interview", env={"INTERVIEWER_HOME": str(isolated_home)})
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "microphone" in proc.stderr.lower() or "portaudio" in proc.stderr.lower()
+    assert "--answers" in proc.stderr or "demo" in proc.stderr

@@ -12,17 +12,36 @@ from . import SAMPLE_RATE
 
 
 def resample(audio: np.ndarray, rate: int, target: int = SAMPLE_RATE) -> np.ndarray:
-    """Band-limited enough for speech: linear interpolation after a short moving average."""
+    """Band-limited resampling in the frequency domain (no aliasing of sibilants into speech).
+
+    Long inputs go in one-minute blocks with overlap so memory stays proportional to a block.
+    """
+    audio = np.asarray(audio, dtype=np.float32)
     if rate == target or audio.size == 0:
-        return audio.astype(np.float32, copy=False)
-    if rate > target:
-        width = max(1, int(round(rate / target)))
-        if width > 1:
-            audio = np.convolve(audio, np.ones(width, dtype=np.float32) / width, mode="same")
+        return audio
+    block = rate * 60
+    if audio.size <= block * 1.5:
+        return _fft_resample(audio, rate, target)
+    pad = rate  # 1 s of context on each side hides block edges
+    out = []
+    for start in range(0, audio.size, block):
+        lo, hi = max(0, start - pad), min(audio.size, start + block + pad)
+        chunk = _fft_resample(audio[lo:hi], rate, target)
+        a = int(round((start - lo) * target / rate))
+        b = a + int(round((min(start + block, audio.size) - start) * target / rate))
+        out.append(chunk[a:b])
+    return np.concatenate(out)
+
+
+def _fft_resample(audio: np.ndarray, rate: int, target: int) -> np.ndarray:
     n_out = int(round(audio.size * target / rate))
-    x_old = np.arange(audio.size, dtype=np.float64) / rate
-    x_new = np.arange(n_out, dtype=np.float64) / target
-    return np.interp(x_new, x_old, audio).astype(np.float32)
+    spectrum = np.fft.rfft(audio.astype(np.float64))
+    keep = n_out // 2 + 1
+    if keep <= spectrum.size:
+        spectrum = spectrum[:keep]
+    else:
+        spectrum = np.concatenate([spectrum, np.zeros(keep - spectrum.size, dtype=spectrum.dtype)])
+    return (np.fft.irfft(spectrum, n_out) * (n_out / audio.size)).astype(np.float32)
 
 
 def to_mono(audio: np.ndarray) -> np.ndarray:

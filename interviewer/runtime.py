@@ -1,0 +1,100 @@
+"""The loaded models and stores that every session shares. No Qt.
+
+Loading takes a second or two (speech model, LLM, voice); the GUI does it on a worker
+thread at start-up with a visible status, the CLI does it before the first question.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Callable
+
+from .audio.sources import AudioSource
+from .session import Event, InterviewSession, SessionConfig
+
+log = logging.getLogger(__name__)
+
+
+class Runtime:
+    def __init__(self, settings=None, *, stt_override: str | None = None, llm_override: str | None = None,
+                 use_store: bool = True) -> None:
+        from .config import Settings
+
+        self.settings = settings or Settings()
+        self.stt_override = stt_override
+        self.llm_override = llm_override
+        self.use_store = use_store
+        self.transcriber = None
+        self.llm = None
+        self.speaker = None
+        self.bank = None
+        self.store = None
+        self.load_seconds: dict[str, float] = {}
+
+    def load(self, progress: Callable[[str], None] = lambda msg: None) -> "Runtime":
+        from .bank import load_bank
+        from .llm.worker import LlmSettings, LlmWorker
+        from .model_registry import active_paths
+        from .speech.stt import SttSettings, Transcriber
+        from .speech.tts import Speaker, Voice
+
+        t0 = time.perf_counter()
+        progress("Checking models…")
+        stt_path, llm_path = active_paths(self.stt_override, self.llm_override, self.settings)
+        progress("Loading the interviewer's language model…")
+        self.llm = LlmWorker(llm_path, LlmSettings(n_threads=self.settings.llm_threads)).start()
+        progress("Loading the question bank…")
+        self.bank = load_bank()
+        progress("Loading speech recognition…")
+        t1 = time.perf_counter()
+        self.transcriber = Transcriber(stt_path, SttSettings(cpu_threads=self.settings.stt_threads))
+        self.transcriber.warmup()
+        self.load_seconds["stt"] = time.perf_counter() - t1
+        progress("Preparing the interviewer's voice…")
+        self.speaker = Speaker(Voice(rate=self.settings.speech_rate, voice_id=self.settings.voice))
+        self.llm.wait_loaded()
+        self.load_seconds["llm"] = self.llm.load_seconds or 0.0
+        if self.use_store:
+            from .store import Store
+
+            self.store = Store.open(settings=self.settings)
+        self.load_seconds["total"] = time.perf_counter() - t0
+        progress("Ready")
+        return self
+
+    def pick_questions(self, config: SessionConfig) -> list:
+        if config.question_ids:
+            return [self.bank.get(q) for q in config.question_ids]
+        priority = None
+        if self.store is not None:
+            from .practice import priority as practice_priority
+
+            priority = practice_priority(self.store)
+        categories = None if config.format == "mixed" else [config.format]
+        questions = self.bank.select(config.n_questions, seed=config.seed, categories=categories,
+                                     difficulties=config.difficulties, priority=priority)
+        if not questions:
+            from .errors import UserError
+
+            raise UserError(f"No questions match format '{config.format}' and difficulty {config.difficulties}",
+                            "Choose another difficulty or format.")
+        return questions
+
+    def new_session(self, config: SessionConfig, *, source: AudioSource, on_event: Callable[[Event], None],
+                    player=None, audio_dir: Path | None = None) -> InterviewSession:
+        from .audio.playback import default_player
+
+        return InterviewSession(
+            config, questions=self.pick_questions(config), transcriber=self.transcriber, speaker=self.speaker,
+            player=player or default_player(self.settings.output_device), source=source, llm=self.llm,
+            on_event=on_event, audio_dir=audio_dir, store=self.store)
+
+    def close(self) -> None:
+        if self.speaker:
+            self.speaker.close()
+        if self.llm:
+            self.llm.close()
+        if self.store is not None and hasattr(self.store, "close"):
+            self.store.close()
