@@ -61,5 +61,5 @@ def no_input_message() -> AudioError:
     return AudioError(
         "No microphone (audio input device) was found.",
         "Plug in or enable a microphone, or answer from recorded WAV files: "
-        "`interviewer session --answers-dir FOLDER` or the GUI's demo mode (`interviewer --demo`).",
+        "`interviewer interview --answers ANSWER.wav ...`, or try the app in demo mode: `interviewer --demo`.",
     )
