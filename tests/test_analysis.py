@@ -401,3 +401,22 @@ def test_stem_is_conservative():
     assert stem("bias") == "bias" and stem("analysis") == "analysis"
     assert stem("regularization") == stem("regularize") == stem("regularized")
     assert stem("classes") == stem("class")
+
+
+def test_summarize_session_takes_the_engines_turn_records():
+    """The session engine passes TurnRecord.to_dict(): analysis + follow_up_assessment per turn."""
+    q = q_of("fx-class-imbalance")
+    first = analyze(q, transcript_from_text("Accuracy is useless here, so I would report precision and recall, which count the flagged and the found positives.")).to_dict()
+    fu = analyze(q, transcript_from_text("I would move the decision threshold until missed positives and false alarms match the business cost."))
+    records = [
+        {"question_id": q.id, "kind": "answer", "analysis": first, "follow_up_assessment": None},
+        {"question_id": q.id, "kind": "follow_up", "analysis": fu.to_dict(), "targets": "threshold",
+         "follow_up_assessment": assess_follow_up(q, "threshold", fu)},
+        {"question_id": q.id, "kind": "clarification", "analysis": None, "follow_up_assessment": None},
+    ]
+    s = summarize_session(records)
+    json.dumps(s)
+    assert s["answers"] == 2 and s["by_kind"] == {"answer": 1, "follow_up": 1}
+    assert s["follow_ups"]["count"] == 1 and s["follow_ups"]["addressed"] == 1
+    assert s["follow_ups"]["items"][0]["question_id"] == q.id
+    assert isinstance(s["overall"], int)

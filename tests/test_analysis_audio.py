@@ -151,7 +151,7 @@ def test_real_recordings_wpm(transcriber, shared_speech, name):
     t = transcriber.transcribe(audio)
     r = analyze(q, t, audio)
     err = abs(r.wpm - REAL_WPM[name]) / REAL_WPM[name]
-    print(f"\n[real] {name}: wpm {r.wpm:.1f} vs truth {REAL_WPM[name]:.0f} ({err:+.1%}); span {r.extra['speech_start']:.2f}-{r.extra['speech_end']:.2f} s, words {r.word_count}")
+    print(f"\n[real] {name}: wpm {r.wpm:.1f} vs truth {REAL_WPM[name]:.0f} ({(r.wpm - REAL_WPM[name]) / REAL_WPM[name]:+.1%}); span {r.extra['speech_start']:.2f}-{r.extra['speech_end']:.2f} s, words {r.word_count}")
     assert err <= 0.08
 
 

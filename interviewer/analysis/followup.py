@@ -65,18 +65,29 @@ def summarize_session(results: list[dict]) -> dict:
     "follow_ups": [assess_follow_up(...) dicts]} (keys "analysis"/"follow_ups" may be absent);
     a bare AnswerAnalysis or its dict is accepted too."""
     answers, follow_ups = [], []
+    kinds: dict[str, int] = {}
     for item in results:
         if isinstance(item, AnswerAnalysis) or (isinstance(item, dict) and "scores" in item):
             answers.append(_analysis_dict(item))
             continue
+        if not isinstance(item, dict):
+            continue
         if item.get("analysis") is not None:
-            answers.append(_analysis_dict(item["analysis"]))
+            a = dict(_analysis_dict(item["analysis"]))
+            if "scores" in a and "key_points" in a:
+                a.setdefault("question_id", item.get("question_id"))
+                answers.append(a)
+                kind = str(item.get("kind", "answer"))
+                kinds[kind] = kinds.get(kind, 0) + 1
         for fu in item.get("follow_ups", []) or []:
             if isinstance(fu, dict) and "target" in fu:
                 follow_ups.append(fu)
-        if "assessment" in item and isinstance(item["assessment"], dict):
-            follow_ups.append(item["assessment"])
-    spoken = [a for a in answers if not a.get("no_speech")]
+        # the session engine's TurnRecord.to_dict() names it follow_up_assessment
+        for key in ("assessment", "follow_up_assessment"):
+            fu = item.get(key)
+            if isinstance(fu, dict) and "target" in fu:
+                follow_ups.append({**fu, "question_id": item.get("question_id")})
+    spoken = [a for a in answers if not a.get("no_speech") and all(isinstance(a["scores"].get(k), (int, float)) for k in ("clarity", "pacing", "depth", "structure", "overall"))]
     dims = ("clarity", "pacing", "depth", "structure", "overall")
     avg = {k: (round(mean(a["scores"][k] for a in spoken)) if spoken else 0) for k in dims}
     covered = sum(len(a["key_points"]["covered"]) for a in spoken)
@@ -98,6 +109,8 @@ def summarize_session(results: list[dict]) -> dict:
     return {
         "answers": len(answers),
         "answers_with_speech": len(spoken),
+        "by_kind": kinds,
+        "overall": avg["overall"] if spoken else None,
         "scores": avg,
         "per_answer": [
             {"question_id": a.get("question_id"), "scores": a["scores"], "covered": a["key_points"]["covered"], "missed": a["key_points"]["missed"]}

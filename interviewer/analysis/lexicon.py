@@ -309,7 +309,7 @@ GENERIC = frozenset(
 JARGON = frozenset(
     """bias variance overfitting underfitting overfit underfit regularization regularisation lasso ridge l1 l2
     dropout bagging boosting ensemble ensembles xgboost lightgbm catboost smote auc roc pr f1 precision recall
-    sparsity sparse multicollinearity elastic net lambda alpha cross-validation validation hyperparameter hyperparameters
+    sparsity sparse multicollinearity elastic net lambda alpha cross-validation hyperparameter hyperparameters
     gradient descent backprop backpropagation softmax logits logit relu sigmoid embedding embeddings transformer
     transformers attention bert distilbert llm tf idf tfidf pca svd kmeans k-means knn svm cnn rnn lstm gan vae
     kl divergence entropy cross-entropy logloss rmse mae mse mape ndcg mrr drift retraining chargeback kafka spark

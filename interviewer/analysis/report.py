@@ -279,6 +279,7 @@ def analyze(
         "wpm_windows": windows,
         "filled_pauses": n_tr + n_ac,
         "filled_pause_sources": {"transcript": n_tr, "acoustic": n_ac},
+        "voiced_gaps": [[round(a, 3), round(b, 3)] for a, b in gaps],
         "lexical_fillers": [f.to_dict() for f in lex],
         "hedges": [h.to_dict() for h in hed],
         "repetitions": [r.to_dict() for r in reps],

@@ -23,6 +23,11 @@ log = logging.getLogger(__name__)
 
 MIN_WORDS, MAX_WORDS = 4, 40
 
+# Stems too common in ML talk to show that a follow-up is about a particular concept.
+GENERIC_STEMS = frozenset(content_stems(
+    "model models data dataset feature features train training test testing value values result results use "
+    "using approach method way thing time number problem answer question system performance good better"))
+
 _ROLE_LABEL = re.compile(
     r"\b(interviewer|candidate|follow[- ]?up|question|topic|probe|answer|assistant|user|system)\s*:", re.I
 )
@@ -84,7 +89,7 @@ def validate(
     text: str,
     *,
     question: Question,
-    topic_terms: list[str],
+    topic_terms: list[str],  # the topic phrase the LLM was given first, then the key point's other cues
     asked: list[str] = (),
     examples: list[str] = (),
 ) -> str | None:
@@ -102,6 +107,10 @@ def validate(
         return "echoes the instructions"
     if not text[0].isupper():
         return "does not start a sentence"
+    toks = tokens(text)
+    trigrams = [tuple(toks[i:i + 3]) for i in range(len(toks) - 2)]
+    if len(trigrams) != len(set(trigrams)):
+        return "repeats itself"
     if jaccard(text, question.prompt) >= 0.6:
         return "repeats the interview question"
     for previous in list(asked) + list(examples):
@@ -109,7 +118,12 @@ def validate(
             return "repeats an earlier or example follow-up"
     stems = set(content_stems(text))
     if not any(phrase_in(term, stems) for term in topic_terms):
-        return "does not name the concept it targets"
+        # A cue's distinctive stem counts too ("regularizing" for "l2 regularization"), but not
+        # words the interview question already used: repeating the question names nothing new.
+        known = set(content_stems(question.prompt)) | GENERIC_STEMS
+        distinctive = {st for st in content_stems(topic_terms[0]) if len(st) >= 4} - known if topic_terms else set()
+        if not stems & distinctive:
+            return "does not name the concept it targets"
     return None
 
 
