@@ -108,7 +108,7 @@ def bench_latency(turns: int = 10, stt_override=None, llm_override=None, setting
     t0 = time.perf_counter()
     transcriber = Transcriber(stt_path)
     transcriber.warmup()
-    llm = LlmWorker(llm_path, LlmSettings(n_threads=getattr(settings, "llm_threads", 2))).start()
+    llm = LlmWorker(llm_path, LlmSettings.from_settings(settings)).start()
     llm.wait_loaded()
     load_s = time.perf_counter() - t0
     timed = _TimedTranscriber(transcriber)

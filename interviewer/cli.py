@@ -301,7 +301,7 @@ def cmd_follow_up(args, settings) -> int:
         from .model_registry import active_paths
 
         _, llm_path = active_paths(_opt(args, "stt_model"), _opt(args, "llm_model"), settings)
-        llm = LlmWorker(llm_path, LlmSettings(n_threads=settings.llm_threads)).start()
+        llm = LlmWorker(llm_path, LlmSettings.from_settings(settings)).start()
     try:
         decision = Interviewer(llm).follow_up(question, text, analysis["key_points"]["covered"],
                                               analysis["key_points"]["missed"])

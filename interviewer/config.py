@@ -18,7 +18,7 @@ class Settings(BaseModel):
 
     stt_model: str | None = Field(None, description="A faster-whisper model folder; empty for the embedded tiny.en.")
     llm_model: str | None = Field(None, description="A GGUF chat model file; empty for the embedded SmolLM2-135M.")
-    llm_threads: int = Field(2, ge=1, le=64, description="CPU threads for the LLM.")
+    llm_threads: int | None = Field(None, ge=1, le=64, description="CPU threads for the LLM; empty: automatic.")
     stt_threads: int = Field(2, ge=1, le=64, description="CPU threads for speech recognition.")
     input_device: str | None = Field(None, description="Microphone name or index; empty for the system default.")
     output_device: str | None = Field(None, description="Speaker name or index; empty for the system default.")

@@ -48,11 +48,10 @@ def run_demo(stt_override: str | None = None, llm_override: str | None = None, o
     stt_path, llm_path = active_paths(stt_override, llm_override, settings)
     models = {m.kind: m.to_dict() for m in discover(stt_override, llm_override, settings) if m.active}
     question = load_question_file(DEMO_DIR / "question.yaml")
-    threads = getattr(settings, "llm_threads", 2) if settings else 2
 
     # The LLM loads in its own thread while speech is synthesized and transcribed.
     progress("loading the language model in the background")
-    llm = LlmWorker(llm_path, LlmSettings(n_threads=threads)).start()
+    llm = LlmWorker(llm_path, LlmSettings.from_settings(settings)).start()
     brain = Interviewer(llm)
 
     progress("speaking the question")
@@ -67,7 +66,7 @@ def run_demo(stt_override: str | None = None, llm_override: str | None = None, o
 
     progress("transcribing the recorded answer")
     t0 = time.perf_counter()
-    transcriber = Transcriber(stt_path, SttSettings(cpu_threads=threads))
+    transcriber = Transcriber(stt_path, SttSettings(cpu_threads=getattr(settings, "stt_threads", 2)))
     answer_audio = load_audio(DEMO_DIR / "answer.wav")
     a_wav = write_wav(out_dir / "answer.wav", answer_audio)
     transcript = transcriber.transcribe(answer_audio, prompt=build_prompt(question.prompt, question.all_cues()[:20]))

@@ -31,7 +31,7 @@ def bench_follow_ups(path: Path | None = None, stt_override=None, llm_override=N
     items = yaml.safe_load(Path(path or FIXTURES).read_text())
     bank = load_bank(include_user=False)
     _, llm_path = active_paths(stt_override, llm_override, settings)
-    llm = LlmWorker(llm_path, LlmSettings(n_threads=getattr(settings, "llm_threads", 2))).start()
+    llm = LlmWorker(llm_path, LlmSettings.from_settings(settings)).start()
     llm.wait_loaded()
     brain = Interviewer(llm)
     brain.prime()

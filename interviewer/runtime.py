@@ -44,7 +44,7 @@ class Runtime:
         progress("Checking models…")
         stt_path, llm_path = active_paths(self.stt_override, self.llm_override, self.settings)
         progress("Loading the interviewer's language model…")
-        self.llm = LlmWorker(llm_path, LlmSettings(n_threads=self.settings.llm_threads)).start()
+        self.llm = LlmWorker(llm_path, LlmSettings.from_settings(self.settings)).start()
         progress("Loading the question bank…")
         self.bank = load_bank()
         progress("Loading speech recognition…")

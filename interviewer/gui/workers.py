@@ -128,7 +128,7 @@ class SessionWorker(QObject):
     """
 
     event = Signal(str, object)
-    failed = Signal(str, str)
+    failed = Signal(str, str, str)  # problem, fix, error class name (e.g. "AudioError")
     finished = Signal(object)  # the summary, or None when the session could not run
 
     def __init__(self) -> None:
@@ -146,7 +146,7 @@ class SessionWorker(QObject):
         except Exception as exc:  # e.g. AudioError: no microphone (raised before anything is recorded)
             if not isinstance(exc, UserError):
                 log.exception("the session failed")
-            self.failed.emit(*describe_error(exc))
+            self.failed.emit(*describe_error(exc), type(exc).__name__)
         self.finished.emit(summary)
 
 
