@@ -378,6 +378,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `interviewer ... | head`: the reader left; not an error
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return 0
     except Exception as exc:  # a bug: the details go to the log file, not a traceback on screen
         log.exception("unexpected error")
         print(f"error: unexpected {exc.__class__.__name__}: {exc}\n  Details are in {log_path}. "

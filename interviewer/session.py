@@ -468,6 +468,11 @@ class InterviewSession:
                     pending_prep = None
                 elif ev.kind == "end":
                     end = ev
+                    if "patience" in ev.reason and not detector.thinking:
+                        stream.wait_pending(timeout=3.0)
+                        if detector.reconsider(stream.partial_text()):
+                            log.info("turn %d: end taken back: the last words were a thinking phrase", turn_id)
+                            end = None
             now = time.monotonic()
             if now - last_partial_at > 0.5:
                 last_partial_at = now

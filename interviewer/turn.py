@@ -56,6 +56,17 @@ class TurnDetector:
         tail = " ".join(text.split()[-8:])
         self.thinking = bool(THINKING.search(tail))
 
+    def reconsider(self, text: str) -> bool:
+        """After a patience end: if the now-complete transcript ends in a thinking phrase, take the
+        end back (the transcript of the last words can arrive after patience ran out on a busy CPU)."""
+        if self.ended is None or "(patience" not in self.ended.reason:
+            return False
+        self.note_transcript(text)
+        if self.thinking and self.silence_s < self.settings.thinking_patience_s:
+            self.ended = None
+            return True
+        return False
+
     def done(self) -> TurnEvent:
         self.ended = TurnEvent("end", self.t, "manual: the candidate pressed Done")
         return self.ended

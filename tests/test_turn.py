@@ -51,3 +51,15 @@ def test_a_cough_is_not_speech():
     d = TurnDetector(TurnSettings(min_speech_frames=3))
     events = run(d, [(0.064, 0.95), (1, 0.01)])
     assert not d.started and not events
+
+
+def test_end_is_taken_back_when_the_late_transcript_shows_a_thinking_phrase():
+    d = TurnDetector(TurnSettings(patience_s=2.5, thinking_patience_s=8))
+    events = run(d, [(2, 0.9), (2.6, 0.05)])
+    assert events[-1].kind == "end"
+    assert d.reconsider("so the key idea is, hmm, let me think")
+    assert not [e for e in run(d, [(3.0, 0.05)]) if e.kind == "end"]  # still waiting, up to 8 s
+    assert [e for e in run(d, [(3.0, 0.05)]) if e.kind == "end"]
+    d2 = TurnDetector(TurnSettings(patience_s=2.5))
+    run(d2, [(2, 0.9), (2.6, 0.05)])
+    assert not d2.reconsider("and that is my answer")

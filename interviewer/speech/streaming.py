@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -127,6 +128,17 @@ class StreamingTranscriber:
         with self._lock:
             interim = self._interim if self._current is not None else ""
         return " ".join(t for t in [*done, interim] if t).strip()
+
+    def wait_pending(self, timeout: float = 3.0) -> bool:
+        """Wait for closed segments still being transcribed; True when all are done."""
+        pending = [s.future for s in self._segments if s.future is not None and not s.future.done()]
+        deadline = time.monotonic() + timeout
+        for fut in pending:
+            try:
+                fut.result(timeout=max(0.0, deadline - time.monotonic()))
+            except Exception:
+                return False
+        return True
 
     @property
     def seconds(self) -> float:
