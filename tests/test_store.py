@@ -312,7 +312,7 @@ def test_migration_from_v1_keeps_data_and_backfills(isolated_home):
     _make_v1_db(db)
 
     store = Store.open(db, clock=Clock(date(2024, 1, 8)))
-    assert store.schema_version == SCHEMA_VERSION == 3
+    assert store.schema_version == SCHEMA_VERSION == 4
     assert sqlite3.connect(db).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert (db.parent / "history.sqlite3.v1.bak").exists()  # the pre-migration copy
     assert sqlite3.connect(db.parent / "history.sqlite3.v1.bak").execute("PRAGMA user_version").fetchone()[0] == 1

@@ -10,7 +10,7 @@ import logging
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QFrame, QHBoxLayout, QHeaderView,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QFrame, QHBoxLayout,
                                QLineEdit, QMessageBox, QPushButton, QScrollArea, QTabWidget, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
@@ -80,7 +80,6 @@ class HistoryPage(QWidget):
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.tree.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.tree.header().setStretchLastSection(True)
         self.tree.setAccessibleName("Sessions")
         self.tree.itemActivated.connect(lambda item, _col: self.open_requested.emit(item.data(0, Qt.ItemDataRole.UserRole)))
@@ -92,7 +91,7 @@ class HistoryPage(QWidget):
         self.open_button = QPushButton("&Open report")
         self.delete_button = QPushButton("&Delete…")
         self.export_button = QPushButton("E&xport all…")
-        self.import_button = QPushButton("&Import…")
+        self.import_button = QPushButton("I&mport…")
         self.open_button.clicked.connect(self._open_selected)
         self.delete_button.clicked.connect(self.ask_delete)
         self.export_button.clicked.connect(self.ask_export_all)
@@ -115,7 +114,7 @@ class HistoryPage(QWidget):
         pl.addWidget(self.streak)
         due_row = QHBoxLayout()
         self.due_label = wrap_label()
-        self.due_button = QPushButton("&Practise them now")
+        self.due_button = QPushButton("Practise &them now")
         self.due_button.clicked.connect(lambda: self.due and self.practice_due_requested.emit(
             [d["question_id"] for d in self.due[:5]]))
         due_row.addWidget(self.due_label, 1)
@@ -201,6 +200,10 @@ class HistoryPage(QWidget):
             item.setData(0, Qt.ItemDataRole.UserRole, s["id"])
             item.setTextAlignment(4, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.tree.addTopLevelItem(item)
+        pad = self.fontMetrics().horizontalAdvance("M") * 2
+        for col in range(self.tree.columnCount() - 1):
+            self.tree.resizeColumnToContents(col)
+            self.tree.setColumnWidth(col, self.tree.columnWidth(col) + pad)
         shown = len(sessions)
         self.count_label.setText(
             "No sessions yet. Finished interviews appear here." if total == 0 and not any(self.filters().values())

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QFormLayout, 
 from .report_html import fmt_when
 from .report_page import heading, wrap_label
 
-DIFFICULTIES = ((1, "&Easy"), (2, "Me&dium"), (3, "&Hard"))
+DIFFICULTIES = ((1, "&Easy"), (2, "Me&dium"), (3, "H&ard"))
 
 
 def card() -> QFrame:
@@ -53,9 +53,9 @@ class HomePage(QWidget):
         self.resume_text = wrap_label()
         rl.addWidget(self.resume_text)
         row = QHBoxLayout()
-        self.resume_button = QPushButton("Res&ume the remaining questions")
-        self.view_button = QPushButton("&View what was saved")
-        self.dismiss_button = QPushButton("Dis&miss")
+        self.resume_button = QPushButton("&Continue with the remaining questions")
+        self.view_button = QPushButton("Vie&w what was saved")
+        self.dismiss_button = QPushButton("&Never mind")
         for b in (self.resume_button, self.view_button, self.dismiss_button):
             row.addWidget(b)
         row.addStretch(1)
@@ -83,7 +83,7 @@ class HomePage(QWidget):
         self.n_questions = QSpinBox()
         self.n_questions.setRange(1, 20)
         self.n_questions.setValue(3)
-        self.by_minutes = QRadioButton("M&inutes:")
+        self.by_minutes = QRadioButton("Min&utes:")
         self.minutes = QSpinBox()
         self.minutes.setRange(5, 120)
         self.minutes.setSingleStep(5)
@@ -109,8 +109,8 @@ class HomePage(QWidget):
         form.addRow("Difficulty:", diff)
 
         mode = QVBoxLayout()
-        self.study = QRadioButton("&Study: feedback after each answer")
-        self.real = QRadioButton("&Real: the interviewer pushes back on vague answers; feedback at the end")
+        self.study = QRadioButton("S&tudy: feedback after each answer")
+        self.real = QRadioButton("Rea&l: the interviewer pushes back on vague answers; feedback at the end")
         self.study.setChecked(True)
         mgroup = QButtonGroup(self)
         mgroup.addButton(self.study)
@@ -124,6 +124,7 @@ class HomePage(QWidget):
         plabel = QLabel("Your pro&ject:")
         plabel.setBuddy(self.project)
         form.addRow(plabel, self.project)
+        self.form_frame.setMaximumWidth(self.fontMetrics().horizontalAdvance("M") * 62)
         outer.addWidget(self.form_frame)
 
         start_row = QHBoxLayout()
@@ -144,7 +145,7 @@ class HomePage(QWidget):
         self.due_card = card()
         dl = QHBoxLayout(self.due_card)
         self.due_text = wrap_label()
-        self.due_button = QPushButton("Practise &due questions")
+        self.due_button = QPushButton("&Practise due questions")
         self.due_button.clicked.connect(self._practice_due)
         dl.addWidget(self.due_text, 1)
         dl.addWidget(self.due_button)

@@ -94,10 +94,10 @@ class InterviewPage(QWidget):
 
         buttons = QHBoxLayout()
         self.done_button = QPushButton("&Done answering (Space)")
-        self.repeat_button = QPushButton("&Repeat question (R)")
+        self.repeat_button = QPushButton("Rep&eat question (R)")
         self.skip_button = QPushButton("S&kip (S)")
         self.pause_button = QPushButton("&Pause (P)")
-        self.end_button = QPushButton("&End interview (Ctrl+E)")
+        self.end_button = QPushButton("E&nd interview (Ctrl+E)")
         self.done_button.setDefault(True)
         for b in (self.done_button, self.repeat_button, self.skip_button, self.pause_button, self.end_button):
             buttons.addWidget(b)
@@ -162,7 +162,10 @@ class InterviewPage(QWidget):
             handler(data)
 
     def _on_question(self, d: dict) -> None:
-        self.progress_label.setText(f"Question {d['index'] + 1} of {d['total']} · {d.get('category', '').replace('_', ' ')}"
+        from ..bank import CATEGORY_TITLES
+
+        category = CATEGORY_TITLES.get(d.get("category") or "", (d.get("category") or "").replace("_", " "))
+        self.progress_label.setText(f"Question {d['index'] + 1} of {d['total']} · {category}"
                                     f" · aim for about {fmt_clock(d.get('target_seconds') or 0)}")
         self.question.setText(d["prompt"])
         self.target_seconds = int(d.get("target_seconds") or 0)

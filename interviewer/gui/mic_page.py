@@ -67,7 +67,7 @@ class MicPage(QWidget):
         lay.addLayout(meter_row)
 
         test_row = QHBoxLayout()
-        self.record_button = QPushButton("&Record a 3-second test")
+        self.record_button = QPushButton("Rec&ord a 3-second test")
         self.record_button.clicked.connect(self.start_test)
         self.record_progress = QProgressBar()
         self.record_progress.setRange(0, 1000)

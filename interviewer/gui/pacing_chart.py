@@ -58,7 +58,8 @@ class PacingChart(QWidget):
     def _plot_rect(self) -> QRectF:
         fm = self.fontMetrics()
         left = fm.horizontalAdvance("200 wpm") + 8
-        return QRectF(left, fm.height() * 0.6, self.width() - left - 10, self.height() - fm.height() * 2.6)
+        top = fm.height() * 0.6
+        return QRectF(left, top, self.width() - left - 10, self.height() - top - fm.height() * 2.3 - 6)
 
     def _y_max(self) -> float:
         peak = max([w["wpm"] for w in self.windows] + [200.0])

@@ -46,14 +46,23 @@ def wrap_label(text: str = "", rich: bool = False) -> QLabel:
     return label
 
 
-class ScoreBar(QProgressBar):
+class ScoreBar(QWidget):
+    """The number, then a bar: the text never sits on the bar, so it reads in any theme."""
+
     def __init__(self, score, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setRange(0, 100)
-        self.setValue(int(score) if isinstance(score, (int, float)) else 0)
-        self.setFormat(f"{score:.0f}" if isinstance(score, (int, float)) else "–")
-        self.setTextVisible(True)
-        self.setMaximumHeight(self.fontMetrics().height() + 6)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.number = QLabel(f"<b>{score:.0f}</b>" if isinstance(score, (int, float)) else "–")
+        self.number.setMinimumWidth(self.fontMetrics().horizontalAdvance("100") + 6)
+        self.number.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 100)
+        self.bar.setValue(int(score) if isinstance(score, (int, float)) else 0)
+        self.bar.setTextVisible(False)
+        self.bar.setMaximumHeight(max(8, self.fontMetrics().height() // 2))
+        row.addWidget(self.number)
+        row.addWidget(self.bar, 1)
 
 
 class ReportPage(QWidget):
@@ -79,7 +88,7 @@ class ReportPage(QWidget):
         titles.addWidget(self.title)
         titles.addWidget(self.subtitle)
         top.addLayout(titles, 1)
-        self.export_html_button = QPushButton("Export &HTML…")
+        self.export_html_button = QPushButton("Export H&TML…")
         self.export_pdf_button = QPushButton("Export P&DF…")
         self.export_html_button.clicked.connect(lambda: self.ask_export("html"))
         self.export_pdf_button.clicked.connect(lambda: self.ask_export("pdf"))
@@ -245,7 +254,7 @@ class ReportPage(QWidget):
             bar = ScoreBar(s.get(dim))
             bar.setAccessibleName(f"{DIMENSION_TITLES[dim]} score")
             bar.setMinimumWidth(self.fontMetrics().horizontalAdvance("0") * 14)
-            raised, lowered = evidence_items(r, dim)
+            raised, lowered = evidence_items(r, dim, limit=2)
             lines = [f"<span style='color:{c['good']}'>▲</span> {html.escape(str(e.get('reason')))}"
                      + (f" <span style='color:{c['dim']}'>— {html.escape(str(e.get('evidence')))} (Q{e['question']})</span>"
                         if e.get("evidence") else "") for e in raised]

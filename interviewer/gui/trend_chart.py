@@ -40,7 +40,8 @@ class TrendChart(QWidget):
         dim = blend(text, pal.color(QPalette.ColorRole.Window), 0.45)
         legend_w = max([fm.horizontalAdvance(n) for n, _ in self.series] + [0]) + fm.height() * 2
         left = fm.horizontalAdvance("100") + 10
-        plot = QRectF(left, fm.height() * 0.6, self.width() - left - legend_w - 10, self.height() - fm.height() * 2.4)
+        top = fm.height() * 0.6
+        plot = QRectF(left, top, self.width() - left - legend_w - 10, self.height() - top - fm.height() * 2.3 - 6)
         p.fillRect(plot, pal.color(QPalette.ColorRole.Base))
         grid = blend(pal.color(QPalette.ColorRole.Base), text, 0.15)
         for score in range(0, 101, 25):

@@ -750,6 +750,44 @@ class Store:
 
     # -- export / import (see archive.py) --------------------------------------------------
 
+    # -- projects (Step 7) --------------------------------------------------------------------
+
+    def save_project(self, project) -> str:
+        """Insert or update a project (a projects.Project or a dict); returns its id."""
+        from ..projects import Project
+
+        proj = project if isinstance(project, Project) else Project.model_validate(project)
+        now = self.now().isoformat(timespec="seconds")
+        pid = proj.id or f"p-{secrets.token_hex(4)}"
+        fields = proj.model_dump(exclude={"id", "title"})
+        with self._tx() as conn:
+            conn.execute(
+                "INSERT INTO projects (id, title, fields_json, created_at, updated_at) VALUES (?,?,?,?,?) "
+                "ON CONFLICT(id) DO UPDATE SET title=excluded.title, fields_json=excluded.fields_json, "
+                "updated_at=excluded.updated_at",
+                (pid, proj.title, _dumps(fields), now, now),
+            )
+        return pid
+
+    def projects(self) -> list[dict]:
+        with self._read() as conn:
+            rows = conn.execute("SELECT id, title, fields_json, updated_at FROM projects ORDER BY updated_at DESC, title")
+            return [{"id": r[0], "title": r[1], **_loads(r[2], {}), "updated_at": r[3]} for r in rows.fetchall()]
+
+    def project(self, pid: str):
+        from ..projects import Project
+
+        with self._read() as conn:
+            row = conn.execute("SELECT id, title, fields_json FROM projects WHERE id = ?", (pid,)).fetchone()
+        if row is None:
+            raise UserError(f"No project with id '{pid}'", "Run `interviewer projects` to list them.")
+        return Project(id=row[0], title=row[1], **_loads(row[2], {}))
+
+    def delete_project(self, pid: str) -> None:
+        with self._tx() as conn:
+            if conn.execute("DELETE FROM projects WHERE id = ?", (pid,)).rowcount == 0:
+                raise UserError(f"No project with id '{pid}'", "Run `interviewer projects` to list them.")
+
     def export_session(self, sid: str, folder: str | Path) -> Path:
         from .archive import export_session
 

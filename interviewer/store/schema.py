@@ -108,6 +108,18 @@ CREATE TABLE review_items (
 CREATE INDEX review_items_by_due ON review_items(due);
 """
 
+# v4: the candidate's own projects (Step 7), rehearsed in "project" sessions.
+V4 = """
+CREATE TABLE projects (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    fields_json TEXT NOT NULL DEFAULT '{}',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+ALTER TABLE sessions ADD COLUMN project_id TEXT;
+"""
+
 
 def _backfill_v2(conn: sqlite3.Connection) -> None:
     rows = conn.execute(
@@ -159,6 +171,7 @@ MIGRATIONS: list[Migration] = [
     (1, V1, None),
     (2, V2, _backfill_v2),
     (3, V3, None),
+    (4, V4, None),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

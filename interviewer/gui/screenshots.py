@@ -1,0 +1,195 @@
+"""Render every page of the app to PNG, filled with sample data, to look at.
+
+    python -m interviewer.gui.screenshots OUT_DIR [--dark] [--prefix NAME-]
+
+Uses no models (the pages get a store filled by `sample_data` and scripted interview
+events), so it runs in a few seconds on any platform Qt has: offscreen, or a real or
+virtual X display. Set QT_SCALE_FACTOR=2 before running for a 200 % screenshot.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+
+class OfflineRuntime:
+    """What the pages need from a Runtime (bank and history), with no models."""
+
+    def __init__(self, store) -> None:
+        self.store = store
+        self.bank = None
+        self.transcriber = None
+        self.speaker = None
+        self.llm = None
+        self.load_seconds: dict = {}
+
+    def load(self, progress=lambda m: None) -> "OfflineRuntime":
+        from ..bank import load_bank
+
+        progress("Loading the question bank…")
+        self.bank = load_bank()
+        return self
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def dark_palette():
+    from PySide6.QtGui import QColor, QPalette
+
+    p = QPalette()
+    roles = {
+        QPalette.ColorRole.Window: "#1e1f22", QPalette.ColorRole.WindowText: "#e6e6e6",
+        QPalette.ColorRole.Base: "#141517", QPalette.ColorRole.AlternateBase: "#24262a",
+        QPalette.ColorRole.Text: "#e6e6e6", QPalette.ColorRole.Button: "#2b2d31",
+        QPalette.ColorRole.ButtonText: "#e6e6e6", QPalette.ColorRole.Highlight: "#3d7bd9",
+        QPalette.ColorRole.HighlightedText: "#ffffff", QPalette.ColorRole.ToolTipBase: "#2b2d31",
+        QPalette.ColorRole.ToolTipText: "#e6e6e6", QPalette.ColorRole.Link: "#7aa7ff",
+        QPalette.ColorRole.PlaceholderText: "#8a8d93", QPalette.ColorRole.Mid: "#45484e",
+        QPalette.ColorRole.Light: "#3a3d42", QPalette.ColorRole.Midlight: "#33363b",
+        QPalette.ColorRole.Dark: "#101113", QPalette.ColorRole.Shadow: "#000000",
+    }
+    for role, color in roles.items():
+        p.setColor(role, QColor(color))
+    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
+        p.setColor(QPalette.ColorGroup.Disabled, role, QColor("#7c7f85"))
+    return p
+
+
+def wait_for(signal, timeout_ms: int = 20_000) -> None:
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    signal.connect(loop.quit)
+    QTimer.singleShot(timeout_ms, loop.quit)
+    loop.exec()
+
+
+def settle(ms: int = 150) -> None:
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+INTERVIEW_SCRIPT = [
+    ("question", {"index": 1, "total": 3, "id": "demo", "category": "fundamentals", "target_seconds": 90,
+                  "prompt": "Explain the bias-variance trade-off and how it guides the choice of model complexity.",
+                  "key_points": []}),
+    ("interviewer", {"text": "Explain the bias-variance trade-off and how it guides the choice of model complexity.",
+                     "kind": "question"}),
+    ("state", {"state": "listening"}),
+    ("final", {"text": "So, bias is the error you get when the model is too simple, it underfits. Variance is the "
+                       "opposite: the model is too sensitive to the training data and it overfits."}),
+    ("analysis", {"show_now": True, "analysis": {"scores": {"overall": 64}, "key_points": {
+        "covered": ["a", "b"], "missed": ["c", "d", "e"]}, "feedback": [
+        {"tip": "Cover this point: diagnose with training versus validation error."}]}}),
+    ("interviewer", {"text": "How would you tell from your training and validation curves which of the two "
+                             "problems you have?", "kind": "follow_up"}),
+    ("state", {"state": "listening"}),
+    ("partial", {"text": "I would look at the gap between the training and the validation error, and if both are "
+                         "high"}),
+    ("level", {"value": 0.62, "voiced": True}),
+]
+
+
+def shoot(out: Path, prefix: str = "", dark: bool = False) -> list[Path]:
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    if dark:
+        app.setStyle("Fusion")
+        app.setPalette(dark_palette())
+    out.mkdir(parents=True, exist_ok=True)
+
+    from ..audio.playback import SilentPlayer
+    from ..bank import load_bank
+    from ..config import Settings
+    from ..store import Store
+    from .main_window import MainWindow, first_run_marker
+    from .sample_data import populate
+
+    clock = [datetime.now().astimezone()]
+    store = Store.open(clock=lambda: clock[0], durability="off")
+    bank = load_bank()
+    if not store.sessions(limit=1):
+        populate(store, bank, clock_setter=lambda when: clock.__setitem__(0, when))
+    first_run_marker().touch()
+    runtime = OfflineRuntime(store)
+    window = MainWindow(Settings(), runtime_factory=lambda: runtime, player_factory=SilentPlayer)
+    window.resize(1180, 800)
+    window.show()
+    wait_for(window.runtime_ready)
+    settle(400)
+    saved = []
+
+    def save(name: str) -> None:
+        settle()
+        path = out / f"{prefix}{name}.png"
+        window.grab().save(str(path))
+        saved.append(path)
+
+    save("home")
+
+    window.mic.set_devices([{"index": 3, "name": "USB headset microphone", "default_input": True}], selected=3)
+    window.goto("mic")  # a device list is already there, so no enumeration replaces it
+    window.mic.set_monitoring(True)
+    window.mic.on_level(0.55)
+    window.mic.record_progress.setValue(1000)
+    window.mic.result.setText("We heard: “I would compare training and validation error.”\n"
+                              "If that is roughly what you said, you are set.")
+    settle(300)
+    save("mic")
+    window.mic.set_monitoring(False)
+
+    window.interview.reset("study")
+    window.goto("interview")
+    for kind, data in INTERVIEW_SCRIPT:
+        window.interview.on_event(kind, data)
+    window.interview._answer_elapsed = 47.0
+    window._sync_actions()
+    settle(300)
+    save("interview")
+    window.interview.set_running(False)
+
+    sid = store.sessions(limit=1)[0]["id"]
+    window.open_report(sid)
+    wait_for(window.report_shown)
+    save("report-summary")
+    window.report.tabs.setCurrentIndex(1)
+    save("report-questions")
+
+    window.goto("history")
+    wait_for(window.history.progress_loaded)
+    save("history")
+    window.history.tabs.setCurrentIndex(1)
+    save("history-progress")
+
+    window.goto("settings")
+    wait_for(window.settings_page.models_loaded, 60_000)
+    save("settings")
+    window.close()
+    return saved
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--dark", action="store_true", help="a dark palette (as a system dark theme gives)")
+    parser.add_argument("--prefix", default="")
+    args = parser.parse_args(argv)
+    if not os.environ.get("INTERVIEWER_HOME"):
+        os.environ["INTERVIEWER_HOME"] = tempfile.mkdtemp(prefix="interviewer-shots-")
+    for path in shoot(args.out, args.prefix, args.dark):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
