@@ -67,11 +67,17 @@ class Runtime:
     def pick_questions(self, config: SessionConfig) -> list:
         if config.question_ids:
             return [self.bank.get(q) for q in config.question_ids]
-        priority = None
+        from .personas import get_persona
+
+        weights = []
         if self.store is not None:
             from .practice import priority as practice_priority
 
-            priority = practice_priority(self.store)
+            weights.append(practice_priority(self.store))
+        persona = get_persona(config.persona)
+        if persona is not None:
+            weights.append(persona.question_weight)
+        priority = (lambda q: sum(w(q) for w in weights)) if weights else None
         categories = None if config.format == "mixed" else [config.format]
         questions = self.bank.select(config.n_questions, seed=config.seed, categories=categories,
                                      difficulties=config.difficulties, priority=priority)

@@ -61,6 +61,7 @@ class SessionConfig:
     turn: TurnSettings = field(default_factory=TurnSettings)
     barge_in: bool = True
     keep_audio: bool = True
+    persona: str | None = None
 
 
 @dataclass
@@ -110,7 +111,15 @@ class InterviewSession:
         self.speaker = speaker
         self.player = player
         self.source = source
-        self.brain = Interviewer(llm)
+        from .personas import get_persona
+
+        from .speech.tts import Voice
+
+        self.persona = get_persona(config.persona)
+        self.brain = Interviewer(llm, persona=self.persona)
+        base = getattr(speaker, "voice", None) or Voice()
+        self.voice = Voice(rate=self.persona.rate, pitch=self.persona.pitch, voice_id=base.voice_id,
+                           volume=base.volume) if self.persona else base
         self.llm = llm
         self.on_event = on_event or (lambda e: None)
         self.audio_dir = audio_dir
@@ -179,7 +188,7 @@ class InterviewSession:
         self.source.start()
         if self.store is not None:
             self.session_id = self.store.begin_session(
-                format=self.config.format, mode=self.config.mode, persona=None,
+                format=self.config.format, mode=self.config.mode, persona=self.config.persona,
                 settings={"max_follow_ups": self.config.max_follow_ups, "patience_s": self.config.turn.patience_s,
                           "keep_audio": self.config.keep_audio},
                 question_ids=[q.id for q in self.questions])
@@ -258,7 +267,8 @@ class InterviewSession:
                        show_now=self.config.mode == "study", follow_up_assessment=assessment)
             decision = prepared.decision if prepared and prepared.kind in ("follow_up", "move_on") else None
             if decision is None:
-                decision = self._decide(question, transcripts, asked_targets, asked_texts, follow_ups, timings)
+                decision = self._decide(question, transcripts, asked_targets, asked_texts, follow_ups, timings,
+                                        analysis=analysis if kind == "answer" else None)
             if decision.kind == "follow_up" and follow_ups < self.config.max_follow_ups:
                 follow_ups += 1
                 asked_targets.append(decision.targets)
@@ -274,15 +284,31 @@ class InterviewSession:
                           timings=timings)
             break
 
-    def _decide(self, question, transcripts, asked_targets, asked_texts, follow_ups, timings=None) -> Decision:
+    @property
+    def pushes_back(self) -> bool:
+        return self.config.mode == "real" or bool(self.persona and self.persona.pushback)
+
+    @staticmethod
+    def is_vague(analysis: dict | None) -> bool:
+        """Short, or long on words and short on substance: worth asking for specifics."""
+        if not analysis:
+            return False
+        depth = (analysis.get("scores") or {}).get("depth")
+        return analysis.get("word_count", 0) < 35 or (depth is not None and depth < 30)
+
+    def _decide(self, question, transcripts, asked_targets, asked_texts, follow_ups, timings=None,
+                analysis: dict | None = None) -> Decision:
         if follow_ups >= self.config.max_follow_ups:
             return Decision("move_on", "Thank you, let's move on.")
         combined = " ".join(transcripts)
         coverage = self._coverage(question, combined)
         t0 = time.monotonic()
-        decision = self.brain.follow_up(question, combined, coverage["covered"], coverage["missed"],
-                                        asked_targets=asked_targets, asked_texts=asked_texts,
-                                        seed=self._turn_counter)
+        if follow_ups == 0 and self.pushes_back and self.is_vague(analysis) and coverage["missed"]:
+            decision = self.brain.pushback(question, coverage["missed"], asked_targets, seed=self._turn_counter)
+        else:
+            decision = self.brain.follow_up(question, combined, coverage["covered"], coverage["missed"],
+                                            asked_targets=asked_targets, asked_texts=asked_texts,
+                                            seed=self._turn_counter)
         if timings is not None:
             timings["decide_s"] = time.monotonic() - t0
             if decision.first_token_s is not None and "turn_end_at" in timings:
@@ -339,7 +365,7 @@ class InterviewSession:
         self._emit("state", state="speaking")
         if audio is None:
             t0 = time.monotonic()
-            audio = self.speaker.synthesize(text).result(timeout=60)
+            audio = self.speaker.synthesize(text, self.voice).result(timeout=60)
             if timings is not None:
                 timings["tts_s"] = time.monotonic() - t0
         if timings is not None and "turn_end_at" in timings:
@@ -559,7 +585,8 @@ class InterviewSession:
             if cancel.is_set():
                 return None
             t1 = time.monotonic()
-            decision = self._decide(question, [*previous, text], asked_targets, asked_texts, follow_ups)
+            decision = self._decide(question, [*previous, text], asked_targets, asked_texts, follow_ups,
+                                    analysis=analysis if not previous else None)
             timings["decide_s"] = time.monotonic() - t1
             if decision.first_token_s is not None:
                 timings["first_token_s"] = decision.first_token_s
@@ -567,7 +594,7 @@ class InterviewSession:
         if cancel.is_set():
             return None
         t1 = time.monotonic()
-        audio = self.speaker.synthesize(decision.text).result(timeout=60)
+        audio = self.speaker.synthesize(decision.text, self.voice).result(timeout=60)
         timings["tts_s"] = time.monotonic() - t1
         timings["total_s"] = time.monotonic() - t0
         return Prepared(version, transcript, decision, audio, kind, analysis, timings)

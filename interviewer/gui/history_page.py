@@ -125,9 +125,14 @@ class HistoryPage(QWidget):
         pl.addWidget(heading("Overall score by category, per week", 1.1))
         self.trend = TrendChart()
         pl.addWidget(self.trend)
-        pl.addWidget(heading("Key points: weakest first (bar: how often covered; squares: last attempts, oldest first)", 1.1))
+        pl.addWidget(heading("Key points that need work", 1.1))
+        pl.addWidget(wrap_label("Bar: how often you covered the point. Squares: your attempts, oldest first "
+                                "(green covered, red missed)."))
         self.key_points = KeyPointChart()
         pl.addWidget(self.key_points)
+        pl.addWidget(heading("Key points you practised most", 1.1))
+        self.practised = KeyPointChart()
+        pl.addWidget(self.practised)
         pl.addStretch(1)
         scroll.setWidget(prog)
         self.tabs.addTab(scroll, "&Progress")
@@ -247,7 +252,10 @@ class HistoryPage(QWidget):
             series.append((CATEGORY_TITLES.get(cat, cat), [(w["week"], w["overall"]) for w in info["weekly"]]))
         self.trend.set_data(series)
         kps = [k for k in progress["key_points"] if k.get("label")]
-        self.key_points.set_data(kps)
+        weak = [k for k in kps if k["rate"] < 0.7][:6]  # already weakest first
+        self.key_points.set_data(weak)
+        most = sorted(kps, key=lambda k: (-k["attempts"], -k["rate"]))
+        self.practised.set_data([k for k in most if k not in weak][:6])
         self.progress_loaded.emit()
 
     # -- actions -------------------------------------------------------------------------

@@ -200,8 +200,11 @@ def grounding(text: str, said: str, topic: str) -> int:
 class Interviewer:
     """Decides and words the interviewer's next line. `llm` may be None (rubric only)."""
 
-    def __init__(self, llm=None, *, samples: int = 6, temperature: float = 0.7, max_tokens: int = 40) -> None:
+    def __init__(self, llm=None, *, samples: int = 6, temperature: float = 0.7, max_tokens: int = 40,
+                 persona=None) -> None:
         self.llm = llm
+        self.persona = persona
+        self.missed_prompt = persona.prompt_file if persona else "follow_up_missed.txt"
         self.samples = samples
         self.temperature = temperature
         self.max_tokens = max_tokens
@@ -211,7 +214,7 @@ class Interviewer:
         """Evaluate the fixed few-shot prefixes now (background), so follow-ups start fast."""
         if self.llm is None:
             return
-        for name in ("follow_up_missed.txt", "follow_up_probe.txt"):
+        for name in (self.missed_prompt, "follow_up_probe.txt"):
             if name not in self._primed:
                 self.llm.prime(prompts.few_shot(name).prefix)
                 self._primed.add(name)
@@ -234,8 +237,12 @@ class Interviewer:
         self, question: Question, answer: str, covered: list[str], missed: list[str], asked_targets: list[str]
     ) -> tuple[str, KeyPoint, str] | None:
         """(mode, key point, topic phrase) to ask about next, or None to move on."""
-        for kp in question.key_points:
-            if kp.id in missed and kp.id not in asked_targets:
+        order = [kp.id for kp in question.key_points if kp.id in missed]
+        if self.persona is not None:
+            order = self.persona.order_missed(question, order)
+        for kp_id in order:
+            if kp_id not in asked_targets:
+                kp = question.key_point(kp_id)
                 return "missed", kp, self.topic_of(kp)
         for kp in question.key_points:
             if kp.id in covered and kp.id not in asked_targets:
@@ -259,15 +266,15 @@ class Interviewer:
         t0 = time.perf_counter()
         choice = self.choose_target(question, answer, covered, missed, list(asked_targets))
         if choice is None:
-            return Decision("move_on", prompts.lines("acknowledge.txt")[seed % len(prompts.lines("acknowledge.txt"))],
-                            seconds=time.perf_counter() - t0)
+            acks = list(self.persona.acknowledgements) if self.persona else prompts.lines("acknowledge.txt")
+            return Decision("move_on", acks[seed % len(acks)], seconds=time.perf_counter() - t0)
         mode, kp, topic = choice
         asked = [question.prompt, *asked_texts]
         decision = Decision("follow_up", "", targets=kp.id, topic=topic)
         terms = [topic] + (kp.cues if mode == "missed" else [])
 
         if self.llm is not None:
-            template = prompts.few_shot("follow_up_missed.txt" if mode == "missed" else "follow_up_probe.txt")
+            template = prompts.few_shot(self.missed_prompt if mode == "missed" else "follow_up_probe.txt")
             said = snippet_for(answer, [topic, *kp.cues]) if answer.strip() else "(nothing yet)"
             prompt = template.render(question=question.prompt, said=said, topic=topic)
             examples = _example_follow_ups(template.prefix)
@@ -305,6 +312,16 @@ class Interviewer:
             decision.source = "rubric"
         decision.seconds = time.perf_counter() - t0
         return decision
+
+    def pushback(self, question: Question, missed: list[str], asked_targets: list[str] = (), seed: int = 0) -> Decision:
+        """Ask for specifics after a vague answer, aimed at the first point it missed."""
+        order = [k for k in (self.persona.order_missed(question, missed) if self.persona else missed)
+                 if k not in asked_targets]
+        kp = question.key_point(order[0]) if order else question.key_points[0]
+        topic = self.topic_of(kp)
+        variants = prompts.lines("pushback.txt")
+        return Decision("follow_up", variants[seed % len(variants)].format(topic=topic), targets=kp.id,
+                        source="rubric", topic=topic)
 
     @staticmethod
     def _authored(question: Question, kp: KeyPoint, topic: str, asked: list[str], mode: str = "missed") -> str:

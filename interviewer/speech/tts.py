@@ -29,6 +29,7 @@ class Voice:
     rate: int = 175  # words per minute
     voice_id: str | None = None
     volume: float = 1.0
+    pitch: int | None = None  # espeak's 0-99 (50 is its default); drivers without pitch ignore it
 
 
 def _pick_english(engine) -> str | None:
@@ -122,6 +123,10 @@ class Speaker:
             engine.setProperty("volume", voice.volume)
             if voice.voice_id or default_voice:
                 engine.setProperty("voice", voice.voice_id or default_voice)
+            try:
+                engine.setProperty("pitch", 50 if voice.pitch is None else voice.pitch)
+            except (KeyError, ValueError, AttributeError):  # SAPI5 / NSSpeech have no pitch property
+                pass
             # pyttsx3's espeak driver writes the file from a synthesis callback that can land
             # after runAndWait() returns when the machine is busy: wait for it, retry once.
             for attempt in range(2):
