@@ -58,7 +58,34 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--answers", type=Path, nargs="+", metavar="WAV",
                    help="answer from these recordings, replayed in real time, instead of the microphone")
     p.add_argument("--seed", type=int)
+    p.add_argument("--persona", choices=["friendly", "rigorous", "manager"], help="who interviews you")
     p.add_argument("--json", action="store_true", help="print events as JSON lines")
+
+    p = sub.add_parser("drill", parents=[common], help="a timed explanation: one concept against the clock")
+    p.add_argument("--question-id", help="a question from the bank")
+    p.add_argument("--concept", help="or any concept, typed in")
+    p.add_argument("--target", type=int, default=60, help="target seconds (30, 60, 120, 180, ...)")
+    p.add_argument("--non-expert", action="store_true", help="explain it to a non-expert: jargon weighs more")
+    p.add_argument("--answers", type=Path, nargs="+", metavar="WAV", help="answer from a recording")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("projects", parents=[common], help="your own projects, for rehearsals")
+    p.add_argument("action", nargs="?", choices=["list", "add", "show", "delete"], default="list")
+    p.add_argument("id", nargs="?", help="project id (show, delete)")
+    p.add_argument("--file", type=Path, help="add: a YAML file with title, problem, data, approach, results, ...")
+    for field in ("title", "problem", "data", "approach", "results", "impact", "lessons"):
+        p.add_argument(f"--{field}", help=f"add: the project's {field}")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("rehearse", parents=[common], help="pitch one of your projects, then answer follow-ups")
+    p.add_argument("--project", required=True, help="project id (see `interviewer projects`)")
+    p.add_argument("--pitch", type=int, choices=[120, 180], default=120, help="pitch length in seconds")
+    p.add_argument("--deep-dives", type=int, default=2, help="deep-dive questions after the pitch")
+    p.add_argument("--max-follow-ups", type=int)
+    p.add_argument("--persona", choices=["friendly", "rigorous", "manager"])
+    p.add_argument("--answers", type=Path, nargs="+", metavar="WAV", help="answer from recordings")
+    p.add_argument("--seed", type=int)
+    p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("models", parents=[common], help="list the speech and language models found")
     p.add_argument("--json", action="store_true", help="print as JSON")
@@ -145,38 +172,24 @@ def cmd_demo(args, settings) -> int:
     return 0
 
 
-def cmd_interview(args, settings) -> int:
-    import threading
-
+def _source(args, settings):
     from .audio.sources import FileSource, MicSource
-    from .runtime import Runtime
-    from .session import SessionConfig
-    from .turn import TurnSettings
 
-    from .bank import CATEGORIES
-
-    if args.format != "mixed" and args.format not in CATEGORIES:
-        raise UserError(f"Unknown format '{args.format}'", f"Choose one of: mixed, {', '.join(CATEGORIES)}.")
-    if args.answers:
-        missing = [str(p) for p in args.answers if not p.is_file()]
+    answers = getattr(args, "answers", None)
+    if answers:
+        missing = [str(p) for p in answers if not p.is_file()]
         if missing:
             raise UserError(f"Answer recording not found: {', '.join(missing)}", "Pass existing WAV files.")
-        source = FileSource(args.answers)
-    else:
-        source = MicSource(settings.input_device)
-        source.start()  # fails early, with a message, when there is no microphone
-    runtime = Runtime(settings, stt_override=_opt(args, "stt_model"), llm_override=_opt(args, "llm_model"))
-    runtime.load(progress=lambda m: None if args.json else print(f"... {m}", file=sys.stderr))
-    config = SessionConfig(format=args.format, n_questions=args.questions, difficulties=args.difficulty,
-                           mode=args.mode, seed=args.seed, question_ids=args.question_id,
-                           max_follow_ups=settings.max_follow_ups if args.max_follow_ups is None else args.max_follow_ups,
-                           turn=TurnSettings(patience_s=settings.patience_s,
-                                             thinking_patience_s=settings.thinking_patience_s),
-                           keep_audio=settings.keep_audio)
+        return FileSource(answers)
+    source = MicSource(settings.input_device)
+    source.start()  # fails early, with a message, when there is no microphone
+    return source
 
+
+def _show_event(args):
     def show(event):
         if args.json:
-            if event.kind not in ("level",):
+            if event.kind != "level":
                 print(json.dumps({"event": event.kind, **event.data}, default=str), flush=True)
             return
         d = event.data
@@ -194,27 +207,167 @@ def cmd_interview(args, settings) -> int:
         elif event.kind == "error":
             print(f"error: {d['message']}\n  Fix: {d['fix']}", file=sys.stderr)
 
-    session = runtime.new_session(config, source=source, on_event=show)
-    if sys.stdin.isatty():
-        keys = {"": session.done, "s": session.skip, "r": session.repeat, "q": session.end}
+    return show
 
-        def read_keys():
-            for line in sys.stdin:
-                action = keys.get(line.strip().lower())
-                if action:
-                    action()
 
-        threading.Thread(target=read_keys, daemon=True).start()
+def _run_engine(args, settings, config, questions_fn=None):
+    """Load the models, run one session in this terminal, return (session, summary)."""
+    import threading
+
+    from .runtime import Runtime
+
+    source = _source(args, settings)
+    runtime = Runtime(settings, stt_override=_opt(args, "stt_model"), llm_override=_opt(args, "llm_model"))
+    runtime.load(progress=lambda m: None if args.json else print(f"... {m}", file=sys.stderr))
     try:
+        questions = questions_fn(runtime) if questions_fn else None
+        session = runtime.new_session(config, source=source, on_event=_show_event(args), questions=questions)
+        if sys.stdin.isatty():
+            keys = {"": session.done, "s": session.skip, "r": session.repeat, "q": session.end}
+
+            def read_keys():
+                for line in sys.stdin:
+                    action = keys.get(line.strip().lower())
+                    if action:
+                        action()
+
+            threading.Thread(target=read_keys, daemon=True).start()
         summary = session.run()
     finally:
         runtime.close()
+    return session, summary
+
+
+def _turn_settings(settings, **overrides):
+    from .turn import TurnSettings
+
+    return TurnSettings(patience_s=settings.patience_s, thinking_patience_s=settings.thinking_patience_s, **overrides)
+
+
+def cmd_interview(args, settings) -> int:
+    from .bank import CATEGORIES
+    from .personas import get_persona
+    from .session import SessionConfig
+
+    if args.format != "mixed" and args.format not in CATEGORIES:
+        raise UserError(f"Unknown format '{args.format}'", f"Choose one of: mixed, {', '.join(CATEGORIES)}.")
+    persona = get_persona(args.persona)
+    follow_ups = args.max_follow_ups
+    if follow_ups is None:
+        follow_ups = persona.max_follow_ups if persona else settings.max_follow_ups
+    config = SessionConfig(format=args.format, n_questions=args.questions, difficulties=args.difficulty,
+                           mode=args.mode, seed=args.seed, question_ids=args.question_id, max_follow_ups=follow_ups,
+                           turn=_turn_settings(settings), keep_audio=settings.keep_audio, persona=args.persona)
+    session, summary = _run_engine(args, settings, config)
     if args.json:
         print(json.dumps({"event": "summary", "session_id": session.session_id, **summary}, default=str))
     else:
         print(f"\nSession {session.session_id}: overall {summary.get('scores', {}).get('overall')}, "
               f"{summary['answers']} answers, {summary['follow_ups_asked']} follow-ups. "
               "See `interviewer history show ID`.")
+    return 0
+
+
+def cmd_drill(args, settings) -> int:
+    from .drills import drill_report
+    from .session import SessionConfig
+
+    if bool(args.question_id) == bool(args.concept):
+        raise UserError("Give either --question-id or --concept", "For example: --concept 'gradient descent'.")
+    audience = "non_expert" if args.non_expert else "interviewer"
+    config = SessionConfig(format="drill", n_questions=1, max_follow_ups=0, mode="study", audience=audience,
+                           turn=_turn_settings(settings, max_answer_s=max(60.0, args.target * 2.0)),
+                           keep_audio=settings.keep_audio)
+    holder = {}
+
+    def questions(runtime):
+        holder["q"] = runtime.drill_question(question_id=args.question_id, concept=args.concept,
+                                             target_s=args.target, audience=audience)
+        return [holder["q"]]
+
+    session, _summary = _run_engine(args, settings, config, questions)
+    answers = [r for r in session.records if r.analysis]
+    if not answers:
+        raise UserError("No answer was recorded", "Speak after the question, or pass --answers WAV.")
+    report = drill_report(holder["q"], answers[-1].analysis, args.target, audience)
+    report["session_id"] = session.session_id
+
+    def human(r):
+        lines = [f"Target {r['target_s']} s, used {r['used_s']} s ({r['delta_s']:+.0f} s): {r['verdict']}",
+                 f"Pace {r['wpm']} wpm"]
+        lines += [f"  {p['start']:5.1f} s  {p['seconds']:5.1f} s  {p['label']}" for p in r["parts"]]
+        lines += [f"Cut: {c['tip']} ({c['evidence']})" for c in r["cut"]]
+        lines += [f"Add: {a['tip']} ({a['evidence']})" for a in r["add"]]
+        return "\n".join(lines)
+
+    _emit(report, args.json, human)
+    return 0
+
+
+def cmd_projects(args, settings) -> int:
+    from .projects import FIELDS, Project
+    from .store import Store
+
+    store = Store.open(settings=settings)
+    try:
+        if args.action == "add":
+            data = {}
+            if args.file:
+                import yaml
+
+                try:
+                    data = yaml.safe_load(args.file.read_text(encoding="utf-8")) or {}
+                except (OSError, yaml.YAMLError) as exc:
+                    raise UserError(f"Cannot read {args.file}: {exc}", "Pass a YAML file of project notes.") from None
+            for name in ("title", *FIELDS):
+                if getattr(args, name, None):
+                    data[name] = getattr(args, name)
+            from pydantic import ValidationError
+
+            try:
+                project = Project.model_validate(data)
+            except ValidationError as exc:
+                err = exc.errors()[0]
+                raise UserError(f"Project notes: field {'.'.join(map(str, err['loc']))}: {err['msg']}",
+                                "Give at least --title (and ideally problem, data, approach, results).") from None
+            pid = store.save_project(project)
+            _emit({"id": pid}, args.json, lambda d: f"Saved project {d['id']}")
+        elif args.action == "delete":
+            store.delete_project(args.id)
+            _emit({"deleted": args.id}, args.json, lambda d: f"Deleted {d['deleted']}")
+        elif args.action == "show":
+            _emit(store.project(args.id).model_dump(), args.json, lambda d: "\n".join(
+                f"{k:9} {v}" for k, v in d.items() if v))
+        else:
+            projects = store.projects()
+            _emit(projects, args.json, lambda ps: "\n".join(f"{p['id']}  {p['title']}" for p in ps)
+                  or "No projects yet: `interviewer projects add --title ... --problem ... --data ...`")
+    finally:
+        store.close()
+    return 0
+
+
+def cmd_rehearse(args, settings) -> int:
+    from .session import SessionConfig
+    from .store import Store
+
+    with Store.open(settings=settings) as store:
+        project = store.project(args.project)
+    config = SessionConfig(format="project", n_questions=1 + args.deep_dives, mode="study",
+                           max_follow_ups=settings.max_follow_ups if args.max_follow_ups is None else args.max_follow_ups,
+                           project_title=project.title, turn=_turn_settings(settings), keep_audio=settings.keep_audio,
+                           persona=args.persona, seed=args.seed)
+    session, summary = _run_engine(args, settings, config, lambda rt: rt.rehearsal_questions(
+        project, deep_dives=args.deep_dives, seed=args.seed, pitch_s=args.pitch))
+    pitch = next((r for r in session.records if r.analysis), None)
+    result = {"session_id": session.session_id, "project": project.title, "summary": summary,
+              "pitch": None if pitch is None else {
+                  "used_s": pitch.analysis.get("speaking_s"), "target_s": args.pitch,
+                  "structure": pitch.analysis.get("structure"), "key_points": pitch.analysis.get("key_points"),
+                  "scores": pitch.analysis.get("scores")},
+              "follow_ups": [{"text": r.interviewer_text, "targets": r.targets, "source": r.source}
+                             for r in session.records if r.kind == "follow_up"]}
+    _emit(result, args.json, lambda d: json.dumps(d, indent=2, default=str))
     return 0
 
 
@@ -353,7 +506,8 @@ def cmd_history(args, settings) -> int:
 
 COMMANDS = {
     "history": cmd_history,
-    "interview": cmd_interview, "models": cmd_models, "demo": cmd_demo, "devices": cmd_devices, "questions": cmd_questions, "transcribe": cmd_transcribe,
+    "interview": cmd_interview, "drill": cmd_drill, "projects": cmd_projects, "rehearse": cmd_rehearse,
+    "models": cmd_models, "demo": cmd_demo, "devices": cmd_devices, "questions": cmd_questions, "transcribe": cmd_transcribe,
     "score": cmd_score, "follow-up": cmd_follow_up, "bench": cmd_bench, "gui": cmd_gui,
 }
 

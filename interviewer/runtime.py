@@ -89,13 +89,30 @@ class Runtime:
         return questions
 
     def new_session(self, config: SessionConfig, *, source: AudioSource, on_event: Callable[[Event], None],
-                    player=None, audio_dir: Path | None = None) -> InterviewSession:
+                    player=None, audio_dir: Path | None = None, questions: list | None = None) -> InterviewSession:
         from .audio.playback import default_player
 
         return InterviewSession(
-            config, questions=self.pick_questions(config), transcriber=self.transcriber, speaker=self.speaker,
+            config, questions=questions or self.pick_questions(config), transcriber=self.transcriber, speaker=self.speaker,
             player=player or default_player(self.settings.output_device), source=source, llm=self.llm,
             on_event=on_event, audio_dir=audio_dir, store=self.store)
+
+    def drill_question(self, *, question_id: str | None = None, concept: str | None = None, target_s: int = 60,
+                       audience: str = "interviewer"):
+        from .drills import concept_question
+
+        if concept:
+            return concept_question(concept, target_s, audience)
+        return self.bank.get(question_id).model_copy(update={"target_seconds": target_s})
+
+    def rehearsal_questions(self, project, deep_dives: int = 3, seed: int | None = None, pitch_s: int = 120) -> list:
+        """The timed pitch, then deep-dive questions, all grounded in the project's notes."""
+        from .projects import ground_question
+
+        pitch_id = "proj-pitch-three-minutes" if pitch_s >= 180 else "proj-pitch-two-minutes"
+        pitch = self.bank.get(pitch_id) if pitch_id in self.bank.questions else self.bank.by_category("project")[0]
+        rest = [q for q in self.bank.select(50, seed=seed, categories=["project"]) if "pitch" not in q.id]
+        return [ground_question(q, project) for q in [pitch, *rest[:deep_dives]]]
 
     def close(self) -> None:
         if self.speaker:

@@ -62,6 +62,7 @@ class SessionConfig:
     barge_in: bool = True
     keep_audio: bool = True
     persona: str | None = None
+    audience: str = "interviewer"  # "non_expert": unexplained jargon weighs more (timed drills)
 
 
 @dataclass
@@ -330,7 +331,7 @@ class InterviewSession:
         from .analysis_bridge import score_answer
 
         audio = load_audio(audio_path) if audio_path and Path(audio_path).exists() else None
-        return score_answer(question, transcript, audio)
+        return score_answer(question, transcript, audio, audience=self.config.audience)
 
     def _assess_follow_up(self, question: Question, target: str, analysis: dict) -> dict:
         try:

@@ -430,8 +430,9 @@ class MainWindow(QMainWindow):
         from ..turn import TurnSettings
 
         s = self.settings
-        return SessionConfig(turn=TurnSettings(patience_s=s.patience_s, thinking_patience_s=s.thinking_patience_s),
-                             max_follow_ups=s.max_follow_ups, keep_audio=s.keep_audio, **options)
+        values = {"turn": TurnSettings(patience_s=s.patience_s, thinking_patience_s=s.thinking_patience_s),
+                  "max_follow_ups": s.max_follow_ups, "keep_audio": s.keep_audio, **options}
+        return SessionConfig(**values)
 
     def start_interview(self, options: dict) -> None:
         if self.demo:
@@ -476,7 +477,6 @@ class MainWindow(QMainWindow):
         def prepared(paths) -> None:
             self.idle("")
             config = self._config(format="fundamentals", mode="study", n_questions=1, max_follow_ups=1)
-            config.max_follow_ups = 1
             self._launch(config, questions=[demo_question()], source=self.demo_source_factory(paths), demo=True)
 
         def failed(problem: str, fix: str) -> None:

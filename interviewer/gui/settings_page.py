@@ -127,7 +127,7 @@ class SettingsPage(QWidget):
         folder_row.addWidget(self.data_dir, 1)
         folder_row.addWidget(browse)
         self.keep_audio = QCheckBox("K&eep recordings of my answers (needed for replay in reports)")
-        df.addRow(_buddy("Data &folder:", self.data_dir), folder_row)
+        df.addRow(_buddy("&Data folder:", self.data_dir), folder_row)
         df.addRow("", self.keep_audio)
         lay.addWidget(data)
         lay.addStretch(1)

@@ -58,6 +58,21 @@ class _Task(QRunnable):
         self.signals.done.emit(result)
 
 
+def _guarded(callback: Callable) -> Callable:
+    """A job can outlive the page that started it (the window closed meanwhile): its
+    result then has nowhere to go, which is not an error."""
+
+    def call(*args) -> None:
+        try:
+            callback(*args)
+        except RuntimeError as exc:
+            if "already deleted" not in str(exc):
+                raise
+            log.debug("a background result arrived after its page was closed")
+
+    return call
+
+
 _alive: set[TaskSignals] = set()  # keeps each job's signal object alive until it reports
 
 
@@ -75,9 +90,9 @@ def run_task(fn: Callable, on_done: Callable[[Any], None] | None = None,
         _alive.discard(signals)
 
     if on_done:
-        signals.done.connect(on_done)
+        signals.done.connect(_guarded(on_done))
     if on_error:
-        signals.failed.connect(on_error)
+        signals.failed.connect(_guarded(on_error))
     if on_progress:
         signals.progress.connect(on_progress)
     signals.done.connect(finish)
