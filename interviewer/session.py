@@ -235,6 +235,7 @@ class InterviewSession:
         follow_ups = 0
         kind, interviewer_text, targets, source = "answer", prompt_text, None, "bank"
         clarifications = 0
+        clarifying_texts: list[str] = []
         while not self._ended.is_set():
             result = self._listen(question, kind, transcripts, asked_targets, asked_texts, follow_ups)
             if result is None:  # skipped
@@ -249,6 +250,7 @@ class InterviewSession:
                 break
             if is_clarifying_question(text) and clarifications < 3:
                 clarifications += 1
+                clarifying_texts.append(text)
                 reply = prepared.decision.text if prepared and prepared.kind == "clarification" else \
                     answer_clarification(question, text)
                 self._record(question, "clarification", interviewer_text, targets, source, transcript, None,
@@ -259,6 +261,10 @@ class InterviewSession:
             transcripts.append(text)
             analysis = prepared.analysis if prepared and prepared.analysis else self._analyse(question, transcript,
                                                                                                audio_path)
+            if kind == "answer" and clarifying_texts and analysis:
+                from .analysis.structure import credit_clarifying_questions
+
+                analysis = credit_clarifying_questions(analysis, clarifying_texts)
             assessment = None
             if kind == "follow_up" and targets:
                 assessment = self._assess_follow_up(question, targets, analysis)

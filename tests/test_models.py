@@ -92,3 +92,29 @@ def test_manifest_model_with_wrong_hash_is_refused(tmp_path, llm_model_path):
         fh.write(b"\xff" * 10)
     with pytest.raises(ModelError, match="sha256"):
         validate_gguf(bad)
+
+
+def test_llama_cpp_renders_chat_templates_in_a_sandbox(llm_model_path):
+    """A GGUF's chat template is code from the model file: it must run in Jinja's sandbox."""
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+    from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+    evil = "{{ ''.__class__.__mro__[1].__subclasses__() }}"
+    formatter = Jinja2ChatFormatter(template=evil, eos_token="</s>", bos_token="<s>")
+    assert isinstance(formatter._environment.environment, ImmutableSandboxedEnvironment)
+    with pytest.raises(Exception, match="unsafe|not safely|access"):
+        formatter(messages=[{"role": "user", "content": "hi"}])
+
+
+def test_score_cli_bad_inputs_exit_1(tmp_path):
+    (tmp_path / "broken.wav").write_bytes(b"RIFF\x00\x00\x00\x00WAVEnot audio at all")
+    q = "interviewer/demo_data/question.yaml"
+    proc = run_cli("score", str(tmp_path / "broken.wav"), "--question-file", q)
+    assert proc.returncode == 1 and "broken.wav" in proc.stderr and "Traceback" not in proc.stderr
+    (tmp_path / "empty.json").write_text('{"words": []}')
+    proc = run_cli("score", str(tmp_path / "empty.json"), "--question-file", q)
+    assert proc.returncode == 1 and "empty" in proc.stderr.lower() and "Traceback" not in proc.stderr
+    bad_q = tmp_path / "q.yaml"
+    bad_q.write_text("id: q1\ncategory: fundamentals\nprompt: What is a loss function?\nkey_points:\n  - id: a\n    label: x\n")
+    proc = run_cli("score", str(tmp_path / "empty.json"), "--question-file", str(bad_q))
+    assert proc.returncode == 1 and "q.yaml" in proc.stderr and "key_points.0" in proc.stderr

@@ -1,7 +1,7 @@
 """Structure, by answer format: which elements are present, where, and what they say.
 
-technical (fundamentals, ml_coding, case_study): signposting, assumptions or clarifying
-questions, a conclusion. behavioral: STAR (situation, task, action, result) and the
+technical (fundamentals, ml_coding, case_study): signposting, a concrete example,
+assumptions or clarifying questions, a conclusion. behavioral: STAR (situation, task, action, result) and the
 lesson. system_design: requirements, components, trade-offs, monitoring. project:
 problem, data, approach, results, impact, lessons.
 """
@@ -40,16 +40,21 @@ ELEMENTS: dict[str, list[tuple[str, list, dict]]] = {
             "first", "firstly", "second", "secondly", "third", "thirdly", "finally", "lastly", "let me start", "to start",
             "there are two", "there are three", "two things", "three things", "two parts", "step one", "on the one hand",
             "next", "the other",
-        ), {"min_hits": 2, "weight": 40}),
+        ), {"min_hits": 2, "weight": 30}),
+        # A concrete example is how spoken technical answers show understanding.
+        ("example", _M(
+            "for example", "for instance", "say we", "say you", "imagine", "such as", "in my last project", "e g",
+            "let's say", "a good example", "suppose",
+        ), {"weight": 20}),
         ("assumptions", _M(
             "assume", "assuming", "assumption", "it depends", "depends on", "clarify", "do you mean", "are we", "given that",
             "if the data", "if we have", "before anything", "let me check", "i'd ask", "i would ask", "first question",
-        ), {"weight": 25}),
+        ), {"weight": 20}),
         ("conclusion", _M(
             "so overall", "overall", "in summary", "to summarize", "to summarise", "to sum up", "in short", "in conclusion",
             "bottom line", "so the answer", "that's why", "so in practice", "my recommendation", "so i would", "so i use",
             "pick the", "in the end", "matter more", "the key is", "so the",
-        ), {"where": "end", "weight": 35}),
+        ), {"where": "end", "weight": 30}),
     ],
     "behavioral": [
         ("situation", _M(
@@ -156,3 +161,37 @@ def analyze_structure(category: str, views: list[SentenceView], words, answer_en
             )
     score = int(round(100.0 * got / total_weight)) if views else 0
     return StructureResult(fmt, elements, score, raised, lowered)
+
+
+# The element a good clarifying question counts as, per format.
+CLARIFYING_ELEMENT = {"technical": "assumptions", "system_design": "requirements"}
+
+
+def credit_clarifying_questions(analysis: dict, asked: list[str]) -> dict:
+    """Asking good clarifying questions before answering counts in the candidate's favour.
+
+    The engine calls this for an answer that followed one or more clarifying questions: the
+    format's assumptions/requirements element is marked found, with the question as evidence,
+    and the structure and overall scores are recomputed from their weights.
+    """
+    structure = analysis.get("structure") or {}
+    element_name = CLARIFYING_ELEMENT.get(structure.get("format", ""))
+    if not asked or not element_name:
+        return analysis
+    elements = structure.get("elements", [])
+    element = next((e for e in elements if e["name"] == element_name), None)
+    if element is None or element.get("found"):
+        return analysis
+    weights = {name: opts["weight"] for name, _, opts in ELEMENTS[structure["format"]]}
+    element.update({"found": True, "evidence": f"asked: '{asked[0][:80]}'", "markers": ["clarifying question"]})
+    got = sum(weights[e["name"]] for e in elements if e.get("found"))
+    scores = analysis["scores"]
+    scores["structure"] = int(round(100.0 * got / sum(weights.values())))
+    w = analysis.get("weights") or {}
+    if w:
+        scores["overall"] = int(round(sum(scores[k] * wk for k, wk in w.items())))
+    expl = analysis.setdefault("score_explanations", {}).setdefault("structure", {"raised": [], "lowered": []})
+    expl.setdefault("raised", []).append({"reason": "asked a clarifying question before answering",
+                                          "evidence": f"'{asked[0][:80]}'"})
+    expl["lowered"] = [x for x in expl.get("lowered", []) if element_name.replace("_", " ") not in x.get("reason", "")]
+    return analysis
