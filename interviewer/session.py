@@ -275,7 +275,8 @@ class InterviewSession:
             decision = prepared.decision if prepared and prepared.kind in ("follow_up", "move_on") else None
             if decision is None:
                 decision = self._decide(question, transcripts, asked_targets, asked_texts, follow_ups, timings,
-                                        analysis=analysis if kind == "answer" else None)
+                                        analysis=analysis if kind == "answer" else None,
+                                        budget_s=self.LIVE_LLM_BUDGET_S)
             if decision.kind == "follow_up" and follow_ups < self.config.max_follow_ups:
                 follow_ups += 1
                 asked_targets.append(decision.targets)
@@ -303,8 +304,12 @@ class InterviewSession:
         depth = (analysis.get("scores") or {}).get("depth")
         return analysis.get("word_count", 0) < 35 or (depth is not None and depth < 30)
 
+    # A reply decided after the turn ended (no speculative one was ready) is due at once:
+    # the LLM gets this long to produce a valid wording before the authored one is used.
+    LIVE_LLM_BUDGET_S = 0.35
+
     def _decide(self, question, transcripts, asked_targets, asked_texts, follow_ups, timings=None,
-                analysis: dict | None = None) -> Decision:
+                analysis: dict | None = None, budget_s: float | None = None) -> Decision:
         if follow_ups >= self.config.max_follow_ups:
             return Decision("move_on", "Thank you, let's move on.")
         combined = " ".join(transcripts)
@@ -315,7 +320,7 @@ class InterviewSession:
         else:
             decision = self.brain.follow_up(question, combined, coverage["covered"], coverage["missed"],
                                             asked_targets=asked_targets, asked_texts=asked_texts,
-                                            seed=self._turn_counter)
+                                            seed=self._turn_counter, budget_s=budget_s)
         if timings is not None:
             timings["decide_s"] = time.monotonic() - t0
             if decision.first_token_s is not None and "turn_end_at" in timings:

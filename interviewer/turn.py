@@ -25,7 +25,7 @@ class TurnSettings:
     thinking_patience_s: float = 8.0  # silence allowed after "let me think"
     start_timeout_s: float = 20.0  # nothing said at all: end with "no answer"
     max_answer_s: float = 600.0
-    speculate_after_s: float = 0.5  # silence after which a reply is prepared in advance
+    speculate_after_s: float = 0.35  # silence after which a reply is prepared in advance
     speech_on: float = 0.5
     speech_off: float = 0.35
     min_speech_frames: int = 3  # ~100 ms of voice before it counts as speech (a cough is not an answer)

@@ -410,8 +410,10 @@ def test_unexpected_errors_become_a_dialog_and_the_log(make_window, qtbot):
         qtbot.waitUntil(lambda: window.last_dialog is not None and window.last_dialog.isVisible())
         assert "went wrong" in window.last_dialog.text() and "log" in window.last_dialog.informativeText()
         window.last_dialog.close()
-        threading.Thread(target=lambda: 1 / 0).start()  # a worker thread's crash lands there too
-        qtbot.waitUntil(lambda: hook.count == 2)
+        crash = threading.Thread(target=lambda: 1 / 0)  # a worker thread's crash lands there too
+        crash.start()
+        crash.join()
+        assert hook.seen.count("ZeroDivisionError") == 2, hook.seen
     finally:
         hook.uninstall()
 

@@ -43,8 +43,9 @@ def dist() -> Path:
         proc = subprocess.run([sys.executable, str(REPO / "build_installer.py"), "--dist", str(dist), "--quiet"],
                               capture_output=True, text=True, timeout=1800)
         assert proc.returncode == 0, f"build failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
-        assert builder.is_fresh(dist), "the build finished but its BUILD-INFO does not match the sources"
+    # Not is_fresh() again: sources edited while PyInstaller ran make the next run rebuild, not this one fail.
     info = builder.read_build_info(dist)
+    assert info is not None, "the build finished without writing BUILD-INFO.json"
     print(f"\nbundle {builder.bundle_dir(dist)}: {info['size_bytes'] / 1e6:.0f} MB, built in {info['build_seconds']} s")
     return dist
 

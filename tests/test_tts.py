@@ -14,9 +14,13 @@ def test_pyttsx3_writes_a_plausible_wav(tmp_path):
     text = "Tell me about a time you had to explain a model's results to people without a technical background."
     try:
         path = speaker.speak_to_file(text, tmp_path / "q.wav")
-        fast = speaker.synthesize(text, Voice(rate=260)).result(timeout=30)
     finally:
         speaker.close()
+    quick = Speaker(Voice(rate=260))  # the rate a Speaker is made with applies to all its lines
+    try:
+        fast = quick.synthesize(text).result(timeout=30)
+    finally:
+        quick.close()
     audio = load_audio(path)
     seconds = audio.size / 16000
     words = len(text.split())

@@ -74,6 +74,7 @@ class ExceptionHook:
         self.relay.raised.connect(self._show)
         self.open_box: QMessageBox | None = None
         self.count = 0
+        self.seen: list[str] = []  # exception types, for the log and tests
         self._previous = (sys.excepthook, threading.excepthook)
 
     def install(self) -> "ExceptionHook":
@@ -88,6 +89,7 @@ class ExceptionHook:
         if issubclass(exc_type, KeyboardInterrupt):
             return
         self.count += 1
+        self.seen.append(exc_type.__name__)
         if isinstance(exc, UserError):
             log.info("user error reached the hook: %s", exc)
             self.relay.raised.emit("Something needs your attention", exc.problem, exc.fix)

@@ -4,7 +4,7 @@ review today, the practice streak, and an offer to pick up an interrupted interv
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QFormLayout, QFrame, QHBoxLayout, QLabel,
                                QLineEdit, QPushButton, QRadioButton, QSpinBox, QVBoxLayout, QWidget)
 

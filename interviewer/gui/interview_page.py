@@ -74,7 +74,15 @@ class InterviewPage(QWidget):
         self.state_label = heading(STATE_TEXT["starting"], 1.1)
         self.state_label.setAccessibleName("Interview state")
         self.meter = LevelMeter()
-        state_row.addWidget(self.state_label, 1)
+        self.working = QProgressBar()  # the transcript, the analysis and the reply take a moment
+        self.working.setRange(0, 0)
+        self.working.setMaximumWidth(self.fontMetrics().horizontalAdvance("M") * 8)
+        self.working.setMaximumHeight(max(8, self.fontMetrics().height() // 2))
+        self.working.setAccessibleName("Working")
+        self.working.hide()
+        state_row.addWidget(self.state_label)
+        state_row.addWidget(self.working)
+        state_row.addStretch(1)
         state_row.addWidget(QLabel("Mic:"))
         state_row.addWidget(self.meter, 1)
         lay.addLayout(state_row)
@@ -137,6 +145,7 @@ class InterviewPage(QWidget):
         self.running = running
         self._update_buttons()
         if not running:
+            self.working.hide()
             self._clock.stop()
             self.meter.set_level(0.0)
 
@@ -231,6 +240,7 @@ class InterviewPage(QWidget):
             self._listen_started = now
         self.state = state
         self.state_label.setText(STATE_TEXT.get(state, state.title()))
+        self.working.setVisible(state in ("thinking", "starting"))
         if state != "listening":
             self.meter.set_level(0.0)
         self._update_buttons()

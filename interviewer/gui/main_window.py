@@ -11,10 +11,9 @@ from typing import Callable
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QMainWindow, QMessageBox, QProgressBar,
+from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QListWidget, QMainWindow, QMessageBox, QProgressBar,
                                QStackedWidget, QWidget)
 
-from ..errors import UserError
 from .dialogs import error_dialog
 from .history_page import HistoryPage
 from .home_page import HomePage
@@ -22,7 +21,7 @@ from .interview_page import InterviewPage
 from .mic_page import MicPage
 from .report_page import ReportPage
 from .settings_page import SettingsPage
-from .workers import MicMonitor, RuntimeLoader, SessionWorker, ThreadedWorker, describe_error, run_task
+from .workers import MicMonitor, RuntimeLoader, SessionWorker, ThreadedWorker, run_task
 
 log = logging.getLogger(__name__)
 
@@ -86,11 +85,19 @@ class MainWindow(QMainWindow):
         self._build_pages()
         self._build_menus()
         self._build_status()
-        self.resize(1100, 760)
+        self._fit_to_screen(1100, 760)
         self.home.set_demo(demo)
         self.goto("home")
 
     # -- construction --------------------------------------------------------------------
+    def _fit_to_screen(self, width: int, height: int) -> None:
+        """The preferred size, or less on a small screen (a laptop at 200 % is about 960 x 540)."""
+        screen = self.screen() or QApplication.primaryScreen()
+        if screen is not None:
+            avail = screen.availableGeometry()
+            width, height = min(width, int(avail.width() * 0.95)), min(height, int(avail.height() * 0.9))
+        self.resize(width, height)
+
     def _build_pages(self) -> None:
         from ..bank import CATEGORIES, CATEGORY_TITLES
 
@@ -271,7 +278,8 @@ class MainWindow(QMainWindow):
         self.busy("Loading the models…")
         self.home.set_ready(False, "Loading the models… you can choose your options meanwhile.")
         loader = RuntimeLoader(self.runtime_factory)
-        loader.progress.connect(lambda msg: self.busy(msg))
+        # Worker signals go to bound methods of GUI objects: a lambda would run on the worker's thread.
+        loader.progress.connect(self.busy)
         loader.loaded.connect(self._runtime_loaded)
         loader.failed.connect(self._runtime_failed)
         loader.finished.connect(self._loader_finished)
@@ -341,14 +349,21 @@ class MainWindow(QMainWindow):
         mon.level.connect(self.mic.on_level)
         mon.recorded.connect(self._test_recorded)
         mon.failed.connect(self._mic_failed)
-        mon.finished.connect(lambda: self.mic.set_monitoring(False))
+        mon.finished.connect(self._monitor_finished)
         mon.finished.connect(self._maybe_finish_close)
-        if self._mic_player is None:
-            self._mic_player = self.player_factory()
-        self.mic.player = self._mic_player
+        self.mic.player_factory = self._shared_player
         self.monitor = ThreadedWorker(mon, "mic-monitor")
         self.mic.set_monitoring(True)
         self.monitor.start()
+
+    def _shared_player(self):
+        """One speaker for the microphone test and the voice test (made on a worker thread)."""
+        if self._mic_player is None:
+            self._mic_player = self.player_factory()
+        return self._mic_player
+
+    def _monitor_finished(self) -> None:
+        self.mic.set_monitoring(False)
 
     def stop_monitor(self) -> None:
         if self.monitor is not None and self.monitor.running:
@@ -412,13 +427,10 @@ class MainWindow(QMainWindow):
             return
         from ..speech.tts import Voice
 
-        player = self._mic_player or self.player_factory()
-        self._mic_player = player
-
         def speak():
             audio = speaker.synthesize("Hello. Tell me about a model you shipped to production.",
                                        Voice(rate=rate, voice_id=voice_id)).result(timeout=60)
-            player.play(audio)
+            self._shared_player().play(audio)
 
         self.busy("Speaking…")
         run_task(speak, lambda _r: self.idle(""),
@@ -494,26 +506,20 @@ class MainWindow(QMainWindow):
         if self.session_thread is not None and self.session_thread.running:
             return
         self.stop_monitor()
-        worker = SessionWorker()
-        try:
-            source = source if source is not None else self.source_factory(self.settings.input_device)
-            player = self.player_factory()
+        source_factory, player_factory, device = self.source_factory, self.player_factory, self.settings.input_device
+
+        def build(on_event):  # on the session's thread
+            src = source if source is not None else source_factory(device)
+            player = player_factory()
             if questions is not None:
                 from ..session import InterviewSession
 
-                session = InterviewSession(config, questions=questions, transcriber=rt.transcriber,
-                                           speaker=rt.speaker, player=player, source=source, llm=rt.llm,
-                                           on_event=worker.on_event, store=rt.store)
-            else:
-                session = rt.new_session(config, source=source, on_event=worker.on_event, player=player)
-        except Exception as exc:
-            if not isinstance(exc, UserError):
-                log.exception("could not start the interview")
-            self.home.set_busy(False)
-            error_dialog(self, "The interview could not start", *describe_error(exc))
-            return
-        worker.session = session
-        self.session = session
+                return InterviewSession(config, questions=questions, transcriber=rt.transcriber, speaker=rt.speaker,
+                                        player=player, source=src, llm=rt.llm, on_event=on_event, store=rt.store)
+            return rt.new_session(config, source=src, on_event=on_event, player=player)
+
+        worker = SessionWorker(build)
+        self.session = worker
         worker.event.connect(self.interview.on_event)
         worker.event.connect(self._session_event)
         worker.failed.connect(self._session_failed)
@@ -527,12 +533,15 @@ class MainWindow(QMainWindow):
         self.session_started.emit()
 
     def _command(self, name: str) -> None:
-        session = self.session
-        if session is None or self.session_thread is None or not self.session_thread.running:
+        worker = self.session
+        if worker is None or self.session_thread is None or not self.session_thread.running:
             return
-        if name == "done" and self.interview.state != "listening":
-            return
-        getattr(session, name)()
+        if name == "end":
+            worker.end()
+        elif worker.session is not None:
+            if name == "done" and self.interview.state != "listening":
+                return
+            getattr(worker.session, name)()
         if name == "end":
             self.busy("Ending the interview and saving what you said…")
 
@@ -549,7 +558,7 @@ class MainWindow(QMainWindow):
         error_dialog(self, "The interview could not run", problem, fix, actions=actions)
 
     def _session_finished(self, summary) -> None:
-        session = self.session
+        session = self.session.session if self.session is not None else None
         self.interview.set_running(False)
         self.home.set_busy(False)
         self.idle("")
@@ -661,7 +670,7 @@ class MainWindow(QMainWindow):
         self._closing = True
         if "session" in busy:
             self.busy("Stopping the interview and saving what you said…")
-            self.session.end()
+            self.session.end()  # the SessionWorker: ends the session, or stops it before it starts
         else:
             self.busy("Closing…")
         self.stop_monitor()

@@ -34,7 +34,7 @@ class MicPage(QWidget):
         self.devices: list[dict] = []
         self.monitoring = False
         self.transcriber = None
-        self.player = None
+        self.player_factory = None  # made on first use, on a worker thread
         self._pending_clip = None
         self._record_started = 0.0
 
@@ -197,9 +197,9 @@ class MicPage(QWidget):
         import numpy as np
 
         peak = float(np.max(np.abs(audio))) if audio.size else 0.0
-        if self.player is not None:
-            player = self.player
-            run_task(lambda: player.play(audio))
+        if self.player_factory is not None:
+            factory = self.player_factory
+            run_task(lambda: factory().play(audio))
         self._pending_clip = audio
         if peak < 0.01:
             self.result.setText("The recording is silent. Check that the microphone is not muted, or pick another one.")

@@ -20,7 +20,7 @@ from .dialogs import error_dialog
 from .pacing_chart import PacingChart
 from .palette import BAD, GOOD, WARN, css, score_color, text_color, tint
 from .report_data import DIMENSION_TITLES, DIMENSIONS, format_title
-from .report_html import evidence_items, fmt_time, fmt_when, legend_html, transcript_html
+from .report_html import evidence_items, fmt_when, legend_html, transcript_html
 from .workers import run_task
 
 log = logging.getLogger(__name__)
@@ -290,8 +290,8 @@ class ReportPage(QWidget):
         c = self.colors()
         self.q_prompt.setText(f"Q{index + 1}. {q.get('prompt') or q.get('id')}")
         qs = q.get("scores") or {}
-        self.q_scores.setText(f"<span style='color:{c['dim']}'>{html.escape(format_title(q.get('category')))}</span>  "
-                              + "  ".join(f"{DIMENSION_TITLES[d]} <b style='color:{css(score_color(qs[d]))}'>{qs[d]}</b>"
+        self.q_scores.setText(f"<span style='color:{c['dim']}'>{html.escape(format_title(q.get('category')))}</span> · "
+                              + " · ".join(f"{DIMENSION_TITLES[d]} <b style='color:{css(score_color(qs[d]))}'>{qs[d]}</b>"
                                           for d in (*DIMENSIONS, "overall") if qs.get(d) is not None))
         self.turn_bar.blockSignals(True)
         while self.turn_bar.count():
@@ -379,18 +379,17 @@ class ReportPage(QWidget):
             return
         start = max(0.0, start - 0.25)  # a little before the word, so its onset is heard
         self.replay_requested.emit(path, start)
-        if self._player is None and self.player_factory:
-            self._player = self.player_factory()
-        player = self._player
-        if player is None:
+        if self.player_factory is None:
             return
 
-        def play():
+        def play():  # a worker thread: finding the speaker enumerates devices
             from ..audio import SAMPLE_RATE
             from ..audio.io import load_audio
 
+            if self._player is None:
+                self._player = self.player_factory()
             audio = load_audio(path)
-            player.play(audio[int(start * SAMPLE_RATE):])
+            self._player.play(audio[int(start * SAMPLE_RATE):])
 
         run_task(play, on_error=lambda problem, fix: error_dialog(self.window(), "Cannot play the recording", problem, fix))
 

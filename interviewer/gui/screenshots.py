@@ -44,15 +44,15 @@ def dark_palette():
 
     p = QPalette()
     roles = {
-        QPalette.ColorRole.Window: "#1e1f22", QPalette.ColorRole.WindowText: "#e6e6e6",
-        QPalette.ColorRole.Base: "#141517", QPalette.ColorRole.AlternateBase: "#24262a",
-        QPalette.ColorRole.Text: "#e6e6e6", QPalette.ColorRole.Button: "#2b2d31",
+        QPalette.ColorRole.Window: "#2b2d31", QPalette.ColorRole.WindowText: "#e6e6e6",
+        QPalette.ColorRole.Base: "#1c1d20", QPalette.ColorRole.AlternateBase: "#26282c",
+        QPalette.ColorRole.Text: "#e6e6e6", QPalette.ColorRole.Button: "#3a3d42",
         QPalette.ColorRole.ButtonText: "#e6e6e6", QPalette.ColorRole.Highlight: "#3d7bd9",
         QPalette.ColorRole.HighlightedText: "#ffffff", QPalette.ColorRole.ToolTipBase: "#2b2d31",
         QPalette.ColorRole.ToolTipText: "#e6e6e6", QPalette.ColorRole.Link: "#7aa7ff",
-        QPalette.ColorRole.PlaceholderText: "#8a8d93", QPalette.ColorRole.Mid: "#45484e",
-        QPalette.ColorRole.Light: "#3a3d42", QPalette.ColorRole.Midlight: "#33363b",
-        QPalette.ColorRole.Dark: "#101113", QPalette.ColorRole.Shadow: "#000000",
+        QPalette.ColorRole.PlaceholderText: "#8a8d93", QPalette.ColorRole.Mid: "#5a5e66",
+        QPalette.ColorRole.Light: "#50545b", QPalette.ColorRole.Midlight: "#44474d",
+        QPalette.ColorRole.Dark: "#17181a", QPalette.ColorRole.Shadow: "#000000",
     }
     for role, color in roles.items():
         p.setColor(role, QColor(color))
@@ -99,7 +99,7 @@ INTERVIEW_SCRIPT = [
 ]
 
 
-def shoot(out: Path, prefix: str = "", dark: bool = False) -> list[Path]:
+def shoot(out: Path, prefix: str = "", dark: bool = False, size: tuple[int, int] = (1180, 800)) -> list[Path]:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -123,7 +123,7 @@ def shoot(out: Path, prefix: str = "", dark: bool = False) -> list[Path]:
     first_run_marker().touch()
     runtime = OfflineRuntime(store)
     window = MainWindow(Settings(), runtime_factory=lambda: runtime, player_factory=SilentPlayer)
-    window.resize(1180, 800)
+    window.resize(*size)
     window.show()
     wait_for(window.runtime_ready)
     settle(400)
@@ -139,7 +139,7 @@ def shoot(out: Path, prefix: str = "", dark: bool = False) -> list[Path]:
 
     window.mic.set_devices([{"index": 3, "name": "USB headset microphone", "default_input": True}], selected=3)
     window.goto("mic")  # a device list is already there, so no enumeration replaces it
-    window.mic.set_monitoring(True)
+    window.mic.set_monitoring(True)  # as if listening (no microphone here)
     window.mic.on_level(0.55)
     window.mic.record_progress.setValue(1000)
     window.mic.result.setText("We heard: “I would compare training and validation error.”\n"
@@ -183,10 +183,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out", type=Path)
     parser.add_argument("--dark", action="store_true", help="a dark palette (as a system dark theme gives)")
     parser.add_argument("--prefix", default="")
+    parser.add_argument("--size", default="1180x800", help="window size in logical pixels, WIDTHxHEIGHT")
     args = parser.parse_args(argv)
     if not os.environ.get("INTERVIEWER_HOME"):
         os.environ["INTERVIEWER_HOME"] = tempfile.mkdtemp(prefix="interviewer-shots-")
-    for path in shoot(args.out, args.prefix, args.dark):
+    width, height = (int(v) for v in args.size.lower().split("x"))
+    for path in shoot(args.out, args.prefix, args.dark, (width, height)):
         print(path)
     return 0
 

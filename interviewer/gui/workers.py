@@ -136,7 +136,9 @@ class RuntimeLoader(QObject):
 
 
 class SessionWorker(QObject):
-    """Runs one InterviewSession (which blocks until the interview ends) on its thread.
+    """Builds one InterviewSession and runs it (it blocks until the interview ends) on
+    its own thread. Building happens there too: it opens the speaker (device
+    enumeration) and queries the history for question priorities.
 
     The session's events, raised on the engine's threads, are re-emitted as `event`;
     commands go straight to the session, whose methods are thread-safe.
@@ -146,17 +148,27 @@ class SessionWorker(QObject):
     failed = Signal(str, str, str)  # problem, fix, error class name (e.g. "AudioError")
     finished = Signal(object)  # the summary, or None when the session could not run
 
-    def __init__(self) -> None:
+    def __init__(self, build: Callable[[Callable], Any]) -> None:
         super().__init__()
+        self.build = build  # build(on_event) -> InterviewSession
         self.session = None
+        self._ended = threading.Event()
 
     def on_event(self, event) -> None:  # engine thread
         self.event.emit(event.kind, event.data)
+
+    def end(self) -> None:  # any thread: ends the session, or stops it before it starts
+        self._ended.set()
+        if self.session is not None:
+            self.session.end()
 
     @Slot()
     def run(self) -> None:
         summary = None
         try:
+            self.session = self.build(self.on_event)
+            if self._ended.is_set():
+                self.session.end()
             summary = self.session.run()
         except Exception as exc:  # e.g. AudioError: no microphone (raised before anything is recorded)
             if not isinstance(exc, UserError):

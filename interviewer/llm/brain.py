@@ -262,7 +262,10 @@ class Interviewer:
         asked_texts: list[str] = (),
         seed: int = 0,
         cancel=None,
+        budget_s: float | None = None,
     ) -> Decision:
+        """`budget_s`: stop sampling once this long has passed (a reply is due now); the
+        authored follow-up is used if no sample passed by then."""
         t0 = time.perf_counter()
         choice = self.choose_target(question, answer, covered, missed, list(asked_targets))
         if choice is None:
@@ -281,6 +284,8 @@ class Interviewer:
             best: tuple[int, str] | None = None
             for attempt in range(self.samples):
                 if cancel is not None and cancel.is_set():
+                    break
+                if budget_s is not None and attempt > 0 and time.perf_counter() - t0 > budget_s:
                     break
                 opener = OPENERS[attempt % len(OPENERS)]
                 try:

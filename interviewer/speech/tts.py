@@ -56,6 +56,36 @@ def _silence_driver_prints() -> None:
         driver.print = lambda *args, **kwargs: log.debug("pyttsx3: %s", " ".join(map(str, args)))
 
 
+def _espeak_synchronize() -> None:
+    """espeak-ng synthesizes on its own thread in pyttsx3's retrieval mode: wait until it is idle.
+
+    Known limit: even so, pyttsx3's espeak driver sometimes applies a changed rate or pitch
+    one line late (measured: 1 to 4 of 6 lines alternating 185 and 172 wpm came out at the
+    other rate). A session speaks with one voice throughout, so this touches at most the
+    first line after the persona changes.
+    """
+    import sys
+
+    espeak = sys.modules.get("pyttsx3.drivers._espeak")
+    if espeak is not None:
+        try:
+            espeak.Synchronize()
+        except Exception:  # an older libespeak without the call: nothing to wait for
+            pass
+
+
+def _complete_wav(path: Path) -> bool:
+    """The WAV is fully written: a readable header whose frame count matches the file size."""
+    import wave
+
+    try:
+        with wave.open(str(path), "rb") as wf:
+            frames, width = wf.getnframes(), wf.getsampwidth()
+        return frames > 0 and path.stat().st_size >= 44 + frames * width
+    except (OSError, EOFError, wave.Error):
+        return False
+
+
 class Speaker:
     """Synthesizes interviewer lines to 16 kHz mono float32 audio."""
 
@@ -67,6 +97,7 @@ class Speaker:
         self._started = threading.Event()
         self._init_error: Exception | None = None
         self._count = 0
+        self._engine_state: dict = {}
 
     def _ensure_thread(self) -> None:
         if self._thread is None:
@@ -113,29 +144,39 @@ class Speaker:
     def synthesize(self, text: str, voice: Voice | None = None) -> Future:
         """Queue `text`; the future resolves to the audio (np.float32, 16 kHz mono)."""
         voice = voice or self.voice
+        state = self._engine_state
         self._count += 1
         path = self._tmp / f"line{self._count}.wav"
 
         def task(engine, default_voice):
             from ..audio.io import load_audio
 
+            _espeak_synchronize()
+            # Selecting a voice resets espeak's rate and pitch, so it is set only when it
+            # changes, and always before them; pyttsx3 applies these in order.
+            voice_id = voice.voice_id or default_voice
+            if voice_id and voice_id != state.get("voice"):
+                engine.setProperty("voice", voice_id)
+                state["voice"] = voice_id
             engine.setProperty("rate", voice.rate)
             engine.setProperty("volume", voice.volume)
-            if voice.voice_id or default_voice:
-                engine.setProperty("voice", voice.voice_id or default_voice)
             try:
                 engine.setProperty("pitch", 50 if voice.pitch is None else voice.pitch)
             except (KeyError, ValueError, AttributeError):  # SAPI5 / NSSpeech have no pitch property
                 pass
             # pyttsx3's espeak driver writes the file from a synthesis callback that can land
-            # after runAndWait() returns when the machine is busy: wait for it, retry once.
+            # after runAndWait() returns: wait until this line's file is complete (so the next
+            # line's rate cannot reach into it, and no half-written file is read), retry once.
             for attempt in range(2):
                 engine.save_to_file(text, str(path))
                 engine.runAndWait()
-                deadline = time.monotonic() + 5.0
-                while not path.exists() and time.monotonic() < deadline:
-                    time.sleep(0.01)
-                if path.exists():
+                _espeak_synchronize()
+                deadline = time.monotonic() + 10.0
+                while not _complete_wav(path) and time.monotonic() < deadline:
+                    time.sleep(0.005)
+                while engine.isBusy() and time.monotonic() < deadline:  # let the driver settle first
+                    time.sleep(0.005)
+                if _complete_wav(path):
                     break
                 log.warning("pyttsx3 wrote no audio for %r (attempt %d)", text[:40], attempt + 1)
             audio = load_audio(path)
