@@ -76,6 +76,10 @@ class ScriptedSession:
     def run(self):
         from interviewer.analysis import analyze, transcript_from_text
 
+        if getattr(self.config, "no_microphone", False):  # as MicSource.start() does without a device
+            from interviewer.audio.devices import no_input_message
+
+            raise no_input_message()
         q = self.question
         self.session_id = self.store.begin_session(format="fundamentals", mode=self.config.mode,
                                                    settings={"keep_audio": False}, question_ids=[q.id])
@@ -453,3 +457,45 @@ def test_window_appears_within_one_and_a_half_seconds():
     best = min(times)
     print(f"launch to window shown: {best[0]:.3f} s (process start), {best[1]:.3f} s (measured outside)")
     assert best[1] < 1.5
+
+
+def test_an_interrupted_interview_is_offered_on_home(make_window, qtbot, store, bank):
+    q = bank.select(2, seed=9, categories=["fundamentals"])
+    sid = store.begin_session(format="fundamentals", mode="study", settings={}, question_ids=[x.id for x in q])
+    store.record_answer(sid, {"id": q[0].id, "category": q[0].category, "prompt": q[0].prompt},
+                        {"kind": "answer", "index": 0}, {"text": "bias and variance", "words": []},
+                        {"scores": {"overall": 40}, "key_points": {"covered": [], "missed": []}})
+    store._release_session(sid)  # as after a crash: nobody is recording it any more
+    window = make_window()
+    qtbot.waitUntil(lambda: window.home.resume_card.isVisible())
+    assert "interrupted after 1 answer" in window.home.resume_text.text()
+    assert window.home.resume_button.isVisible()  # one question is still to come
+    with qtbot.waitSignal(window.report_shown):
+        qtbot.mouseClick(window.home.view_button, Qt.MouseButton.LeftButton)
+    assert window.report.report["status"] == "incomplete"
+    window.goto("home")
+    qtbot.mouseClick(window.home.dismiss_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.home.resume_card.isVisible())
+    assert store.session(sid)["status"] == "finished"  # not offered again, and nothing was deleted
+    assert store.session(sid)["turns"][0]["transcript"]["text"] == "bias and variance"
+
+
+def test_starting_without_a_microphone_offers_the_demo(make_window, qtbot):
+    window = make_window()
+    original = window._config
+
+    def config(**options):
+        c = original(**options)
+        c.no_microphone = True
+        return c
+
+    window._config = config
+    with qtbot.waitSignal(window.session_finished, timeout=20_000):
+        qtbot.mouseClick(window.home.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.last_dialog is not None and window.last_dialog.isVisible())
+    box = window.last_dialog
+    assert "No microphone" in box.text()
+    demo = next(b for b in box.buttons() if b.text().replace("&", "") == "Try the demo")
+    assert window.current_page() == "home" and window.home.start_button.isEnabled()
+    assert demo.isVisible()
+    box.close()

@@ -129,13 +129,14 @@ class PacingChart(QWidget):
             path = QPainterPath()
             points = [QPointF(self._x((w["start"] + w["end"]) / 2, plot), self._y(w["wpm"], plot))
                       for w in self.windows]
-            if len(points) == 1:
+            if len(points) == 1:  # one window: a level line across it, its marker in the middle
                 w = self.windows[0]
-                points = [QPointF(self._x(w["start"], plot), points[0].y()),
-                          QPointF(self._x(w["end"], plot), points[0].y())]
-            path.moveTo(points[0])
-            for pt in points[1:]:
-                path.lineTo(pt)
+                path.moveTo(QPointF(self._x(w["start"], plot), points[0].y()))
+                path.lineTo(QPointF(self._x(w["end"], plot), points[0].y()))
+            else:
+                path.moveTo(points[0])
+                for pt in points[1:]:
+                    path.lineTo(pt)
             line = pal.color(QPalette.ColorRole.Highlight)
             if line.lightness() < 60 and is_dark(pal):
                 line = line.lighter(160)

@@ -50,6 +50,7 @@ def _finish(report: dict, bank) -> dict:
     """Per-question scores and the session-level roll-ups from the turns."""
     mains = []
     for q in report["questions"]:
+        q["recovered"] = []
         main = next((t["analysis"] for t in q["turns"] if t["kind"] == "answer" and t["analysis"]), None)
         q["main"] = main
         q["scores"] = dict((main or {}).get("scores") or {})
@@ -58,18 +59,19 @@ def _finish(report: dict, bank) -> dict:
             q["labels"].update(_labels(q["id"], t["analysis"], bank))
         if main and not main.get("no_speech"):
             mains.append((q, main))
-    summary = report.get("summary") or {}
-    scores = dict(summary.get("scores") or {})
-    if not any(isinstance(v, (int, float)) for v in scores.values()):
-        scores = {}
-        for dim in (*DIMENSIONS, "overall"):
-            values = [m["scores"][dim] for _, m in mains if isinstance(m.get("scores", {}).get(dim), (int, float))]
-            scores[dim] = round(mean(values)) if values else None
+    # Session scores average the main answers, as History and progress do (the session
+    # summary also averages follow-up answers, which would make the two disagree).
+    scores = {}
+    for dim in (*DIMENSIONS, "overall"):
+        values = [m["scores"][dim] for _, m in mains if isinstance(m.get("scores", {}).get(dim), (int, float))]
+        scores[dim] = round(mean(values)) if values else None
+    if not mains:
+        scores.update({k: v for k, v in ((report.get("summary") or {}).get("scores") or {}).items() if v is not None})
     report["scores"] = scores
 
     evidence: dict[str, dict[str, list[dict]]] = {d: {"raised": [], "lowered": []} for d in DIMENSIONS}
     tips: list[dict] = []
-    covered, missed = [], []
+    covered, missed, recovered = [], [], []
     for n, (q, main) in enumerate(mains, 1):
         expl = main.get("score_explanations") or {}
         for dim in DIMENSIONS:
@@ -79,11 +81,15 @@ def _finish(report: dict, bank) -> dict:
         for tip in (main.get("feedback") or [])[:3]:
             tips.append({**tip, "question": n})
         kps = main.get("key_points") or {}
+        addressed = {(t["assessment"] or {}).get("target") for t in q["turns"]
+                     if t["kind"] == "follow_up" and (t["assessment"] or {}).get("addressed")}
+        q["recovered"] = [k for k in kps.get("missed") or [] if k in addressed]
         covered += [q["labels"].get(k, k) for k in kps.get("covered") or []]
-        missed += [q["labels"].get(k, k) for k in kps.get("missed") or []]
+        recovered += [q["labels"].get(k, k) for k in q["recovered"]]
+        missed += [q["labels"].get(k, k) for k in kps.get("missed") or [] if k not in addressed]
     report["evidence"] = evidence
     report["tips"] = tips
-    report["key_points"] = {"covered": covered, "missed": missed}
+    report["key_points"] = {"covered": covered, "recovered": recovered, "missed": missed}
     follow_ups = [t for q in report["questions"] for t in q["turns"] if t["kind"] == "follow_up"]
     report["follow_ups"] = {"asked": len(follow_ups),
                             "addressed": sum(1 for t in follow_ups if (t["assessment"] or {}).get("addressed"))}

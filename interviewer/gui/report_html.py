@@ -144,6 +144,8 @@ def document_html(report: dict, charts: dict[int, str] | None = None, colors: di
     kp = report["key_points"]
     parts.append("<h3>Key points</h3><p>" + (
         "".join(f"<span class='good'>✓</span> {_esc(k)}<br>" for k in kp["covered"]) +
+        "".join(f"<span class='good'>↻</span> {_esc(k)} <span class='dim'>(after the follow-up)</span><br>"
+                for k in kp.get("recovered", [])) +
         "".join(f"<span class='bad'>✗</span> {_esc(k)}<br>" for k in kp["missed"]) or "–") + "</p>")
     if report["tips"]:
         parts.append("<h3>What to work on</h3><ul>" + "".join(
@@ -171,10 +173,13 @@ def document_html(report: dict, charts: dict[int, str] | None = None, colors: di
         main = q.get("main") or {}
         kps = main.get("key_points") or {}
         if kps:
+            recovered = q.get("recovered") or []
             parts.append("<p>" + "".join(f"<span class='good'>✓</span> {_esc(q['labels'].get(k, k))}<br>"
                                          for k in kps.get("covered") or [])
+                         + "".join(f"<span class='good'>↻</span> {_esc(q['labels'].get(k, k))} "
+                                   f"<span class='dim'>(after the follow-up)</span><br>" for k in recovered)
                          + "".join(f"<span class='bad'>✗</span> {_esc(q['labels'].get(k, k))}<br>"
-                                   for k in kps.get("missed") or []) + "</p>")
+                                   for k in kps.get("missed") or [] if k not in recovered) + "</p>")
         if main.get("feedback"):
             parts.append("<ul>" + "".join(f"<li>{_esc(t.get('tip'))} <span class='dim'>({_esc(t.get('evidence'))})</span></li>"
                                           for t in main["feedback"]) + "</ul>")

@@ -238,9 +238,10 @@ class ReportPage(QWidget):
         if summary.get("fillers_per_min") is not None and summary.get("answers_with_speech"):
             facts.append(f"{summary['fillers_per_min']:.1f} fillers per minute")
         kp = r["key_points"]
-        total = len(kp["covered"]) + len(kp["missed"])
+        total = len(kp["covered"]) + len(kp["recovered"]) + len(kp["missed"])
         if total:
-            facts.append(f"{len(kp['covered'])} of {total} key points covered")
+            facts.append(f"{len(kp['covered'])} of {total} key points covered"
+                         + (f", {len(kp['recovered'])} more after a follow-up" if kp["recovered"] else ""))
         if r["follow_ups"]["asked"]:
             facts.append(f"{r['follow_ups']['addressed']} of {r['follow_ups']['asked']} follow-ups answered")
         col.addWidget(wrap_label(" · ".join(facts) or "No answers were scored in this session."))
@@ -271,6 +272,8 @@ class ReportPage(QWidget):
 
         lay.addWidget(heading("Key points", 1.1))
         kp_html = "".join(f"<span style='color:{c['good']}'>✓</span> {html.escape(k)}<br>" for k in kp["covered"])
+        kp_html += "".join(f"<span style='color:{c['good']}'>↻</span> {html.escape(k)} "
+                           f"<span style='color:{c['dim']}'>(after the follow-up)</span><br>" for k in kp["recovered"])
         kp_html += "".join(f"<span style='color:{c['bad']}'>✗</span> {html.escape(k)}<br>" for k in kp["missed"])
         lay.addWidget(wrap_label(kp_html or "–", rich=True))
         if r["tips"]:
@@ -339,11 +342,16 @@ class ReportPage(QWidget):
                 "<b>Key points</b><br>"
                 + "".join(f"<span style='color:{c['good']}'>✓</span> {html.escape(q['labels'].get(x, x))}<br>"
                           for x in kps.get("covered") or [])
+                + "".join(f"<span style='color:{c['good']}'>↻</span> {html.escape(q['labels'].get(x, x))} "
+                          f"<span style='color:{c['dim']}'>(after the follow-up)</span><br>"
+                          for x in kps.get("missed") or [] if x in q.get("recovered", []))
                 + "".join(f"<span style='color:{c['bad']}'>✗</span> {html.escape(q['labels'].get(x, x))}<br>"
-                          for x in kps.get("missed") or []))
+                          for x in kps.get("missed") or [] if x not in q.get("recovered", [])))
         else:
             self.key_points.setText("")
         fb = a.get("feedback") or []
+        if t["kind"] != "answer":  # a follow-up answer is about one point: its depth/structure tips mislead
+            fb = [tip for tip in fb if tip.get("area") in ("clarity", "pacing")]
         self.tips.setText(("<b>Feedback</b><ul style='margin-left:0'>" + "".join(
             f"<li>{html.escape(str(tip.get('tip')))}<br><span style='color:{c['dim']}'>{html.escape(str(tip.get('evidence')))}"
             + (f" · at {tip['at']}" if tip.get("at") else "") + "</span></li>" for tip in fb) + "</ul>") if fb else "")

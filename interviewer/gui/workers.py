@@ -167,9 +167,8 @@ class SessionWorker(QObject):
         summary = None
         try:
             self.session = self.build(self.on_event)
-            if self._ended.is_set():
-                self.session.end()
-            summary = self.session.run()
+            if not self._ended.is_set():  # ended before it began: nothing to record
+                summary = self.session.run()
         except Exception as exc:  # e.g. AudioError: no microphone (raised before anything is recorded)
             if not isinstance(exc, UserError):
                 log.exception("the session failed")
