@@ -63,6 +63,7 @@ class SessionConfig:
     keep_audio: bool = True
     persona: str | None = None
     audience: str = "interviewer"  # "non_expert": unexplained jargon weighs more (timed drills)
+    resume_session_id: str | None = None  # continue an interrupted session (store.incomplete_sessions())
 
 
 @dataclass
@@ -186,15 +187,11 @@ class InterviewSession:
 
     def run(self) -> dict:
         self._started_at = time.monotonic()
-        self.source.start()
-        if self.store is not None:
-            self.session_id = self.store.begin_session(
-                format=self.config.format, mode=self.config.mode, persona=self.config.persona,
-                settings={"max_follow_ups": self.config.max_follow_ups, "patience_s": self.config.turn.patience_s,
-                          "keep_audio": self.config.keep_audio},
-                question_ids=[q.id for q in self.questions])
-        self.brain.prime()
         try:
+            self.source.start()
+            if self.store is not None:
+                self._open_store_session()
+            self.brain.prime()
             for index, question in enumerate(self.questions):
                 if self._ended.is_set():
                     break
@@ -221,6 +218,23 @@ class InterviewSession:
             self._stt_pool.shutdown(wait=False, cancel_futures=True)
             self._prep_pool.shutdown(wait=False, cancel_futures=True)
         return self.summary
+
+    def _open_store_session(self) -> None:
+        """A new session row, or, when resuming after a crash, the interrupted one with the
+        questions it already answered left out."""
+        sid = self.config.resume_session_id
+        if sid:
+            info = self.store.resume_session(sid)
+            self.session_id = sid
+            done = set(info.get("answered_question_ids") or [])
+            self.questions = [q for q in self.questions if q.id not in done]
+            log.info("resuming session %s: %d question(s) left", sid, len(self.questions))
+            return
+        self.session_id = self.store.begin_session(
+            format=self.config.format, mode=self.config.mode, persona=self.config.persona,
+            settings={"max_follow_ups": self.config.max_follow_ups, "patience_s": self.config.turn.patience_s,
+                      "keep_audio": self.config.keep_audio},
+            question_ids=[q.id for q in self.questions])
 
     # -- one question ------------------------------------------------------------------------
     def _run_question(self, index: int, question: Question) -> None:
@@ -613,14 +627,20 @@ class InterviewSession:
 
     # -- the end --------------------------------------------------------------------------------
     def _summarize(self) -> dict:
-        answers = [r for r in self.records if r.analysis]
-        try:
-            from .analysis import summarize_session
+        """Scores average the main answers (as History does); follow-up answers count through
+        their assessment: did they address the point the follow-up targeted."""
+        from .analysis import summarize_session
 
-            summary = summarize_session([r.to_dict() for r in self.records])
-        except ImportError:
-            scores = [r.analysis["scores"].get("overall") for r in answers if r.analysis["scores"].get("overall") is not None]
-            summary = {"overall": round(float(np.mean(scores))) if scores else None}
+        answers = [r for r in self.records if r.analysis]
+        items = []
+        for rec in self.records:
+            if rec.kind != "answer" or not rec.analysis:
+                continue
+            follow_ups = [{**f.follow_up_assessment, "question_id": f.question_id} for f in self.records
+                          if f.kind == "follow_up" and f.question_id == rec.question_id and f.follow_up_assessment]
+            items.append({"question_id": rec.question_id, "kind": "answer", "analysis": rec.analysis,
+                          "follow_ups": follow_ups})
+        summary = summarize_session(items)
         summary.update({
             "questions": len({r.question_id for r in self.records}),
             "answers": len(answers),

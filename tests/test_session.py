@@ -228,3 +228,30 @@ def test_ten_minute_answer_keeps_memory_flat(transcriber, make_speech, tmp_path)
     assert peak < 40 * 1024 * 1024  # 10 min of float32 would be 38 MB on its own; segments hold seconds
     assert transcript.text.lower().count("gradient") >= 15
     assert transcript.words[-1].start > 560  # timestamps are offset into the whole answer
+
+
+def test_resuming_an_interrupted_session_asks_only_what_is_left(transcriber, speaker, llm, make_speech, tmp_path):
+    from interviewer.bank import load_bank
+    from interviewer.store import Store
+
+    bank = load_bank(include_user=False)
+    first, second = bank.get("fund-bias-variance"), bank.get("fund-l1-vs-l2")
+    store = Store.open(tmp_path / "history.sqlite3")
+    sid = store.begin_session(format="fundamentals", question_ids=[first.id, second.id])
+    store.record_answer(sid, question={"id": first.id, "category": first.category, "prompt": first.prompt, "tags": []},
+                        turn={"kind": "answer", "index": 0}, transcript={"text": "bias and variance"},
+                        analysis={"scores": {"overall": 50}, "key_points": {"covered": [], "missed": []}})
+    store.close()  # the app died here; the session was never finished
+    store = Store.open(tmp_path / "history.sqlite3")
+    assert [s["id"] for s in store.incomplete_sessions()] == [sid]
+    clip = make_speech("L2 shrinks all the weights smoothly, while L1 drives some of them exactly to zero.")
+    events = []
+    session = InterviewSession(SessionConfig(max_follow_ups=0, resume_session_id=sid), questions=[first, second],
+                               transcriber=transcriber, speaker=speaker, player=SilentPlayer(),
+                               source=FileSource([clip]), llm=llm, on_event=events.append, store=store)
+    session.run()
+    assert [e.data["id"] for e in events if e.kind == "question"] == [second.id]
+    assert session.session_id == sid and not store.incomplete_sessions()
+    report = store.session(sid)
+    assert [t["question"]["id"] if isinstance(t.get("question"), dict) else t.get("question_id")
+            for t in report["turns"]] == [first.id, second.id]

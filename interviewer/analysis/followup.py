@@ -39,8 +39,9 @@ def assess_follow_up(question: Question, target_kp_id: str, analysis: AnswerAnal
         # when in the answer the point arrives: the first 40 % of the answer counts as direct
         rel = 0.0 if first_at is None else max(0.0, (first_at - start) / span)
         directness = 1.0 if rel <= 0.4 else max(0.6, 1.0 - (rel - 0.4))
-        label = DIRECT if directness >= 0.8 else INDIRECT
-        reason = f"explained the point {'at once' if rel <= 0.4 else 'only later in the answer'}"
+        label = DIRECT if rel <= 0.4 else INDIRECT
+        reason = ("explained the point at once" if rel <= 0.4 else
+                  f"explained the point only {round(100 * rel)} % of the way into the answer")
     elif credit > 0:
         directness = round(min(0.5, credit), 2)
         label = PARTIAL

@@ -70,6 +70,33 @@ def build_prompt(context: str = "", terms: list[str] | None = None, fillers: boo
     return " ".join(parts)
 
 
+def _norm(text: str) -> str:
+    return " ".join("".join(c for c in text.lower() if c.isalnum() or c.isspace()).split())
+
+
+_HALLUCINATION_PHRASES = sorted({_norm(h) for h in _HALLUCINATIONS if len(_norm(h).split()) >= 2}
+                                | {"thank you", "thank you so much", "thanks for listening"}, key=len, reverse=True)
+
+
+def _drop_invented_tail(words: list[Word], audio: np.ndarray) -> list[Word]:
+    """Whisper likes to end on "Thank you very much." over trailing silence. If the answer
+    ends with such a phrase and the audio under it holds no speech (Silero VAD), drop it."""
+    if len(words) < 2:
+        return words
+    tail_text = _norm(" ".join(w.text for w in words[-5:]))
+    for phrase in _HALLUCINATION_PHRASES:
+        if tail_text.endswith(phrase):
+            n = len(phrase.split())
+            tail = words[-n:]
+            lo = max(0, int((tail[0].start - 0.1) * SAMPLE_RATE))
+            hi = min(audio.size, int((tail[-1].end + 0.1) * SAMPLE_RATE))
+            if hi - lo < SAMPLE_RATE // 10 or not speech_present(audio[lo:hi], threshold=0.5):
+                log.debug("dropped an invented ending %r over silence", phrase)
+                return words[:-n]
+            return words
+    return words
+
+
 class Transcriber:
     """A faster-whisper model behind a tiny interface: warmup() and transcribe()."""
 
@@ -155,5 +182,5 @@ class Transcriber:
                     words.extend(
                         Word(t, seg.start + i * step, seg.start + (i + 1) * step) for i, t in enumerate(tokens)
                     )
-        words = [w for w in words if w.text]
+        words = _drop_invented_tail([w for w in words if w.text], audio)
         return Transcript(words, duration)
