@@ -91,7 +91,6 @@ class Prepared:
     decision: Decision
     audio: np.ndarray | None
     kind: str  # "follow_up" | "clarification" | "move_on"
-    analysis: dict | None
     timings: dict
 
 
@@ -135,6 +134,7 @@ class InterviewSession:
         self._thread: threading.Thread | None = None
         self._stt_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stt")
         self._prep_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prepare")
+        self._analysis_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="analysis")
         self._vad = StreamingVad()
         self._started_at = 0.0
         self._turn_counter = 0
@@ -217,6 +217,7 @@ class InterviewSession:
             self._emit("finished", summary=self.summary)
             self._stt_pool.shutdown(wait=False, cancel_futures=True)
             self._prep_pool.shutdown(wait=False, cancel_futures=True)
+            self._analysis_pool.shutdown(wait=True)
         return self.summary
 
     def _open_store_session(self) -> None:
@@ -273,24 +274,29 @@ class InterviewSession:
                 interviewer_text, source = reply, "rubric"
                 continue
             transcripts.append(text)
-            analysis = prepared.analysis if prepared and prepared.analysis else self._analyse(question, transcript,
-                                                                                               audio_path)
-            if kind == "answer" and clarifying_texts and analysis:
-                from .analysis.structure import credit_clarifying_questions
 
-                analysis = credit_clarifying_questions(analysis, clarifying_texts)
-            assessment = None
-            if kind == "follow_up" and targets:
-                assessment = self._assess_follow_up(question, targets, analysis)
-            self._record(question, kind, interviewer_text, targets, source, transcript, analysis, audio_path, end,
-                         timings, assessment)
-            self._emit("analysis", question_id=question.id, kind=kind, analysis=analysis,
-                       show_now=self.config.mode == "study", follow_up_assessment=assessment)
+            # The full analysis (with the audio: acoustic fillers, pauses) and the store write
+            # run while the interviewer speaks, so a reply prepared in the silence plays at once.
+            def analyse_and_record(kind=kind, interviewer_text=interviewer_text, targets=targets, source=source,
+                                   transcript=transcript, audio_path=audio_path, end=end, timings=timings):
+                analysis = self._analyse(question, transcript, audio_path)
+                if kind == "answer" and clarifying_texts:
+                    from .analysis.structure import credit_clarifying_questions
+
+                    analysis = credit_clarifying_questions(analysis, clarifying_texts)
+                assessment = self._assess_follow_up(question, targets, analysis) \
+                    if kind == "follow_up" and targets else None
+                self._record(question, kind, interviewer_text, targets, source, transcript, analysis, audio_path,
+                             end, timings, assessment)
+                self._emit("analysis", question_id=question.id, kind=kind, analysis=analysis,
+                           show_now=self.config.mode == "study", follow_up_assessment=assessment)
+                return analysis
+
+            recorded = self._analysis_pool.submit(analyse_and_record)
             decision = prepared.decision if prepared and prepared.kind in ("follow_up", "move_on") else None
             if decision is None:
                 decision = self._decide(question, transcripts, asked_targets, asked_texts, follow_ups, timings,
-                                        analysis=analysis if kind == "answer" else None,
-                                        budget_s=self.LIVE_LLM_BUDGET_S)
+                                        first_answer=kind == "answer", budget_s=self.LIVE_LLM_BUDGET_S)
             if decision.kind == "follow_up" and follow_ups < self.config.max_follow_ups:
                 follow_ups += 1
                 asked_targets.append(decision.targets)
@@ -298,12 +304,14 @@ class InterviewSession:
                 self._say(decision.text, kind="follow_up", source=decision.source, targets=decision.targets,
                           audio=prepared.audio if prepared and prepared.decision is decision else None,
                           timings=timings)
+                recorded.result()
                 kind, interviewer_text, targets, source = "follow_up", decision.text, decision.targets, decision.source
                 continue
             ack = decision.text if decision.kind == "move_on" else "Thank you."
             if index + 1 < len(self.questions):
                 self._say(ack, kind="ack", audio=prepared.audio if prepared and prepared.decision is decision else None,
                           timings=timings)
+            recorded.result()
             break
 
     @property
@@ -323,13 +331,14 @@ class InterviewSession:
     LIVE_LLM_BUDGET_S = 0.35
 
     def _decide(self, question, transcripts, asked_targets, asked_texts, follow_ups, timings=None,
-                analysis: dict | None = None, budget_s: float | None = None) -> Decision:
+                first_answer: bool = False, budget_s: float | None = None) -> Decision:
         if follow_ups >= self.config.max_follow_ups:
             return Decision("move_on", "Thank you, let's move on.")
         combined = " ".join(transcripts)
-        coverage = self._coverage(question, combined)
+        text_analysis = self._text_analysis(question, combined)
+        coverage = text_analysis["key_points"]
         t0 = time.monotonic()
-        if follow_ups == 0 and self.pushes_back and self.is_vague(analysis) and coverage["missed"]:
+        if first_answer and self.pushes_back and self.is_vague(text_analysis) and coverage["missed"]:
             decision = self.brain.pushback(question, coverage["missed"], asked_targets, seed=self._turn_counter)
         else:
             decision = self.brain.follow_up(question, combined, coverage["covered"], coverage["missed"],
@@ -344,13 +353,14 @@ class InterviewSession:
         log.info("decision: %s %s (%s) -> %r", decision.kind, decision.targets, decision.source, decision.text)
         return decision
 
-    def _coverage(self, question: Question, text: str) -> dict:
+    def _text_analysis(self, question: Question, text: str) -> dict:
+        """The analysis of the answers so far from their words alone (fast): what is covered."""
         from .analysis_bridge import score_answer
         from .transcript import Word
 
         tokens = text.split()
         words = [Word(t, i * 0.4, i * 0.4 + 0.35) for i, t in enumerate(tokens)]
-        return score_answer(question, Transcript(words, len(tokens) * 0.4))["key_points"]
+        return score_answer(question, Transcript(words, len(tokens) * 0.4))
 
     def _analyse(self, question: Question, transcript: Transcript, audio_path: str | None) -> dict:
         from .analysis_bridge import score_answer
@@ -596,23 +606,17 @@ class InterviewSession:
         if cancel.is_set():
             return None
         text = transcript.text
-        analysis = None
         if text and is_clarifying_question(text):
             decision = Decision("clarification", answer_clarification(question, text))
             kind = "clarification"
         elif not text:
             return None
         else:
-            from .analysis_bridge import score_answer
-
             t1 = time.monotonic()
-            analysis = score_answer(question, transcript, None)
-            timings["analysis_s"] = time.monotonic() - t1
-            if cancel.is_set():
-                return None
-            t1 = time.monotonic()
+            # Leave time for the voice before patience runs out.
+            budget = max(0.3, self.config.turn.patience_s - self.config.turn.speculate_after_s - 1.0)
             decision = self._decide(question, [*previous, text], asked_targets, asked_texts, follow_ups,
-                                    analysis=analysis if not previous else None)
+                                    first_answer=not previous, budget_s=budget)
             timings["decide_s"] = time.monotonic() - t1
             if decision.first_token_s is not None:
                 timings["first_token_s"] = decision.first_token_s
@@ -623,7 +627,7 @@ class InterviewSession:
         audio = self.speaker.synthesize(decision.text, self.voice).result(timeout=60)
         timings["tts_s"] = time.monotonic() - t1
         timings["total_s"] = time.monotonic() - t0
-        return Prepared(version, transcript, decision, audio, kind, analysis, timings)
+        return Prepared(version, transcript, decision, audio, kind, timings)
 
     # -- the end --------------------------------------------------------------------------------
     def _summarize(self) -> dict:
