@@ -20,7 +20,9 @@ pytestmark = pytest.mark.gui
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "tests" / "_artifacts" / "screenshots"
-PAGES = ["home", "mic", "interview", "report-summary", "report-questions", "history", "history-progress", "settings"]
+PAGES = ["home", "mic", "interview", "report-summary", "report-questions", "history", "history-progress", "settings",
+         "drill-setup", "drill-countdown", "drill-overtime", "drill-report", "projects", "projects-invalid",
+         "rehearsal-report", "rehearsal-followups"]
 
 
 @pytest.fixture(scope="module")

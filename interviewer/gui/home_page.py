@@ -4,7 +4,7 @@ review today, the practice streak, and an offer to pick up an interrupted interv
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QFormLayout, QFrame, QHBoxLayout, QLabel,
                                QLineEdit, QPushButton, QRadioButton, QSpinBox, QVBoxLayout, QWidget)
 
@@ -12,6 +12,7 @@ from .report_html import fmt_when
 from .report_page import heading, wrap_label
 
 DIFFICULTIES = ((1, "&Easy"), (2, "Me&dium"), (3, "H&ard"))
+STANDARD_PERSONA = "The default voice and follow-up style; follow-ups per question as set in Settings."
 
 
 def card() -> QFrame:
@@ -119,6 +120,28 @@ class HomePage(QWidget):
         mode.addWidget(self.real)
         form.addRow("Mode:", mode)
 
+        from ..personas import PERSONAS
+
+        self.persona = QComboBox()
+        self.persona.setAccessibleName("Interviewer persona")
+        self.persona.addItem("Standard interviewer", None)
+        self.persona.setItemData(0, STANDARD_PERSONA, Qt.ItemDataRole.ToolTipRole)
+        for pid, p in PERSONAS.items():
+            self.persona.addItem(p.name, pid)
+            self.persona.setItemData(self.persona.count() - 1, p.description, Qt.ItemDataRole.ToolTipRole)
+        self.persona.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.persona_desc = wrap_label()
+        self.persona_desc.setAccessibleName("What this interviewer is like")
+        persona_col = QVBoxLayout()
+        persona_col.setSpacing(2)
+        persona_col.addWidget(self.persona)
+        persona_col.addWidget(self.persona_desc)
+        plabel_p = QLabel("Pers&ona:")
+        plabel_p.setBuddy(self.persona)
+        form.addRow(plabel_p, persona_col)
+        self.persona.currentIndexChanged.connect(self._persona_changed)
+        self._persona_changed()
+
         self.project = QLineEdit()
         self.project.setPlaceholderText("e.g. fraud detection at a payments start-up (used by project questions)")
         plabel = QLabel("Your pro&ject:")
@@ -158,6 +181,13 @@ class HomePage(QWidget):
         self._length_mode()
         self.set_ready(False)
         self.set_due([], None)
+
+    def _persona_changed(self) -> None:
+        from ..personas import PERSONAS
+
+        p = PERSONAS.get(self.persona.currentData() or "")
+        self.persona_desc.setText(f"{p.description} Up to {p.max_follow_ups} follow-up(s) per question." if p
+                                  else STANDARD_PERSONA)
 
     def set_formats(self, categories: list[str], titles: dict[str, str]) -> None:
         self.format.clear()
@@ -230,6 +260,7 @@ class HomePage(QWidget):
             "difficulties": [lvl for lvl, box in self.difficulty.items() if box.isChecked()] or None,
             "mode": "real" if self.real.isChecked() else "study",
             "project_title": self.project.text().strip() or None,
+            "persona": self.persona.currentData() or None,
         }
 
     def _start(self) -> None:

@@ -48,6 +48,7 @@ class InterviewPage(QWidget):
         self._answer_elapsed = 0.0
         self._listen_started: float | None = None
         self.mode = "study"
+        self.context = ""
 
         lay = QVBoxLayout(self)
         lay.setSpacing(self.fontMetrics().height() // 2)
@@ -127,12 +128,15 @@ class InterviewPage(QWidget):
         self.set_running(False)
 
     # -- lifecycle -----------------------------------------------------------------------
-    def reset(self, mode: str = "study", demo: bool = False) -> None:
+    def reset(self, mode: str = "study", demo: bool = False, context: str = "") -> None:
+        """A new session. `context` (e.g. "Rehearsal: <project> · <persona>") heads the progress line."""
         self.mode = mode
+        self.context = context
         self.thread_items = []
         self.thread.clear()
         self.live.clear()
-        self.progress_label.setText("Demo interview: the answers are recordings." if demo else "")
+        lead = "Demo interview: the answers are recordings." if demo else ""
+        self.progress_label.setText(" · ".join(x for x in (context, lead) if x))
         self.question.setText("Getting the first question ready…")
         self.target_seconds = 0
         self._answer_elapsed = 0.0
@@ -174,7 +178,8 @@ class InterviewPage(QWidget):
         from ..bank import CATEGORY_TITLES
 
         category = CATEGORY_TITLES.get(d.get("category") or "", (d.get("category") or "").replace("_", " "))
-        self.progress_label.setText(f"Question {d['index'] + 1} of {d['total']} · {category}"
+        self.progress_label.setText((f"{self.context} · " if self.context else "")
+                                    + f"Question {d['index'] + 1} of {d['total']} · {category}"
                                     f" · aim for about {fmt_clock(d.get('target_seconds') or 0)}")
         self.question.setText(d["prompt"])
         self.target_seconds = int(d.get("target_seconds") or 0)

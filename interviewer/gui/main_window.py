@@ -15,25 +15,31 @@ from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QListWidget, Q
                                QStackedWidget, QWidget)
 
 from .dialogs import error_dialog
+from .drill_page import DrillPage
 from .history_page import HistoryPage
 from .home_page import HomePage
 from .interview_page import InterviewPage
 from .mic_page import MicPage
+from .projects_page import ProjectsPage
 from .report_page import ReportPage
 from .settings_page import SettingsPage
 from .workers import MicMonitor, RuntimeLoader, SessionWorker, ThreadedWorker, run_task
 
 log = logging.getLogger(__name__)
 
-PAGES = ("home", "mic", "interview", "report", "history", "settings")
-PAGE_TITLES = {"home": "Home", "mic": "Microphone", "interview": "Interview", "report": "Report",
-               "history": "History", "settings": "Settings"}
+# In the order of the sidebar; PAGE_KEYS gives each page's Ctrl+number (the first six kept
+# theirs when the timed drill and the projects arrived).
+PAGES = ("home", "drill", "projects", "mic", "interview", "report", "history", "settings")
+PAGE_TITLES = {"home": "Home", "drill": "Timed drill", "projects": "My projects", "mic": "Microphone",
+               "interview": "Interview", "report": "Report", "history": "History", "settings": "Settings"}
+PAGE_KEYS = {"home": 1, "mic": 2, "interview": 3, "report": 4, "history": 5, "settings": 6, "drill": 7, "projects": 8}
 FIRST_RUN_MARKER = "microphone-checked"
 SHORTCUTS = [
     ("Ctrl+N", "New interview (Home)"), ("Ctrl+Enter", "Start the interview (on Home)"),
-    ("Space", "Done answering"), ("R", "Repeat the question"), ("S", "Skip the question"),
+    ("Space", "Done answering (also in a timed drill)"), ("R", "Repeat the question"), ("S", "Skip the question"),
     ("P", "Pause / resume"), ("Ctrl+E", "End the interview (what you said is kept)"),
     ("Ctrl+1 … Ctrl+6", "Home, Microphone, Interview, Report, History, Settings"),
+    ("Ctrl+7 / Ctrl+8", "Timed drill / My projects"), ("Ctrl+Enter", "Start the drill (on Timed drill)"),
     ("Ctrl+F", "Search the history"), ("Delete", "Delete the selected session (asks first)"),
     ("Ctrl+Shift+H / Ctrl+Shift+P", "Export the report as HTML / PDF"), ("Ctrl+S", "Save settings"),
     ("F1", "This list"), ("Ctrl+Q", "Quit"),
@@ -53,6 +59,7 @@ class MainWindow(QMainWindow):
     session_started = Signal()
     session_finished = Signal(object)
     report_shown = Signal(object)
+    drill_report_shown = Signal(object)  # the drill_report dict
 
     def __init__(self, settings, *, demo: bool = False, stt_override: str | None = None,
                  llm_override: str | None = None, runtime_factory: Callable | None = None,
@@ -80,13 +87,15 @@ class MainWindow(QMainWindow):
         self._close_now = False
         self._shown_once = False
         self._mic_player = None
+        self.session_kind = "interview"  # or "drill" or "rehearsal": which page shows the running session
+        self.drill_context: dict | None = None
 
         self.setWindowTitle("ML Mock Interviewer" + (" (demo)" if demo else ""))
         self._build_pages()
         self._build_menus()
         self._build_status()
         self._fit_to_screen(1100, 760)
-        self.home.set_demo(demo)
+        self._set_demo_pages(demo)
         self.goto("home")
 
     # -- construction --------------------------------------------------------------------
@@ -105,9 +114,9 @@ class MainWindow(QMainWindow):
         row = QHBoxLayout(central)
         self.nav = QListWidget()
         self.nav.setAccessibleName("Pages")
-        for n, key in enumerate(PAGES, 1):
+        for n, key in enumerate(PAGES):
             self.nav.addItem(f"{PAGE_TITLES[key]}")
-            self.nav.item(n - 1).setToolTip(f"Ctrl+{n}")
+            self.nav.item(n).setToolTip(f"Ctrl+{PAGE_KEYS[key]}")
         fm = self.fontMetrics()
         self.nav.setFixedWidth(max(fm.horizontalAdvance(t) for t in PAGE_TITLES.values()) + fm.height() * 3)
         self.stack = QStackedWidget()
@@ -118,8 +127,11 @@ class MainWindow(QMainWindow):
         self.report = ReportPage(player_factory=self.player_factory)
         self.history = HistoryPage()
         self.settings_page = SettingsPage(self.settings)
+        self.drill = DrillPage()
+        self.projects = ProjectsPage()
         self.pages = {"home": self.home, "mic": self.mic, "interview": self.interview, "report": self.report,
-                      "history": self.history, "settings": self.settings_page}
+                      "history": self.history, "settings": self.settings_page, "drill": self.drill,
+                      "projects": self.projects}
         for key in PAGES:
             self.stack.addWidget(self.pages[key])
         row.addWidget(self.nav)
@@ -150,6 +162,10 @@ class MainWindow(QMainWindow):
         self.history.changed.connect(self.refresh_home)
         self.settings_page.saved.connect(self._settings_saved)
         self.settings_page.voice_test_requested.connect(self._test_voice)
+        self.drill.start_requested.connect(self.start_drill)
+        self.drill.done_requested.connect(lambda: self._command("done"))
+        self.drill.end_requested.connect(lambda: self._command("end"))
+        self.projects.rehearse_requested.connect(self.start_rehearsal)
 
     def _action(self, menu, text: str, shortcut, slot, *, enabled: bool = True) -> QAction:
         action = QAction(text, self)
@@ -174,7 +190,8 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         self._action(m, "&Quit", QKeySequence.StandardKey.Quit, self.close)
         v = bar.addMenu("&View")
-        for n, key in enumerate(PAGES, 1):
+        for key in PAGES:
+            n = PAGE_KEYS[key]
             self._action(v, f"&{n} {PAGE_TITLES[key]}", f"Ctrl+{n}", lambda _=False, k=key: self.goto(k))
         r = bar.addMenu("&Report")
         self.act_export_html = self._action(r, "Export as &HTML…", "Ctrl+Shift+H", lambda: self.report.ask_export("html"))
@@ -245,6 +262,8 @@ class MainWindow(QMainWindow):
     def _start_shortcut(self) -> None:
         if self.current_page() == "home":
             self.home._start()
+        elif self.current_page() == "drill":
+            self.drill._start()
 
     # -- status --------------------------------------------------------------------------
     def busy(self, message: str) -> None:
@@ -297,8 +316,14 @@ class MainWindow(QMainWindow):
         secs = getattr(runtime, "load_seconds", {}).get("total")
         self.idle(f"Models ready{f' in {secs:.1f} s' if secs else ''}.")
         self.home.set_ready(True)
+        self.drill.set_bank(runtime.bank)
+        self.drill.set_ready(True)
         self.mic.set_transcriber(getattr(runtime, "transcriber", None))
         self.history.set_store(runtime.store, runtime.bank)
+        if self.demo and runtime.store is not None:
+            self._add_demo_project()
+        else:
+            self.projects.set_store(runtime.store)
         self.settings_page.set_runtime(runtime)
         recovered = getattr(runtime.store, "recovered", None) if runtime.store is not None else None
         if recovered:
@@ -313,6 +338,7 @@ class MainWindow(QMainWindow):
     def _runtime_failed(self, problem: str, fix: str) -> None:
         self.idle("The models could not be loaded.")
         self.home.set_ready(False, f"The models could not be loaded: {problem}")
+        self.drill.set_ready(False, f"The models could not be loaded: {problem}")
         self.runtime_failed.emit(problem, fix)
         if not self._closing:
             error_dialog(self, "Models could not be loaded", problem, fix,
@@ -395,13 +421,28 @@ class MainWindow(QMainWindow):
     def switch_to_demo(self) -> None:
         """No microphone: run the scripted demo instead."""
         self.demo = True
-        self.home.set_demo(True)
+        self._set_demo_pages(True)
+        if self.runtime is not None and self.runtime.store is not None:
+            self._add_demo_project()
         self.setWindowTitle("ML Mock Interviewer (demo)")
         self.goto("home")
         if self.runtime is not None:
             self.start_demo()
         else:
             self.autostart_demo = True
+
+    def _set_demo_pages(self, demo: bool) -> None:
+        self.home.set_demo(demo)
+        self.drill.set_demo(demo)
+        self.projects.set_demo(demo)
+
+    def _add_demo_project(self) -> None:
+        """The demo rehearses its own project: make sure the store has it, then list."""
+        from .demo_drills import ensure_demo_project
+
+        store = self.runtime.store
+        run_task(lambda: ensure_demo_project(store), lambda pid: self.projects.set_store(store),
+                 lambda p, f: (log.warning("cannot add the demo project: %s", p), self.projects.set_store(store)))
 
     def _save_setting(self, **changes) -> None:
         from ..config import save_settings
@@ -450,6 +491,11 @@ class MainWindow(QMainWindow):
         if self.demo:
             self.start_demo()
             return
+        options = dict(options)
+        if options.get("persona") and "max_follow_ups" not in options:
+            from ..personas import get_persona
+
+            options["max_follow_ups"] = get_persona(options["persona"]).max_follow_ups
         self._launch(self._config(**options))
 
     def practice_due(self, question_ids: list[str]) -> None:
@@ -498,7 +544,10 @@ class MainWindow(QMainWindow):
 
         run_task(demo_answers, prepared, failed)
 
-    def _launch(self, config, questions=None, source=None, demo: bool = False) -> None:
+    def _launch(self, config, questions=None, source=None, demo: bool = False, kind: str = "interview",
+                context: str = "") -> None:
+        """Run a session on its own thread. `kind` "drill" shows it on the Timed drill page,
+        anything else on the Interview page (a rehearsal with `context` as its heading)."""
         rt = self.runtime
         if rt is None:
             self.status_label.setText("The models are still loading.")
@@ -520,17 +569,130 @@ class MainWindow(QMainWindow):
 
         worker = SessionWorker(build)
         self.session = worker
-        worker.event.connect(self.interview.on_event)
+        self.session_kind = kind
+        page = self.drill if kind == "drill" else self.interview
+        worker.event.connect(page.on_event)
         worker.event.connect(self._session_event)
         worker.failed.connect(self._session_failed)
         worker.finished.connect(self._session_finished)
-        self.interview.reset(config.mode, demo)
-        self.home.set_busy(True)
+        if kind == "drill":
+            ctx = self.drill_context or {}
+            self.drill.begin(ctx.get("prompt", ""), ctx.get("target_s", 60), ctx.get("audience", "interviewer"), demo)
+        else:
+            self.interview.reset(config.mode, demo, context)
+        self._set_busy(True)
         self.session_thread = ThreadedWorker(worker, "session")
-        self.goto("interview")
+        self.goto("drill" if kind == "drill" else "interview")
         self.session_thread.start()
         self._sync_actions()
         self.session_started.emit()
+
+    # -- the timed drill -------------------------------------------------------------------
+    def start_drill(self, options: dict) -> None:
+        """Options from the drill page: {concept, question_id, target_s, audience}."""
+        if self.runtime is None:
+            self.status_label.setText("The models are still loading.")
+            return
+        if self.session_thread is not None and self.session_thread.running:
+            return
+        if not self.demo:
+            self._launch_drill(options)
+            return
+        from .demo_drills import DRILL_OPTIONS, drill_answers
+
+        options = {**DRILL_OPTIONS, "audience": options.get("audience", "interviewer")}
+        self.busy("Preparing the demo answer…")
+        self._set_busy(True)
+
+        def failed(problem: str, fix: str) -> None:
+            self.idle("")
+            self._set_busy(False)
+            error_dialog(self, "The demo drill could not start", problem, fix)
+
+        run_task(drill_answers, lambda paths: (self.idle(""), self._launch_drill(
+            options, source=self.demo_source_factory(paths), demo=True)), failed)
+
+    def _launch_drill(self, options: dict, source=None, demo: bool = False) -> None:
+        from ..errors import UserError
+        from ..session import render_prompt
+        from ..turn import TurnSettings
+
+        target, audience = int(options["target_s"]), options.get("audience") or "interviewer"
+        try:
+            question = self.runtime.drill_question(question_id=options.get("question_id"),
+                                                   concept=options.get("concept"), target_s=target, audience=audience)
+        except UserError as exc:
+            self._set_busy(False)
+            error_dialog(self, "Cannot start the drill", exc.problem, exc.fix)
+            return
+        s = self.settings
+        config = self._config(format="drill", n_questions=1, max_follow_ups=0, mode="study", audience=audience,
+                              turn=TurnSettings(patience_s=s.patience_s, thinking_patience_s=s.thinking_patience_s,
+                                                max_answer_s=max(60.0, target * 2.0)))
+        self.drill_context = {"question": question, "target_s": target, "audience": audience, "options": options,
+                              "prompt": render_prompt(question, None)}
+        self._launch(config, questions=[question], source=source, demo=demo, kind="drill")
+
+    def _drill_finished(self, session) -> None:
+        from ..drills import drill_report
+
+        ctx = self.drill_context or {}
+        answers = [r for r in (session.records if session is not None else []) if r.analysis]
+        if not answers or "question" not in ctx:
+            self.drill.show_setup("No answer was recorded. Check the microphone (Ctrl+2) and try again.")
+            if self.current_page() == "drill" or self.current_page() == "interview":
+                self.goto("drill")
+            return
+        analysis = answers[-1].analysis
+        report = drill_report(ctx["question"], analysis, ctx["target_s"], ctx["audience"])
+        report["session_id"] = session.session_id
+        self.drill.show_report(report, analysis, ctx.get("prompt"))
+        self.goto("drill")
+        self.drill_report_shown.emit(report)
+
+    # -- project rehearsal -----------------------------------------------------------------
+    def start_rehearsal(self, options: dict) -> None:
+        """Options from My projects: {project_id, title, pitch_s, deep_dives, persona}."""
+        rt = self.runtime
+        if rt is None or rt.store is None:
+            self.status_label.setText("The models are still loading.")
+            return
+        if self.session_thread is not None and self.session_thread.running:
+            return
+        store, demo = rt.store, self.demo
+        pitch_s, deep_dives = int(options.get("pitch_s") or 120), int(options.get("deep_dives") or 0)
+
+        def prepare():  # a worker thread: the store, the bank, and in the demo espeak-ng
+            project = store.project(options["project_id"])
+            questions = rt.rehearsal_questions(project, deep_dives=deep_dives, pitch_s=pitch_s)
+            paths = None
+            if demo:
+                from .demo_drills import rehearsal_answers
+
+                paths = rehearsal_answers()
+            return project, questions, paths
+
+        def prepared(result) -> None:
+            from ..personas import get_persona
+
+            project, questions, paths = result
+            self.idle("")
+            persona = get_persona(options.get("persona"))
+            config = self._config(format="project", n_questions=len(questions), mode="study",
+                                  project_title=project.title, persona=persona.id if persona else None,
+                                  max_follow_ups=persona.max_follow_ups if persona else self.settings.max_follow_ups)
+            who = f" · {persona.name}" if persona else ""
+            self._launch(config, questions=questions, source=self.demo_source_factory(paths) if paths else None,
+                         demo=demo, kind="rehearsal", context=f"Rehearsal: {project.title}{who}")
+
+        def failed(problem: str, fix: str) -> None:
+            self.idle("")
+            self._set_busy(False)
+            error_dialog(self, "The rehearsal could not start", problem, fix)
+
+        self.busy("Preparing the rehearsal…" + (" (making the demo's recorded answers)" if demo else ""))
+        self._set_busy(True)
+        run_task(prepare, prepared, failed)
 
     def _command(self, name: str) -> None:
         worker = self.session
@@ -539,11 +701,12 @@ class MainWindow(QMainWindow):
         if name == "end":
             worker.end()
         elif worker.session is not None:
-            if name == "done" and self.interview.state != "listening":
+            if name == "done" and self._session_page().state != "listening":
                 return
             getattr(worker.session, name)()
         if name == "end":
-            self.busy("Ending the interview and saving what you said…")
+            self.busy("Stopping the drill…" if self.session_kind == "drill" else
+                      "Ending the interview and saving what you said…")
 
     def _session_event(self, kind: str, data: dict) -> None:
         if kind == "error":
@@ -557,10 +720,19 @@ class MainWindow(QMainWindow):
         actions = [("Try the &demo", self.switch_to_demo)] if error_type == "AudioError" else None
         error_dialog(self, "The interview could not run", problem, fix, actions=actions)
 
+    def _session_page(self):
+        return self.drill if self.session_kind == "drill" else self.interview
+
+    def _set_busy(self, busy: bool) -> None:
+        """A session is running: no second one from any page."""
+        self.home.set_busy(busy)
+        self.drill.set_busy(busy)
+        self.projects.set_busy(busy)
+
     def _session_finished(self, summary) -> None:
         session = self.session.session if self.session is not None else None
-        self.interview.set_running(False)
-        self.home.set_busy(False)
+        self._session_page().set_running(False)
+        self._set_busy(False)
         self.idle("")
         self._sync_actions()
         self.session_finished.emit(summary)
@@ -568,6 +740,9 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self.close)
             return
         self.refresh_home()
+        if self.session_kind == "drill":
+            self._drill_finished(session)
+            return
         if session is not None and session.records:
             if session.session_id and self.runtime.store is not None:
                 self.open_report(session.session_id)
@@ -582,12 +757,13 @@ class MainWindow(QMainWindow):
             self.status_label.setText("The interview ended before any answer was recorded.")
 
     def _sync_actions(self) -> None:
-        on_page = self.current_page() == "interview"
-        page = self.interview
+        drill = self.session_kind == "drill"
+        page = self._session_page()
+        on_page = self.current_page() == ("drill" if drill else "interview")
         self.act_done.setEnabled(on_page and page.done_button.isEnabled())
-        self.act_repeat.setEnabled(on_page and page.repeat_button.isEnabled())
-        self.act_skip.setEnabled(on_page and page.skip_button.isEnabled())
-        self.act_pause.setEnabled(on_page and page.pause_button.isEnabled())
+        self.act_repeat.setEnabled(on_page and not drill and page.repeat_button.isEnabled())
+        self.act_skip.setEnabled(on_page and not drill and page.skip_button.isEnabled())
+        self.act_pause.setEnabled(on_page and not drill and page.pause_button.isEnabled())
         self.act_end.setEnabled(page.end_button.isEnabled())
         has_report = self.report.report is not None
         self.act_export_html.setEnabled(has_report)
@@ -604,7 +780,10 @@ class MainWindow(QMainWindow):
         def build():
             from .report_data import from_store
 
-            return from_store(store.session(sid), bank)
+            data = store.session(sid)
+            report = from_store(data, bank)
+            report["persona"] = data.get("persona")
+            return report
 
         def failed(problem: str, fix: str) -> None:
             self.idle("")

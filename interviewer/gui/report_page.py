@@ -78,6 +78,8 @@ class ReportPage(QWidget):
         self.current_question = 0
         self.current_turn = 0
         self.bank = None
+        self.rehearsal: dict | None = None
+        self.rehearsal_section = None
         self._progress: QProgressDialog | None = None
 
         outer = QVBoxLayout(self)
@@ -189,10 +191,16 @@ class ReportPage(QWidget):
         self._set_export_enabled(True)
         when = fmt_when(report.get("started_at"))
         status = " · not finished" if report.get("status") == "incomplete" else ""
-        self.title.setText(f"Report: {format_title(report.get('format'))}")
+        self.rehearsal = self._rehearsal_summary()
+        if self.rehearsal is not None:
+            name = self.rehearsal.get("title")
+            self.title.setText(f"Project rehearsal: {name}" if name else "Project rehearsal")
+        else:
+            self.title.setText(f"Report: {format_title(report.get('format'))}")
         dur = report.get("duration_s")
+        persona = self._persona_name(report.get("persona"))
         self.subtitle.setText(" · ".join(x for x in (
-            f"{(report.get('mode') or 'study').title()} mode", when,
+            f"{(report.get('mode') or 'study').title()} mode", persona, when,
             f"{len(report['questions'])} question(s), {report['follow_ups']['asked']} follow-up(s)",
             f"{int(dur // 60)} min {int(dur % 60)} s" if isinstance(dur, (int, float)) else "") if x) + status)
         self._style_browser()
@@ -212,6 +220,22 @@ class ReportPage(QWidget):
             self.select_question(0)
         self.tabs.setCurrentIndex(0)
 
+    @staticmethod
+    def _persona_name(persona_id) -> str:
+        from ..personas import PERSONAS
+
+        persona = PERSONAS.get(persona_id or "")
+        return persona.name if persona else ""
+
+    def _rehearsal_summary(self) -> dict | None:
+        from .rehearsal_view import rehearsal_summary
+
+        try:
+            return rehearsal_summary(self.report, self.bank)
+        except Exception:  # a report that cannot be read as a rehearsal still shows as a report
+            log.exception("cannot read the rehearsal part of the report")
+            return None
+
     def _set_export_enabled(self, on: bool) -> None:
         self.export_html_button.setEnabled(on)
         self.export_pdf_button.setEnabled(on)
@@ -221,6 +245,13 @@ class ReportPage(QWidget):
         c = self.colors()
         page = QWidget()
         lay = QVBoxLayout(page)
+        self.rehearsal_section = None
+        if getattr(self, "rehearsal", None) is not None:
+            from .rehearsal_view import RehearsalSection
+
+            self.rehearsal_section = RehearsalSection(self.rehearsal, self.palette())
+            lay.addWidget(self.rehearsal_section)
+            lay.addWidget(heading("The whole rehearsal", 1.2))
         s = r["scores"]
         top = QHBoxLayout()
         overall = s.get("overall")

@@ -78,3 +78,63 @@ def populate(store, bank, *, sessions: int = 8, days: int = 35, seed: int = 7, n
     if clock_setter:
         clock_setter(now)
     return ids
+
+
+def drill_sample(concept: str = "gradient descent", target_s: int = 30, text: str | None = None,
+                 audience: str = "interviewer", wpm: int = 150) -> tuple:
+    """(question, analysis, drill report) of a typed-in drill answer, scored by the real analysis."""
+    from ..analysis import analyze, transcript_from_text
+    from ..drills import concept_question, drill_report
+    from .demo_drills import DRILL_ANSWER
+
+    question = concept_question(concept, target_s, audience)
+    analysis = analyze(question, transcript_from_text(text or DRILL_ANSWER, wpm=wpm), audience=audience).to_dict()
+    return question, analysis, drill_report(question, analysis, target_s, audience)
+
+
+def populate_rehearsal(store, bank, *, deep_dive_id: str = "proj-measure-impact", persona: str = "manager") -> str:
+    """A finished rehearsal of the demo project (pitch, two follow-ups, one deep dive and its
+    follow-up), written from the demo's scripted answers and scored by the real analysis.
+    Returns the session id; the project is saved too."""
+    from ..analysis import analyze, assess_follow_up, summarize_session, transcript_from_text
+    from ..projects import Project, ground_question
+    from .demo_drills import DEMO_PROJECT, REHEARSAL_ANSWERS, ensure_demo_project
+
+    ensure_demo_project(store)
+    project = Project.model_validate(DEMO_PROJECT)
+    pitch = ground_question(bank.get("proj-pitch-two-minutes"), project)
+    deep_id = deep_dive_id if deep_dive_id in bank.questions else next(
+        q.id for q in bank.by_category("project") if "pitch" not in q.id)
+    deep = ground_question(bank.get(deep_id), project)
+    sid = store.begin_session(format="project", mode="study", persona=persona, settings={"keep_audio": False},
+                              question_ids=[pitch.id, deep.id])
+    results = []
+    answers = iter(REHEARSAL_ANSWERS)
+    index = 0
+    for q, follow_targets in ((pitch, ("impact", "lessons")), (deep, ())):
+        info = {"id": q.id, "category": q.category, "prompt": q.prompt, "tags": q.tags}
+        tr = transcript_from_text(next(answers), wpm=150)
+        analysis = analyze(q, tr).to_dict()
+        store.record_answer(sid, info, {"kind": "answer", "index": index, "interviewer_text": q.prompt,
+                                        "source": "bank"}, tr.to_dict(), analysis)
+        index += 1
+        result = {"analysis": analysis, "follow_ups": []}
+        missed = analysis["key_points"]["missed"]
+        targets = [t for t in follow_targets if t in missed] or [k for k in missed if q.follow_ups_for(k)][:1]
+        for target in targets:
+            asked = q.follow_ups_for(target)
+            if not asked:
+                continue
+            reply = transcript_from_text(next(answers, "I would have to check that."), wpm=150)
+            fu_analysis = analyze(q, reply).to_dict()
+            assessment = assess_follow_up(q, target, fu_analysis)
+            store.record_answer(sid, info, {"kind": "follow_up", "index": index, "targets": target,
+                                            "interviewer_text": asked[-1].text, "source": "rubric",
+                                            "follow_up_assessment": assessment}, reply.to_dict(), fu_analysis)
+            index += 1
+            result["follow_ups"].append(assessment)
+        results.append(result)
+    summary = summarize_session(results)
+    summary.update({"questions": 2, "format": "project", "mode": "study", "duration_s": 214.0})
+    store.finish_session(sid, summary)
+    return sid

@@ -35,6 +35,16 @@ class OfflineRuntime:
         self.bank = load_bank()
         return self
 
+    def drill_question(self, **kw):
+        from ..runtime import Runtime
+
+        return Runtime.drill_question(self, **kw)
+
+    def rehearsal_questions(self, project, **kw):
+        from ..runtime import Runtime
+
+        return Runtime.rehearsal_questions(self, project, **kw)
+
     def close(self) -> None:
         self.store.close()
 
@@ -174,8 +184,85 @@ def shoot(out: Path, prefix: str = "", dark: bool = False, size: tuple[int, int]
     window.goto("settings")
     wait_for(window.settings_page.models_loaded, 60_000)
     save("settings")
+
+    shoot_drill(window, save)
+    shoot_projects(window, save, store, bank)
     window.close()
     return saved
+
+
+DRILL_PARTIAL = ("Gradient descent is a way to minimise a loss function by taking small steps downhill. For example, "
+                 "imagine you are training a linear regression model. You start with random weights")
+
+
+def shoot_drill(window, save) -> None:
+    """The drill's set-up, its countdown (with time left, then over time) and its report."""
+    from .sample_data import drill_sample
+
+    page = window.drill
+    window.goto("drill")
+    page.concept.setText("gradient descent")
+    page.target_buttons[30].setChecked(True)
+    page.search.setText("regularization")
+    page.own.setChecked(True)
+    page._validate()
+    save("drill-setup")
+
+    question, analysis, report = drill_sample()
+    window.session_kind = "drill"
+    page.begin(question.prompt, 30, "interviewer")
+    for kind, data in (("state", {"state": "listening"}), ("partial", {"text": DRILL_PARTIAL}),
+                       ("level", {"value": 0.6, "voiced": True})):
+        page.on_event(kind, data)
+    page._answer_elapsed = 21.4  # 8 s left: the warning colour
+    page._tick()
+    window._sync_actions()
+    settle(300)
+    save("drill-countdown")
+    page._answer_elapsed = 34.6  # past the target: overtime
+    page._tick()
+    save("drill-overtime")
+    page.on_event("state", {"state": "thinking"})
+    page.set_running(False)
+    page.show_report(report, analysis, question.prompt)
+    window.session_kind = "interview"
+    window._sync_actions()
+    save("drill-report")
+
+
+def shoot_projects(window, save, store, bank) -> None:
+    """My projects (a project open; then a new one with mistakes), and a rehearsal's report."""
+    from .sample_data import populate_rehearsal
+
+    store.save_project({"title": "Support ticket router", "problem": "Tickets waited a day to reach the right team.",
+                        "data": "80,000 labelled tickets from two years of the help desk."})
+    sid = populate_rehearsal(store, bank)
+    page = window.projects
+    window.goto("projects")
+    page.current_id = None
+    page.reload()
+    wait_for(page.loaded)
+    demo = next(p["id"] for p in page.projects if p["title"].startswith("Delivery"))
+    page.select(demo)
+    save("projects")
+
+    page.new_project()
+    page.title.setText("X")
+    page.fields["problem"].setPlainText("Ops teams spend hours matching invoices by hand.")
+    page.links.setText("https://github.com/example/invoices notalink")
+    page._edited()
+    page.save()
+    save("projects-invalid")
+    page.dirty = False
+    page.discard()
+
+    window.open_report(sid)
+    wait_for(window.report_shown)
+    save("rehearsal-report")
+    section = window.report.rehearsal_section
+    if section is not None:
+        window.report.summary_scroll.verticalScrollBar().setValue(section.follow_ups.y())
+    save("rehearsal-followups")
 
 
 def main(argv: list[str] | None = None) -> int:
