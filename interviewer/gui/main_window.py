@@ -250,6 +250,8 @@ class MainWindow(QMainWindow):
             self.settings_page.refresh_models(self.stt_override, self.llm_override)
         if key == "history" and self.runtime is not None:
             self.history.reload()
+        if key == "projects" and self.projects.store is not None:
+            self.projects.reload()
         self._sync_actions()
 
     def current_page(self) -> str:

@@ -171,7 +171,9 @@ class Speaker:
                 engine.save_to_file(text, str(path))
                 engine.runAndWait()
                 _espeak_synchronize()
-                deadline = time.monotonic() + 10.0
+                # espeak writes a line ~30x faster than it is spoken: a file missing after 1.5 s
+                # was lost in pyttsx3's race (about 1 line in 12 on a busy machine): retry at once.
+                deadline = time.monotonic() + (1.5 + len(text) / 400 if attempt == 0 else 10.0)
                 while not _complete_wav(path) and time.monotonic() < deadline:
                     time.sleep(0.005)
                 while engine.isBusy() and time.monotonic() < deadline:  # let the driver settle first
