@@ -148,6 +148,8 @@ def bench_latency(turns: int = 10, stt_override=None, llm_override=None, setting
             "turn_end_to_audio_ready_s": None if audio_ready is None else round(audio_ready, 3),
             "speech_end_to_audio_ready_s": None if audio_ready is None else
             round(t.get("speech_end_to_turn_end_s", 0) + audio_ready, 3),
+            "prepared": {k[len("prepared_"):]: round(v, 3) for k, v in t.items()
+                         if k.startswith("prepared_") and isinstance(v, float)},
         })
 
     def col(key, end=None):

@@ -648,9 +648,7 @@ class MainWindow(QMainWindow):
         analysis = answers[-1].analysis
         report = drill_report(ctx["question"], analysis, ctx["target_s"], ctx["audience"])
         report["session_id"] = session.session_id
-        self.drill.show_report(report, analysis, ctx.get("prompt"))
-        self.goto("drill")
-        self.drill_report_shown.emit(report)
+        self.show_drill_report(report, analysis, ctx.get("prompt"))
 
     # -- project rehearsal -----------------------------------------------------------------
     def start_rehearsal(self, options: dict) -> None:
@@ -780,18 +778,36 @@ class MainWindow(QMainWindow):
         self.busy("Opening the report…")
 
         def build():
+            from .drill_page import drill_from_session
             from .report_data import from_store
 
             data = store.session(sid)
+            if data.get("format") == "drill":  # a timed drill reopens as its drill report
+                drill = drill_from_session(data, bank)
+                if drill is not None:
+                    return "drill", drill
             report = from_store(data, bank)
             report["persona"] = data.get("persona")
-            return report
+            return "report", report
 
         def failed(problem: str, fix: str) -> None:
             self.idle("")
             error_dialog(self, "Cannot open the report", problem, fix)
 
-        run_task(build, lambda report: (self.idle(""), self.show_report(report)), failed)
+        def show(result) -> None:
+            self.idle("")
+            kind, value = result
+            if kind == "drill":
+                self.show_drill_report(*value)
+            else:
+                self.show_report(value)
+
+        run_task(build, show, failed)
+
+    def show_drill_report(self, report: dict, analysis: dict, prompt: str) -> None:
+        self.drill.show_report(report, analysis, prompt)
+        self.goto("drill")
+        self.drill_report_shown.emit(report)
 
     def show_report(self, report: dict) -> None:
         self.report.show_report(report, self.runtime.bank if self.runtime else None)

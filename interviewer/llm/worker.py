@@ -43,10 +43,10 @@ def default_threads() -> int:
 
 
 def default_batch_threads() -> int:
-    """Prompt-reading threads: reading a prompt is compute-bound and short, and twice as fast on
-    both cores (measured: the few-shot prefix in 1.2 s with 2 threads, 2.7 s with 1)."""
-    cores = os.cpu_count() or 2
-    return min(cores, 4)
+    """Prompt-reading threads. Two read the few-shot prefix twice as fast on an idle 2-core
+    machine (1.2 s against 2.7 s), but beside a busy transcriber or another program they
+    collapse (first token after 4.5 s, measured): on 2 cores, one, like generation."""
+    return default_threads()
 
 
 @dataclass
