@@ -71,7 +71,7 @@ def test_full_session_with_clarifying_question_and_follow_up(transcriber, speake
     session, events, player = run_session(FileSource(clips), transcriber, speaker, llm, tmp_path, max_follow_ups=1)
     summary = session.run()
 
-    assert [r.kind for r in session.records] == ["clarification", "answer", "follow_up"]
+    assert [r.kind for r in session.records] == ["clarification", "answer", "follow_up"], [r.transcript["text"] for r in session.records]
     clar, answer, follow = session.records
     said = kinds(events, "interviewer")
     assert said[0]["kind"] == "question" and said[1]["kind"] == "clarification"

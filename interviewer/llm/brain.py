@@ -140,7 +140,12 @@ def is_clarifying_question(text: str) -> bool:
         return False
     if _CLARIFY_PHRASES.search(text):
         return True
-    last = sentences(text)[-1] if sentences(text) else text
+    # The question ends the turn, give or take a short tag ("Can I assume X? All right.");
+    # a rhetorical question that opens an answer ("What is overfitting? It is ...") does not count.
+    sents = sentences(text) or [text]
+    if len(sents) > 1 and len(tokens(sents[-1])) <= 3:
+        sents = sents[:-1]
+    last = sents[-1]
     return last.endswith("?") and (bool(_CLARIFY_OPENERS.match(last)) or n <= 20)
 
 

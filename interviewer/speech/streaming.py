@@ -77,7 +77,7 @@ class StreamingTranscriber:
                 # gap between two words), so what is left to transcribe when the turn ends is a
                 # few seconds at most: the final pass costs ~0.1 s per second of audio here.
                 seconds = self._current.audio_len / SAMPLE_RATE
-                gap = self.pause_limit if seconds < 3 else 0.2 if seconds < 6 else 0.06
+                gap = self.pause_limit if seconds < 4 else 0.25 if seconds < 8 else 0.12
                 if self._silence >= gap:
                     self._close_current()
         # a short ring of recent audio for the next segment's pre-roll

@@ -74,8 +74,9 @@ def _norm(text: str) -> str:
     return " ".join("".join(c for c in text.lower() if c.isalnum() or c.isspace()).split())
 
 
-_HALLUCINATION_PHRASES = sorted({_norm(h) for h in _HALLUCINATIONS if len(_norm(h).split()) >= 2}
-                                | {"thank you", "thank you so much", "thanks for listening"}, key=len, reverse=True)
+_HALLUCINATION_PHRASES = sorted({_norm(h) for h in _HALLUCINATIONS}
+                                | {"thank you", "thank you so much", "thanks for listening", "all right", "alright",
+                                   "okay", "ok", "right", "so"}, key=len, reverse=True)
 
 
 def _drop_invented_tail(words: list[Word], audio: np.ndarray) -> list[Word]:
