@@ -82,7 +82,6 @@ def run_demo(stt_override: str | None = None, llm_override: str | None = None, o
     t0 = time.perf_counter()
     llm.wait_loaded()
     timings["llm_load_s"] = llm.load_seconds or 0.0
-    brain.prime()
     decision = brain.follow_up(question, transcript.text, analysis["key_points"]["covered"], analysis["key_points"]["missed"])
     llm.close()
     timings["follow_up_s"] = time.perf_counter() - t0
