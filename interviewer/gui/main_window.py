@@ -508,10 +508,12 @@ class MainWindow(QMainWindow):
         if not remaining or self.runtime is None:
             return
         known = [q for q in remaining if q in self.runtime.bank.questions]
-        self._close_incomplete(row["id"], "resumed")
-        if known:
-            self._launch(self._config(format=row.get("format") or "mixed", mode=row.get("mode") or "study",
-                                      n_questions=len(known), question_ids=known))
+        if not known:
+            self._close_incomplete(row["id"], "resumed")
+            return
+        # Continue in the same history entry: the answers given before the crash stay with it.
+        self._launch(self._config(format=row.get("format") or "mixed", mode=row.get("mode") or "study",
+                                  n_questions=len(known), question_ids=known, resume_session_id=row["id"]))
 
     def dismiss_incomplete(self, sid: str) -> None:
         self._close_incomplete(sid, "dismissed")
