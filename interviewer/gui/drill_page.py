@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import html
 import re
-import time
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit,
                                QListWidget, QListWidgetItem, QProgressBar, QPushButton, QRadioButton, QScrollArea,
                                QStackedWidget, QVBoxLayout, QWidget)
 
+from .answer_clock import AnswerClock
 from .drill_widgets import Countdown, DrillTimeline, part_colors
 from .interview_page import STATE_TEXT
 from .level_meter import LevelMeter
@@ -87,8 +87,7 @@ class DrillPage(QWidget):
         self.analysis: dict | None = None
         self.prompt = ""
         self.last_options: dict | None = None
-        self._answer_elapsed = 0.0
-        self._listen_started: float | None = None
+        self.clock = AnswerClock()
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -362,8 +361,7 @@ class DrillPage(QWidget):
         self.question.setText(prompt)
         self.countdown.set_target(target_s)
         self.live.setText("")
-        self._answer_elapsed = 0.0
-        self._listen_started = None
+        self.clock.reset()
         self.views.setCurrentIndex(RUNNING)
         self._set_state("starting")
         self.set_running(True)
@@ -415,12 +413,7 @@ class DrillPage(QWidget):
         self.set_running(False)
 
     def _set_state(self, state: str) -> None:
-        now = time.monotonic()
-        if self._listen_started is not None and state != "listening":
-            self._answer_elapsed += now - self._listen_started
-            self._listen_started = None
-        if state == "listening" and self._listen_started is None:
-            self._listen_started = now
+        self.clock.on_state(state)
         self.state = state
         text = STATE_TEXT.get(state, state.title())
         if state == "thinking":
@@ -435,8 +428,7 @@ class DrillPage(QWidget):
         self._tick()
 
     def answer_seconds(self) -> float:
-        running = time.monotonic() - self._listen_started if self._listen_started is not None else 0.0
-        return self._answer_elapsed + running
+        return self.clock.seconds()
 
     def _tick(self) -> None:
         self.countdown.set_elapsed(self.answer_seconds(), running=self.state == "listening")

@@ -9,12 +9,12 @@ detailed feedback waits for the report (in Study mode a short note follows each 
 from __future__ import annotations
 
 import html
-import time
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QTextBrowser, QVBoxLayout,
                                QWidget)
 
+from .answer_clock import AnswerClock
 from .level_meter import LevelMeter
 from .pacing_chart import fmt_clock
 from .palette import css, text_color, tint
@@ -45,8 +45,7 @@ class InterviewPage(QWidget):
         self.state = "idle"
         self.thread_items: list[dict] = []
         self.target_seconds = 0
-        self._answer_elapsed = 0.0
-        self._listen_started: float | None = None
+        self.clock = AnswerClock()
         self.mode = "study"
         self.context = ""
 
@@ -139,8 +138,7 @@ class InterviewPage(QWidget):
         self.progress_label.setText(" · ".join(x for x in (context, lead) if x))
         self.question.setText("Getting the first question ready…")
         self.target_seconds = 0
-        self._answer_elapsed = 0.0
-        self._listen_started = None
+        self.clock.reset()
         self._set_state("starting")
         self.set_running(True)
         self._clock.start()
@@ -183,8 +181,7 @@ class InterviewPage(QWidget):
                                     f" · aim for about {fmt_clock(d.get('target_seconds') or 0)}")
         self.question.setText(d["prompt"])
         self.target_seconds = int(d.get("target_seconds") or 0)
-        self._answer_elapsed = 0.0
-        self._listen_started = None
+        self.clock.reset()
         self.live.clear()
         if self.thread_items:
             self._add("divider", "")
@@ -237,12 +234,7 @@ class InterviewPage(QWidget):
 
     # -- state and timer -------------------------------------------------------------------
     def _set_state(self, state: str) -> None:
-        now = time.monotonic()
-        if self._listen_started is not None and state != "listening":
-            self._answer_elapsed += now - self._listen_started
-            self._listen_started = None
-        if state == "listening" and self._listen_started is None:
-            self._listen_started = now
+        self.clock.on_state(state)
         self.state = state
         self.state_label.setText(STATE_TEXT.get(state, state.title()))
         self.working.setVisible(state in ("thinking", "starting"))
@@ -252,8 +244,7 @@ class InterviewPage(QWidget):
         self._tick()
 
     def answer_seconds(self) -> float:
-        running = time.monotonic() - self._listen_started if self._listen_started is not None else 0.0
-        return self._answer_elapsed + running
+        return self.clock.seconds()
 
     def _tick(self) -> None:
         elapsed = self.answer_seconds()

@@ -162,7 +162,7 @@ def shoot(out: Path, prefix: str = "", dark: bool = False, size: tuple[int, int]
     window.goto("interview")
     for kind, data in INTERVIEW_SCRIPT:
         window.interview.on_event(kind, data)
-    window.interview._answer_elapsed = 47.0
+    window.interview.clock.banked = 47.0
     window._sync_actions()
     settle(300)
     save("interview")
@@ -214,12 +214,12 @@ def shoot_drill(window, save) -> None:
     for kind, data in (("state", {"state": "listening"}), ("partial", {"text": DRILL_PARTIAL}),
                        ("level", {"value": 0.6, "voiced": True})):
         page.on_event(kind, data)
-    page._answer_elapsed = 21.4  # 8 s left: the warning colour
+    page.clock.banked = 21.4  # 8 s left: the warning colour
     page._tick()
     window._sync_actions()
     settle(300)
     save("drill-countdown")
-    page._answer_elapsed = 34.6  # past the target: overtime
+    page.clock.banked = 34.6  # past the target: overtime
     page._tick()
     save("drill-overtime")
     page.on_event("state", {"state": "thinking"})
