@@ -25,7 +25,6 @@ from typing import Callable
 
 import numpy as np
 
-from .audio import SAMPLE_RATE
 from .audio.io import load_audio
 from .audio.sources import AudioSource, DeviceLost
 from .audio.vad import StreamingVad

@@ -7,7 +7,7 @@ import pytest
 
 from interviewer import __version__
 from interviewer.cli import COMMANDS
-from tests.helpers import REPO, run_cli
+from tests.helpers import run_cli
 
 SUPPORT = Path(__file__).resolve().parent / "support"
 

@@ -7,13 +7,12 @@ they were spoken, the speaker a SilentPlayer that takes the clip's real duration
 from __future__ import annotations
 
 import tracemalloc
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from interviewer.audio import SAMPLE_RATE
-from interviewer.audio.io import load_audio, write_wav
+from interviewer.audio.io import load_audio
 from interviewer.audio.playback import SilentPlayer
 from interviewer.audio.sources import DeviceLost, FileSource
 from interviewer.bank import load_question_file

@@ -15,7 +15,7 @@ from .clarity import fmt_time, hedges, jargon, lexical_fillers, long_sentences, 
 from .depth import analyze_depth, build_views
 from .pacing import LONG_PAUSE_S, score_pacing, wpm_windows
 from .structure import analyze_structure
-from .text import is_filled_pause, quote, sentences, tokenize
+from .text import is_filled_pause, sentences, tokenize
 
 AUDIENCES = ("interviewer", "non_expert")
 
