@@ -3,7 +3,9 @@
 Per turn it measures, from the moment the end-of-turn decision is made: the final
 transcript, the LLM's first token and the interviewer's first audio ready to play;
 and from the end of speech (patience included) to that audio. Half the turns end on
-patience, the other half on a manual "done" pressed as the candidate stops talking.
+patience, the other half on a manual "done" pressed as the candidate stops talking,
+alternating between first answers (a follow-up must be chosen and worded) and
+follow-up answers (the interviewer moves on).
 """
 
 from __future__ import annotations
@@ -118,8 +120,10 @@ def bench_latency(turns: int = 10, stt_override=None, llm_override=None, setting
     manual_turns: set[int] = set()
 
     def on_event(event):
-        # Every other turn, the candidate presses Done the moment they stop talking.
-        if event.kind == "level" and session is not None and source.clip_index % 2 == 1 \
+        # Every other turn, the candidate presses Done the moment they stop talking: the follow-up
+        # answer for one question, the first answer (which needs a follow-up decided) for the next.
+        i = source.clip_index
+        if event.kind == "level" and session is not None and (i + i // 2) % 2 == 1 \
                 and len(source.speech_end_times) == source.clip_index + 1 and source.clip_index not in manual_turns:
             manual_turns.add(source.clip_index)
             session.done()
@@ -143,6 +147,7 @@ def bench_latency(turns: int = 10, stt_override=None, llm_override=None, setting
         per_turn.append({
             "question": r.question_id, "kind": r.kind, "end": "manual" if t.get("manual_done") else "patience",
             "used_prepared_reply": t.get("used_prepared"),
+            "speculative_plans": t.get("speculative_plans"),
             "turn_end_to_final_transcript_s": round(t.get("final_transcript_after_turn_end_s", 0), 3),
             "turn_end_to_first_token_s": None if first_token is None else round(max(0.0, first_token), 3),
             "turn_end_to_audio_ready_s": None if audio_ready is None else round(audio_ready, 3),

@@ -7,9 +7,12 @@ the GUI turns events into signals, the CLI prints them, tests collect them. Comm
 For each question: speak it (barge-in stops the voice), listen until the end-of-turn
 detector says the candidate has finished, transcribe (streamed while they spoke),
 analyse, then ask a follow-up (up to N), answer a clarifying question, or move on.
-While the candidate is silent but before patience runs out, the reply is prepared
-speculatively (transcript, choice of follow-up, its wording and its audio), so it can be
-played the moment the turn ends; if the candidate goes on, it is thrown away.
+The reply is prepared speculatively while the candidate talks and pauses: each time a
+stretch of the answer has been transcribed, the engine works out what it would ask
+(the plan: a missed key point, a probe, a pushback, moving on, or answering a
+clarifying question) and, when the plan changes, has the LLM word it and the voice
+synthesize it in the background. When the turn ends, the final transcript's plan is
+compared with the prepared one: the same plan plays at once, another is decided then.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import queue
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -30,9 +34,14 @@ from .audio.sources import AudioSource, DeviceLost
 from .audio.vad import StreamingVad
 from .bank import Question
 from .errors import UserError
-from .llm.brain import Decision, Interviewer, answer_clarification, is_clarifying_question
-from .speech.stt import build_prompt
+from .llm.brain import (
+    Decision,
+    Interviewer,
+    answer_clarification,
+    is_clarifying_question,
+)
 from .speech.streaming import StreamingTranscriber
+from .speech.stt import build_prompt
 from .transcript import Transcript
 from .turn import TurnDetector, TurnEvent, TurnSettings
 
@@ -85,12 +94,100 @@ class TurnRecord:
 
 @dataclass
 class Prepared:
-    version: int
+    plan: tuple
     transcript: Transcript
     decision: Decision
     audio: np.ndarray | None
     kind: str  # "follow_up" | "clarification" | "move_on"
     timings: dict
+
+
+class _Speculation:
+    """The reply being prepared for one turn, kept while its plan holds.
+
+    `offer()` is called with the transcript so far each time more of it is known; a new
+    plan starts a new preparation (the old one is stopped and discarded), the same plan
+    keeps the one under way. `take()` at the end of the turn returns the prepared reply if
+    the final transcript has the same plan, waiting for it at most until `deadline`, then
+    asking it to hurry (finish with what it has)."""
+
+    def __init__(self, session: "InterviewSession", question: Question, previous: list[str], asked_targets,
+                 asked_texts, follow_ups: int, clarifications_left: bool) -> None:
+        self.session = session
+        self.question = question
+        self.previous = list(previous)
+        self.asked_targets = list(asked_targets)
+        self.asked_texts = list(asked_texts)
+        self.follow_ups = follow_ups
+        self.clarifications_left = clarifications_left
+        self.plan: tuple | None = None
+        self.plans = 0  # preparations started: how often the answer changed what to ask
+        self._future: Future | None = None
+        self._cpu_free = threading.Event()  # cleared while the final transcription runs
+        self._cpu_free.set()
+        self._hurry = threading.Event()
+        self._cancelled = threading.Event()
+        self._lock = threading.Lock()
+
+    def plan_for(self, text: str) -> tuple | None:
+        return self.session._plan(self.question, [*self.previous, text], self.asked_targets, self.follow_ups,
+                                  first_answer=not self.previous, clarifications_left=self.clarifications_left)
+
+    def offer(self, transcript: Transcript) -> None:
+        plan = self.plan_for(transcript.text)
+        with self._lock:
+            if plan is None or plan == self.plan:
+                return
+            self._hurry.set()
+            self._cancelled.set()
+            self.plan, self._hurry, self._cancelled = plan, threading.Event(), threading.Event()
+            self.plans += 1
+            log.info("speculative plan %s from %.1f s of answer", plan[:3], transcript.duration_s)
+            self._future = self.session._prep_pool.submit(self.session._prepare, self, transcript, plan,
+                                                          self._hurry, self._cancelled)
+
+    def take(self, transcript: Transcript, deadline: float) -> Prepared | None:
+        plan = self.plan_for(transcript.text)
+        with self._lock:
+            future, hurry = self._future, self._hurry
+            matches = future is not None and plan is not None and plan == self.plan
+        if not matches:
+            if future is not None:
+                log.info("prepared plan %s does not fit the final answer (%s): deciding now", self.plan, plan)
+            self.discard()
+            return None
+        try:
+            return future.result(timeout=max(0.0, deadline - time.monotonic()))
+        except FutureTimeout:
+            hurry.set()
+        except Exception:
+            log.exception("speculative preparation failed")
+            return None
+        try:
+            return future.result(timeout=30)
+        except Exception:
+            log.exception("speculative preparation failed")
+            return None
+
+    def wait_for_cpu(self) -> None:
+        self._cpu_free.wait(timeout=3.0)
+
+    def hold(self, held: bool) -> None:
+        """Hold speculative sampling (between samples, and the LLM between tokens) while the
+        final transcription runs: it is what the reply waits for."""
+        if held:
+            self._cpu_free.clear()
+        else:
+            self._cpu_free.set()
+        hold_llm = getattr(self.session.llm, "hold", None)
+        if hold_llm is not None:
+            hold_llm(held)
+
+    def discard(self) -> None:
+        self._cpu_free.set()
+        with self._lock:
+            self._hurry.set()
+            self._cancelled.set()
 
 
 class Stopped(Exception):
@@ -112,7 +209,6 @@ class InterviewSession:
         self.player = player
         self.source = source
         from .personas import get_persona
-
         from .speech.tts import Voice
 
         self.persona = get_persona(config.persona)
@@ -251,7 +347,8 @@ class InterviewSession:
         clarifications = 0
         clarifying_texts: list[str] = []
         while not self._ended.is_set():
-            result = self._listen(question, kind, transcripts, asked_targets, asked_texts, follow_ups)
+            result = self._listen(question, kind, transcripts, asked_targets, asked_texts, follow_ups,
+                                  clarifications_left=clarifications < 3)
             if result is None:  # skipped
                 break
             transcript, audio_path, end, prepared, timings = result
@@ -296,6 +393,7 @@ class InterviewSession:
             if decision is None:
                 decision = self._decide(question, transcripts, asked_targets, asked_texts, follow_ups, timings,
                                         first_answer=kind == "answer", budget_s=self.LIVE_LLM_BUDGET_S)
+            self._announce(decision, prepared is not None and prepared.decision is decision)
             if decision.kind == "follow_up" and follow_ups < self.config.max_follow_ups:
                 follow_ups += 1
                 asked_targets.append(decision.targets)
@@ -328,9 +426,38 @@ class InterviewSession:
     # A reply decided after the turn ended (no speculative one was ready) is due at once:
     # the LLM gets this long to produce a valid wording before the authored one is used.
     LIVE_LLM_BUDGET_S = 0.35
+    # A reply prepared while the candidate talks has until the turn ends: no budget of its
+    # own (all samples, stopping at the first valid one grounded in the answer); a turn that
+    # ends meanwhile hurries it (see _Speculation.take).
+    SPECULATIVE_LLM_BUDGET_S = None
+
+    def _plan(self, question: Question, transcripts: list[str], asked_targets, follow_ups: int,
+              first_answer: bool, clarifications_left: bool = True) -> tuple | None:
+        """What the reply to these answers would be about, without wording it (no LLM, ~15 ms).
+
+        A reply prepared while the candidate spoke is used when the final transcript leads to
+        the same plan; `_decide` follows the same rules, so the plan names its outcome."""
+        current = transcripts[-1] if transcripts else ""
+        if not current.strip():
+            return None
+        if clarifications_left and is_clarifying_question(current):
+            return ("clarification", answer_clarification(question, current))
+        if follow_ups >= self.config.max_follow_ups:
+            return ("move_on",)
+        combined = " ".join(transcripts)
+        text_analysis = self._text_analysis(question, combined)
+        coverage = text_analysis["key_points"]
+        if first_answer and self.pushes_back and self.is_vague(text_analysis) and coverage["missed"]:
+            return ("pushback", self.brain.pushback_target(question, coverage["missed"], asked_targets).id)
+        choice = self.brain.choose_target(question, combined, coverage["covered"], coverage["missed"],
+                                          list(asked_targets))
+        if choice is None:
+            return ("move_on",)
+        return ("follow_up", choice[0], choice[1].id)
 
     def _decide(self, question, transcripts, asked_targets, asked_texts, follow_ups, timings=None,
-                first_answer: bool = False, budget_s: float | None = None) -> Decision:
+                first_answer: bool = False, budget_s: float | None = None, cancel=None,
+                before_sample=None) -> Decision:
         if follow_ups >= self.config.max_follow_ups:
             return Decision("move_on", "Thank you, let's move on.")
         combined = " ".join(transcripts)
@@ -342,15 +469,19 @@ class InterviewSession:
         else:
             decision = self.brain.follow_up(question, combined, coverage["covered"], coverage["missed"],
                                             asked_targets=asked_targets, asked_texts=asked_texts,
-                                            seed=self._turn_counter, budget_s=budget_s)
+                                            seed=self._turn_counter, budget_s=budget_s, cancel=cancel,
+                                            before_sample=before_sample)
         if timings is not None:
             timings["decide_s"] = time.monotonic() - t0
             if decision.first_token_s is not None and "turn_end_at" in timings:
                 timings["first_token_after_turn_end_s"] = t0 + decision.first_token_s - timings["turn_end_at"]
-        self._emit("decision", kind=decision.kind, text=decision.text, targets=decision.targets,
-                   source=decision.source, attempts=decision.attempts)
-        log.info("decision: %s %s (%s) -> %r", decision.kind, decision.targets, decision.source, decision.text)
         return decision
+
+    def _announce(self, decision: Decision, prepared: bool) -> None:
+        self._emit("decision", kind=decision.kind, text=decision.text, targets=decision.targets,
+                   source=decision.source, attempts=decision.attempts, prepared=prepared)
+        log.info("decision: %s %s (%s%s) -> %r", decision.kind, decision.targets, decision.source,
+                 ", prepared" if prepared else "", decision.text)
 
     def _text_analysis(self, question: Question, text: str) -> dict:
         """The analysis of the answers so far from their words alone (fast): what is covered."""
@@ -452,7 +583,8 @@ class InterviewSession:
         return cmd
 
     # -- listening -----------------------------------------------------------------------------
-    def _listen(self, question: Question, kind: str, previous: list[str], asked_targets, asked_texts, follow_ups):
+    def _listen(self, question: Question, kind: str, previous: list[str], asked_targets, asked_texts, follow_ups,
+                clarifications_left: bool = True):
         """Record one turn. Returns (transcript, audio_path, end event, prepared reply, timings) or None if skipped."""
         self._turn_counter += 1
         turn_id = self._turn_counter
@@ -478,8 +610,8 @@ class InterviewSession:
             spool = AudioWriter(self.audio_dir / f"turn{turn_id:03d}.wav")
         self._emit("state", state="listening")
         listen_start = time.monotonic()
-        pending_prep: Future | None = None
-        prep_cancel = threading.Event()
+        spec = _Speculation(self, question, previous, asked_targets, asked_texts, follow_ups, clarifications_left)
+        settled = interims = 0
         last_partial = ""
         last_partial_at = 0.0
         end: TurnEvent | None = None
@@ -490,6 +622,7 @@ class InterviewSession:
                 break
             if cmd == "skip":
                 log.info("question skipped by the candidate")
+                spec.discard()
                 stream.close()
                 if spool is not None:
                     (getattr(spool, "discard", None) or spool.close)()
@@ -521,12 +654,9 @@ class InterviewSession:
             for ev in detector.feed(prob):
                 log.info("turn %d: %s at %.2f s (%s)", turn_id, ev.kind, ev.t, ev.reason)
                 if ev.kind == "speculate":
-                    prep_cancel = threading.Event()
-                    pending_prep = self._prep_pool.submit(self._prepare, question, stream, previous, asked_targets,
-                                                          asked_texts, follow_ups, prep_cancel)
-                elif ev.kind == "resume":
-                    prep_cancel.set()
-                    pending_prep = None
+                    # A pause: transcribe what was said up to it now, so the reply can be ready
+                    # before patience runs out (the poll below offers it once transcribed).
+                    stream.close_segment()
                 elif ev.kind == "end":
                     end = ev
                     if "patience" in ev.reason and not detector.thinking:
@@ -534,6 +664,9 @@ class InterviewSession:
                         if detector.reconsider(stream.partial_text()):
                             log.info("turn %d: end taken back: the last words were a thinking phrase", turn_id)
                             end = None
+            if stream.settled_count() > settled or stream.interims > interims:
+                settled, interims = stream.settled_count(), stream.interims
+                spec.offer(stream.provisional())
             now = time.monotonic()
             if now - last_partial_at > 0.5:
                 last_partial_at = now
@@ -550,22 +683,18 @@ class InterviewSession:
         timings["manual_done"] = end.reason.startswith("manual")
         self._emit("turn_end", reason=end.reason)
         self._emit("state", state="thinking")
-        transcript = stream.finish()
+        spec.hold(True)
+        try:
+            transcript = stream.finish()
+        finally:
+            spec.hold(False)
         timings["final_transcript_after_turn_end_s"] = time.monotonic() - turn_end_at
         if spool is not None:
             closed = spool.close()
             audio_path = str(closed) if closed else None
         stream.close()
-        prepared = None
-        if pending_prep is not None and not prep_cancel.is_set():
-            try:
-                prepared = pending_prep.result(timeout=60)
-            except Exception:
-                log.exception("speculative preparation failed")
-            if prepared is not None and (prepared.version != stream.version or
-                                         prepared.transcript.text != transcript.text):
-                log.info("prepared reply is stale (speech after it was prepared); preparing again")
-                prepared = None
+        prepared = spec.take(transcript, deadline=turn_end_at + self.LIVE_LLM_BUDGET_S)
+        timings["speculative_plans"] = spec.plans
         if prepared is not None:
             timings.update({f"prepared_{k}": v for k, v in prepared.timings.items()})
             timings["used_prepared"] = True
@@ -596,37 +725,32 @@ class InterviewSession:
         self.source.drain()
         self._emit("state", state="listening")
 
-    def _prepare(self, question, stream: StreamingTranscriber, previous, asked_targets, asked_texts, follow_ups,
-                 cancel: threading.Event) -> Prepared | None:
-        """Runs during the candidate's silence: everything needed to reply at once."""
+    def _prepare(self, spec: "_Speculation", transcript: Transcript, plan: tuple, hurry: threading.Event,
+                 cancelled: threading.Event) -> Prepared | None:
+        """Runs in the background while the candidate talks or pauses: the reply for `plan`,
+        worded and synthesized. `hurry` stops LLM sampling (the turn has ended and the reply is
+        due: the best valid sample or the authored follow-up); `cancelled` discards the work."""
+        if cancelled.is_set():
+            return None
         t0 = time.monotonic()
-        version, transcript = stream.snapshot()
-        timings = {"transcript_s": time.monotonic() - t0}
-        if cancel.is_set():
-            return None
-        text = transcript.text
-        if text and is_clarifying_question(text):
-            decision = Decision("clarification", answer_clarification(question, text))
-            kind = "clarification"
-        elif not text:
-            return None
+        timings: dict = {"offered_at_s": round(transcript.duration_s, 2)}
+        if plan[0] == "clarification":
+            decision = Decision("clarification", plan[1])
         else:
-            t1 = time.monotonic()
-            # Leave time for the voice before patience runs out.
-            budget = max(0.3, self.config.turn.patience_s - self.config.turn.speculate_after_s - 1.0)
-            decision = self._decide(question, [*previous, text], asked_targets, asked_texts, follow_ups,
-                                    first_answer=not previous, budget_s=budget)
-            timings["decide_s"] = time.monotonic() - t1
+            decision = self._decide(spec.question, [*spec.previous, transcript.text], spec.asked_targets,
+                                    spec.asked_texts, spec.follow_ups, first_answer=not spec.previous,
+                                    cancel=hurry, budget_s=self.SPECULATIVE_LLM_BUDGET_S,
+                                    before_sample=spec.wait_for_cpu)
+            timings["decide_s"] = time.monotonic() - t0
             if decision.first_token_s is not None:
                 timings["first_token_s"] = decision.first_token_s
-            kind = decision.kind
-        if cancel.is_set():
+        if cancelled.is_set():
             return None
         t1 = time.monotonic()
         audio = self.speaker.synthesize(decision.text, self.voice).result(timeout=60)
         timings["tts_s"] = time.monotonic() - t1
         timings["total_s"] = time.monotonic() - t0
-        return Prepared(version, transcript, decision, audio, kind, timings)
+        return Prepared(plan, transcript, decision, audio, decision.kind, timings)
 
     # -- the end --------------------------------------------------------------------------------
     def _summarize(self) -> dict:

@@ -214,6 +214,7 @@ class Interviewer:
         self.temperature = temperature
         self.max_tokens = max_tokens
         self._primed: set[str] = set()
+        self.sample_s: float | None = None  # running estimate of one sample's wall time (LLM busy or not)
 
     def prime(self) -> None:
         """Evaluate the fixed few-shot prefixes now (background), so follow-ups start fast."""
@@ -268,9 +269,13 @@ class Interviewer:
         seed: int = 0,
         cancel=None,
         budget_s: float | None = None,
+        before_sample=None,
     ) -> Decision:
-        """`budget_s`: stop sampling once this long has passed (a reply is due now); the
-        authored follow-up is used if no sample passed by then."""
+        """`budget_s`: no sample is started that would not be done within this long of the
+        call (judged by the running estimate of a sample's time); the best valid sample, or
+        the authored follow-up, is used. `cancel`: an Event that
+        stops sampling at once. `before_sample`: called before each sample (the engine uses
+        it to hold speculative sampling while the final transcription needs the CPU)."""
         t0 = time.perf_counter()
         choice = self.choose_target(question, answer, covered, missed, list(asked_targets))
         if choice is None:
@@ -288,11 +293,15 @@ class Interviewer:
             examples = _example_follow_ups(template.prefix)
             best: tuple[int, str] | None = None
             for attempt in range(self.samples):
+                if before_sample is not None:
+                    before_sample()
                 if cancel is not None and cancel.is_set():
                     break
-                if budget_s is not None and attempt > 0 and time.perf_counter() - t0 > budget_s:
-                    break
+                if budget_s is not None and self.sample_s is not None \
+                        and time.perf_counter() - t0 + self.sample_s > budget_s:
+                    break  # this sample would not be ready in time: the best so far, or the authored one
                 opener = OPENERS[attempt % len(OPENERS)]
+                t_sample = time.perf_counter()
                 try:
                     out = self.llm.complete(
                         prompt + opener, max_tokens=self.max_tokens, temperature=self.temperature,
@@ -302,6 +311,8 @@ class Interviewer:
                     log.warning("LLM follow-up failed: %s", exc)
                     decision.attempts.append({"text": "", "rejected": f"error: {exc}"})
                     break
+                took = time.perf_counter() - t_sample
+                self.sample_s = took if self.sample_s is None else 0.7 * self.sample_s + 0.3 * took
                 if decision.first_token_s is None:
                     decision.first_token_s = out.first_token_s
                 text = clean(opener + out.text)
@@ -325,13 +336,16 @@ class Interviewer:
 
     def pushback(self, question: Question, missed: list[str], asked_targets: list[str] = (), seed: int = 0) -> Decision:
         """Ask for specifics after a vague answer, aimed at the first point it missed."""
-        order = [k for k in (self.persona.order_missed(question, missed) if self.persona else missed)
-                 if k not in asked_targets]
-        kp = question.key_point(order[0]) if order else question.key_points[0]
+        kp = self.pushback_target(question, missed, asked_targets)
         topic = self.topic_of(kp)
         variants = prompts.lines("pushback.txt")
         return Decision("follow_up", variants[seed % len(variants)].format(topic=topic), targets=kp.id,
                         source="rubric", topic=topic)
+
+    def pushback_target(self, question: Question, missed: list[str], asked_targets: list[str] = ()) -> KeyPoint:
+        order = [k for k in (self.persona.order_missed(question, missed) if self.persona else missed)
+                 if k not in asked_targets]
+        return question.key_point(order[0]) if order else question.key_points[0]
 
     @staticmethod
     def _authored(question: Question, kp: KeyPoint, topic: str, asked: list[str], mode: str = "missed") -> str:

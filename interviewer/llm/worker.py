@@ -94,6 +94,8 @@ class LlmWorker:
         # KV state after each primed prefix: the context holds one sequence, so switching between
         # the "missed point" and "probe" prompts would otherwise re-read a 450-token prefix.
         self._prefix_states: dict[str, object] = {}
+        self._go = threading.Event()  # cleared by hold(): generation waits between tokens
+        self._go.set()
 
     # -- lifecycle -------------------------------------------------------------
     def start(self) -> "LlmWorker":
@@ -163,6 +165,14 @@ class LlmWorker:
                 log.exception("LLM job failed")
                 fut.set_exception(exc)
 
+    def hold(self, held: bool) -> None:
+        """Hold (or release) generation between tokens, so a more urgent job on the same cores
+        (the final transcription when a turn ends) is not slowed by a speculative completion."""
+        if held:
+            self._go.clear()
+        else:
+            self._go.set()
+
     def submit(self, fn: Callable) -> Future:
         """Run fn(llama) on the worker thread."""
         self.start()
@@ -207,6 +217,8 @@ class LlmWorker:
                 if cancel is not None and cancel.is_set():
                     finish = "cancelled"
                     break
+                if not self._go.is_set():
+                    self._go.wait(timeout=5.0)
             total = time.perf_counter() - t0
             return Completion("".join(parts), len(parts), first if first is not None else total, total, finish)
 
