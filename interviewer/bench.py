@@ -182,6 +182,8 @@ def bench_latency(turns: int = 10, stt_override=None, llm_override=None, setting
             "turn_end_to_audio_ready": _stats(col("turn_end_to_audio_ready_s")),
         },
         "prepared_reply_used": sum(1 for p in per_turn if p["used_prepared_reply"]),
+        "follow_ups_asked": sum(1 for r in session.records if r.kind == "follow_up"),
+        "follow_ups_worded_by_llm": sum(1 for r in session.records if r.kind == "follow_up" and r.source == "llm"),
         "transcription_rtf": round(timed.compute_s / timed.audio_s, 3) if timed.audio_s else None,
         "model_load_s": round(load_s, 2),
         "session_wall_s": round(wall, 1),

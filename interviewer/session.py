@@ -234,6 +234,7 @@ class InterviewSession:
         self._started_at = 0.0
         self._turn_counter = 0
         self._device_error: DeviceLost | None = None
+        self._next_question_audio: tuple[str, Future] | None = None
         self._barged: list | None = None
 
     # -- commands (any thread) --------------------------------------------------------------
@@ -338,7 +339,20 @@ class InterviewSession:
         self._emit("question", index=index, total=len(self.questions), id=question.id, prompt=prompt_text,
                    category=question.category, target_seconds=question.target_seconds,
                    key_points=[{"id": kp.id, "label": kp.label} for kp in question.key_points])
-        self._say(prompt_text, kind="question")
+        ready = self._next_question_audio
+        self._next_question_audio = None
+        audio = None
+        if ready is not None and ready[0] == prompt_text:
+            try:
+                audio = ready[1].result(timeout=30)
+            except Exception:
+                log.warning("the next question's voice was not ready; synthesizing it now")
+        self._say(prompt_text, kind="question", audio=audio)
+        if index + 1 < len(self.questions):
+            # The next question is voiced while this one is answered, so it follows the
+            # acknowledgement without a gap.
+            upcoming = render_prompt(self.questions[index + 1], self.config.project_title)
+            self._next_question_audio = (upcoming, self.speaker.synthesize(upcoming, self.voice))
         asked_targets: list[str] = []
         asked_texts: list[str] = []
         transcripts: list[str] = []

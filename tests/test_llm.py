@@ -88,6 +88,21 @@ def test_rubric_only_interviewer_falls_back_to_authored_follow_ups():
     assert done.kind == "move_on"
 
 
+def test_generic_fallbacks_are_valid_spoken_questions_that_name_the_topic():
+    """A key point with no authored follow-up (variance_def) gets a template from prompts/: each
+    variant must pass the same validator as the LLM's wordings."""
+    brain = Interviewer(None)
+    kp = QUESTION.key_point("variance_def")
+    assert not QUESTION.follow_ups_for("variance_def")
+    texts = {brain.follow_up(QUESTION, "Bias is underfitting.", ["bias_def"], ["variance_def"], seed=seed).text
+             for seed in range(8)}
+    assert len(texts) >= 3  # varied across turns, not one stock phrase
+    for text in texts:
+        topic = Interviewer.topic_of(kp)
+        assert topic in text
+        assert validate(text, question=QUESTION, topic_terms=[topic, *kp.cues]) is None, text
+
+
 @pytest.mark.parametrize(
     "text,reason",
     [

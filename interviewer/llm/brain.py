@@ -329,7 +329,7 @@ class Interviewer:
                 decision.text, decision.source = best[1], "llm"
 
         if not decision.text:
-            decision.text = self._authored(question, kp, topic, asked, mode)
+            decision.text = self._authored(question, kp, topic, asked, mode, seed)
             decision.source = "rubric"
         decision.seconds = time.perf_counter() - t0
         return decision
@@ -348,10 +348,10 @@ class Interviewer:
         return question.key_point(order[0]) if order else question.key_points[0]
 
     @staticmethod
-    def _authored(question: Question, kp: KeyPoint, topic: str, asked: list[str], mode: str = "missed") -> str:
+    def _authored(question: Question, kp: KeyPoint, topic: str, asked: list[str], mode: str = "missed",
+                  seed: int = 0) -> str:
         for fu in question.follow_ups_for(kp.id):
             if all(jaccard(fu.text, a) < 0.7 for a in asked):
                 return fu.text
-        if mode == "probe":
-            return f"You mentioned {topic}. Why does that matter here, and what would you trade off?"
-        return f"Where does {topic} come into your answer?"
+        variants = prompts.lines("fallback_probe.txt" if mode == "probe" else "fallback_missed.txt")
+        return variants[seed % len(variants)].format(topic=topic)
