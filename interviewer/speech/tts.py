@@ -86,6 +86,16 @@ def _complete_wav(path: Path) -> bool:
         return False
 
 
+def _empty_wav(path: Path) -> bool:
+    import wave
+
+    try:
+        with wave.open(str(path), "rb") as wf:
+            return wf.getnframes() == 0
+    except (OSError, EOFError, wave.Error):
+        return False
+
+
 class Speaker:
     """Synthesizes interviewer lines to 16 kHz mono float32 audio."""
 
@@ -97,6 +107,7 @@ class Speaker:
         self._started = threading.Event()
         self._init_error: Exception | None = None
         self._count = 0
+        self._count_lock = threading.Lock()
         self._engine_state: dict = {}
 
     def _ensure_thread(self) -> None:
@@ -145,8 +156,9 @@ class Speaker:
         """Queue `text`; the future resolves to the audio (np.float32, 16 kHz mono)."""
         voice = voice or self.voice
         state = self._engine_state
-        self._count += 1
-        path = self._tmp / f"line{self._count}.wav"
+        with self._count_lock:  # lines are queued from several threads
+            self._count += 1
+            path = self._tmp / f"line{self._count}.wav"
 
         def task(engine, default_voice):
             from ..audio.io import load_audio
@@ -171,14 +183,10 @@ class Speaker:
                 engine.save_to_file(text, str(path))
                 engine.runAndWait()
                 _espeak_synchronize()
-                # espeak writes a line ~30x faster than it is spoken: a file missing after 1.5 s
-                # was lost in pyttsx3's race (about 1 line in 12 on a busy machine): retry at once.
-                deadline = time.monotonic() + (1.5 + len(text) / 400 if attempt == 0 else 10.0)
-                while not _complete_wav(path) and time.monotonic() < deadline:
-                    time.sleep(0.005)
-                while engine.isBusy() and time.monotonic() < deadline:  # let the driver settle first
-                    time.sleep(0.005)
-                if _complete_wav(path):
+                # On a busy process the driver's per-chunk Python callbacks wait for the GIL, so a
+                # long line can take seconds to reach the file: wait while the engine is busy, and
+                # call the line lost (pyttsx3's race) only once it has been idle for a while.
+                if self._wait_for_file(engine, path, hard_s=10.0 + len(text) / 40):
                     break
                 log.warning("pyttsx3 wrote no audio for %r (attempt %d)", text[:40], attempt + 1)
             audio = load_audio(path)
@@ -186,6 +194,28 @@ class Speaker:
             return audio
 
         return self._submit(task)
+
+    @staticmethod
+    def _wait_for_file(engine, path: Path, hard_s: float, idle_grace_s: float = 0.4) -> bool:
+        deadline = time.monotonic() + hard_s
+        idle_since = None
+        while time.monotonic() < deadline:
+            if _complete_wav(path):
+                while engine.isBusy() and time.monotonic() < deadline:  # let the driver settle
+                    time.sleep(0.005)
+                return True
+            if engine.isBusy():
+                idle_since = None
+            elif idle_since is None:
+                idle_since = time.monotonic()
+            elif time.monotonic() - idle_since > (0.03 if _empty_wav(path) else idle_grace_s):
+                # An empty WAV (header only) is the known failure: a late "terminated" event of
+                # the previous line closes this one before its audio arrives. Retry at once.
+                log.debug("no complete WAV at %s (exists %s, %s bytes) after the engine went idle", path,
+                          path.exists(), path.stat().st_size if path.exists() else 0)
+                return False
+            time.sleep(0.005)
+        return _complete_wav(path)
 
     def speak_to_file(self, text: str, path: str | Path, voice: Voice | None = None, timeout: float = 60) -> Path:
         from ..audio.io import write_wav
