@@ -122,6 +122,7 @@ class _Speculation:
         self.clarifications_left = clarifications_left
         self.plan: tuple | None = None
         self.plans = 0  # preparations started: how often the answer changed what to ask
+        self.due_at: float | None = None  # when patience runs out, while the candidate is silent
         self._future: Future | None = None
         self._cpu_free = threading.Event()  # cleared while the final transcription runs
         self._cpu_free.set()
@@ -169,8 +170,14 @@ class _Speculation:
             log.exception("speculative preparation failed")
             return None
 
-    def wait_for_cpu(self) -> None:
+    def before_sample(self, hurry: threading.Event) -> None:
+        """Called by the brain before each LLM sample of a speculative reply: waits while the
+        final transcription runs, and stops sampling (best so far, or the authored follow-up)
+        when the next sample would not be done before patience runs out."""
         self._cpu_free.wait(timeout=3.0)
+        due, estimate = self.due_at, self.session.brain.sample_s
+        if due is not None and estimate is not None and time.monotonic() + estimate > due:
+            hurry.set()
 
     def hold(self, held: bool) -> None:
         """Hold speculative sampling (between samples, and the LLM between tokens) while the
@@ -671,6 +678,10 @@ class InterviewSession:
                     # A pause: transcribe what was said up to it now, so the reply can be ready
                     # before patience runs out (the poll below offers it once transcribed).
                     stream.close_segment()
+                    patience = self.config.turn.thinking_patience_s if detector.thinking else self.config.turn.patience_s
+                    spec.due_at = time.monotonic() + max(0.0, patience - detector.silence_s)
+                elif ev.kind == "resume":
+                    spec.due_at = None
                 elif ev.kind == "end":
                     end = ev
                     if "patience" in ev.reason and not detector.thinking:
@@ -754,7 +765,7 @@ class InterviewSession:
             decision = self._decide(spec.question, [*spec.previous, transcript.text], spec.asked_targets,
                                     spec.asked_texts, spec.follow_ups, first_answer=not spec.previous,
                                     cancel=hurry, budget_s=self.SPECULATIVE_LLM_BUDGET_S,
-                                    before_sample=spec.wait_for_cpu)
+                                    before_sample=lambda: spec.before_sample(hurry))
             timings["decide_s"] = time.monotonic() - t0
             if decision.first_token_s is not None:
                 timings["first_token_s"] = decision.first_token_s

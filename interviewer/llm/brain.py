@@ -305,11 +305,14 @@ class Interviewer:
                 try:
                     out = self.llm.complete(
                         prompt + opener, max_tokens=self.max_tokens, temperature=self.temperature,
-                        stop=["\n", "Question:", "Candidate:"], seed=seed * 97 + attempt,
+                        stop=["\n", "Question:", "Candidate:"], seed=seed * 97 + attempt, cancel=cancel,
                     ).result(timeout=30)
                 except Exception as exc:  # a failing model must never stall the interview
                     log.warning("LLM follow-up failed: %s", exc)
                     decision.attempts.append({"text": "", "rejected": f"error: {exc}"})
+                    break
+                if out.finish_reason == "cancelled":
+                    decision.attempts.append({"text": out.text, "rejected": "cut off: the reply was due"})
                     break
                 took = time.perf_counter() - t_sample
                 self.sample_s = took if self.sample_s is None else 0.7 * self.sample_s + 0.3 * took
