@@ -256,7 +256,14 @@ def test_resuming_an_interrupted_session_asks_only_what_is_left(transcriber, spe
             for t in report["turns"]] == [first.id, second.id]
 
 
-def _press_done_at_speech_end(session, source, events):
+FIRST_SENTENCE = "Bias is the error of a model that is too simple, so it underfits."
+
+
+def _answer_in_two_sentences_then_done(second: str, transcriber, speaker, llm, make_speech, tmp_path):
+    """One answer: the first sentence, a 0.8 s pause, the second, and Done pressed as it ends."""
+    first = load_audio(make_speech(FIRST_SENTENCE))
+    source = FileSource(audio=[np.concatenate([first, silence(0.8), load_audio(make_speech(second))])])
+    session, events, _ = run_session(source, transcriber, speaker, llm, tmp_path, max_follow_ups=1)
     pressed = []
 
     def on_event(event):
@@ -266,22 +273,19 @@ def _press_done_at_speech_end(session, source, events):
             session.done()
 
     session.on_event = on_event
+    session.run()
+    return session.records[0], events, first.size / SAMPLE_RATE
 
 
 def test_reply_prepared_while_talking_is_used_when_done_is_pressed(transcriber, speaker, llm, make_speech, tmp_path):
     """The first sentence is transcribed during the pause after it and the follow-up is
     prepared then; the last sentence changes nothing, so Done plays the prepared reply."""
-    a = load_audio(make_speech("Bias is the error of a model that is too simple, so it underfits."))
-    b = load_audio(make_speech("That is the main idea in short."))
-    source = FileSource(audio=[np.concatenate([a, silence(0.8), b])])
-    session, events, _ = run_session(source, transcriber, speaker, llm, tmp_path, max_follow_ups=1)
-    _press_done_at_speech_end(session, source, events)
-    session.run()
-    answer = session.records[0]
+    answer, events, first_s = _answer_in_two_sentences_then_done("That is the main idea in short.", transcriber,
+                                                                 speaker, llm, make_speech, tmp_path)
     assert answer.end_reason.startswith("manual")
     assert answer.timings["speculative_plans"] >= 1
     assert answer.timings["used_prepared"], "the reply prepared during the pause fits the final answer"
-    assert answer.timings["prepared_offered_at_s"] < len(a) / SAMPLE_RATE + 1.0  # prepared from the first sentence
+    assert answer.timings["prepared_offered_at_s"] < first_s + 1.0  # prepared from the first sentence
     decisions = kinds(events, "decision")
     assert decisions[0]["prepared"] and decisions[0]["targets"] == "variance_def"  # the first point missed
 
@@ -289,13 +293,8 @@ def test_reply_prepared_while_talking_is_used_when_done_is_pressed(transcriber, 
 def test_prepared_reply_is_dropped_when_the_last_words_change_the_plan(transcriber, speaker, llm, make_speech,
                                                                        tmp_path):
     """The last sentence covers the point the prepared follow-up was about: it must not be asked."""
-    a = load_audio(make_speech("Bias is the error of a model that is too simple, so it underfits."))
-    b = load_audio(make_speech("Variance means the model overfits the training data."))
-    source = FileSource(audio=[np.concatenate([a, silence(0.8), b])])
-    session, events, _ = run_session(source, transcriber, speaker, llm, tmp_path, max_follow_ups=1)
-    _press_done_at_speech_end(session, source, events)
-    session.run()
-    answer = session.records[0]
+    answer, events, _ = _answer_in_two_sentences_then_done("Variance means the model overfits the training data.",
+                                                           transcriber, speaker, llm, make_speech, tmp_path)
     assert "overfit" in answer.transcript["text"].lower()
     assert answer.timings["speculative_plans"] >= 1 and not answer.timings["used_prepared"]
     decision = kinds(events, "decision")[0]
