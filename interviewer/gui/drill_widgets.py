@@ -15,7 +15,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from .pacing_chart import fmt_clock
-from .palette import BAD, GOOD, SERIES, WARN, blend, is_dark
+from .palette import BAD, GOOD, SERIES, WARN, blend, ink, is_dark
 
 WARN_LAST_S = 10  # the digits turn to the warning colour this close to the target
 
@@ -102,8 +102,7 @@ class Countdown(QWidget):
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         pal = self.palette()
         fm = self.fontMetrics()
-        text = pal.color(QPalette.ColorRole.WindowText)
-        dim = blend(text, pal.color(QPalette.ColorRole.Window), 0.4)
+        text, dim = ink(pal, 0.4)
         big = self._big_font()
         bfm = QFontMetrics(big)
 
@@ -215,8 +214,7 @@ class DrillTimeline(QWidget):
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         pal = self.palette()
         fm = self.fontMetrics()
-        text = pal.color(QPalette.ColorRole.WindowText)
-        dim = blend(text, pal.color(QPalette.ColorRole.Window), 0.4)
+        text, dim = ink(pal, 0.4)
         base = pal.color(QPalette.ColorRole.Base)
         bar = QRectF(1, fm.height() * 1.2, self.width() - 2, fm.height() * 2.0)
         scale = self._scale()

@@ -6,7 +6,7 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QPainter, QPalette
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from .palette import BAD, GOOD, blend
+from .palette import BAD, GOOD, blend, ink
 
 
 class KeyPointChart(QWidget):
@@ -41,8 +41,7 @@ class KeyPointChart(QWidget):
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         pal = self.palette()
         fm = self.fontMetrics()
-        text = pal.color(QPalette.ColorRole.WindowText)
-        dim = blend(text, pal.color(QPalette.ColorRole.Window), 0.45)
+        text, dim = ink(pal, 0.45)
         if not self.rows:
             p.setPen(dim)
             p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "No key points practised yet")

@@ -9,7 +9,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QPainter, QPainterPath, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from .palette import BAD, GOOD, WARN, blend, is_dark
+from .palette import BAD, GOOD, WARN, blend, ink, is_dark
 
 BAND = (130.0, 160.0)
 
@@ -81,8 +81,7 @@ class PacingChart(QWidget):
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         pal = self.palette()
-        text = pal.color(QPalette.ColorRole.WindowText)
-        dim = blend(text, pal.color(QPalette.ColorRole.Window), 0.45)
+        text, dim = ink(pal, 0.45)
         plot = self._plot_rect()
         fm = self.fontMetrics()
         p.fillRect(plot, pal.color(QPalette.ColorRole.Base))

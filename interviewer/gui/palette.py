@@ -29,6 +29,12 @@ def blend(a: QColor, b: QColor, t: float) -> QColor:
     )
 
 
+def ink(palette: QPalette, fade: float = 0.45) -> tuple[QColor, QColor]:
+    """The palette's text colour, and a dimmer one (faded towards the window) for secondary marks."""
+    text = palette.color(QPalette.ColorRole.WindowText)
+    return text, blend(text, palette.color(QPalette.ColorRole.Window), fade)
+
+
 def tint(palette: QPalette, accent: QColor, strength: float = 0.28) -> QColor:
     """A background for highlighted text: the accent washed into the base colour."""
     base = palette.color(QPalette.ColorRole.Base)

@@ -6,7 +6,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QPainter, QPainterPath, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from .palette import SERIES, blend
+from .palette import SERIES, blend, ink
 
 
 class TrendChart(QWidget):
@@ -36,8 +36,7 @@ class TrendChart(QWidget):
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         pal = self.palette()
         fm = self.fontMetrics()
-        text = pal.color(QPalette.ColorRole.WindowText)
-        dim = blend(text, pal.color(QPalette.ColorRole.Window), 0.45)
+        text, dim = ink(pal, 0.45)
         legend_w = max([fm.horizontalAdvance(n) for n, _ in self.series] + [0]) + fm.height() * 2
         left = fm.horizontalAdvance("100") + 10
         top = fm.height() * 0.6
