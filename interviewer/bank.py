@@ -40,6 +40,13 @@ def _clean_phrases(values: list[str]) -> list[str]:
     return list(dict.fromkeys(cleaned))
 
 
+def _spoken_question(text: str) -> str:
+    text = " ".join(text.split())
+    if not text.endswith("?"):
+        raise ValueError("a follow-up must be a question ending with '?'")
+    return text
+
+
 class KeyPoint(BaseModel):
     """Something a strong answer contains, and the words that show it is there."""
 
@@ -48,8 +55,22 @@ class KeyPoint(BaseModel):
     id: str = Field(pattern=_ID, description="Stable id, unique within the question.")
     label: str = Field(min_length=3, description="What the point is, in a few words.")
     cues: list[str] = Field(min_length=1, description="Words and phrases a correct answer would use.")
+    topic: str | None = Field(
+        default=None, min_length=2, max_length=60,
+        description="How an interviewer names the point aloud: a short noun phrase that reads well in "
+                    "'You haven't talked about <topic> yet' (e.g. 'the irreducible error', 'choosing k').")
 
     _cues_clean = field_validator("cues")(lambda cls, v: _clean_phrases(v))
+
+    @field_validator("topic")
+    @classmethod
+    def _topic_is_a_phrase(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        v = " ".join(v.split())
+        if v.endswith((".", "?", "!")):
+            raise ValueError("a topic is a noun phrase, not a sentence: drop the final punctuation")
+        return v
 
 
 class FollowUp(BaseModel):
@@ -60,13 +81,19 @@ class FollowUp(BaseModel):
     targets: str = Field(description="Id of the key point this follow-up probes.")
     text: str = Field(min_length=8)
 
-    @field_validator("text")
-    @classmethod
-    def _is_question(cls, v: str) -> str:
-        v = v.strip()
-        if not v.endswith("?"):
-            raise ValueError("a follow-up must be a question ending with '?'")
-        return v
+    _is_question = field_validator("text")(lambda cls, v: _spoken_question(v))
+
+
+class Probe(BaseModel):
+    """A deeper question for a strong answer: asked when the candidate covered `after`
+    (or, with no `after`, when they covered the question well)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    after: str | None = Field(default=None, description="Id of the key point the probe builds on.")
+    text: str = Field(min_length=8)
+
+    _is_question = field_validator("text")(lambda cls, v: _spoken_question(v))
 
 
 class Clarification(BaseModel):
@@ -90,6 +117,7 @@ class Question(BaseModel):
     difficulty: int = Field(default=2, ge=1, le=3)
     target_seconds: int = Field(default=120, ge=15, le=1800)
     follow_ups: list[FollowUp] = Field(default_factory=list)
+    probes: list[Probe] = Field(default_factory=list)
     clarifications: list[Clarification] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)
 
@@ -102,6 +130,9 @@ class Question(BaseModel):
         for n, fu in enumerate(self.follow_ups):
             if fu.targets not in ids:
                 raise ValueError(f"follow_ups.{n}.targets '{fu.targets}' is not a key point id (have {ids})")
+        for n, probe in enumerate(self.probes):
+            if probe.after is not None and probe.after not in ids:
+                raise ValueError(f"probes.{n}.after '{probe.after}' is not a key point id (have {ids})")
         return self
 
     def key_point(self, kp_id: str) -> KeyPoint:
@@ -112,6 +143,9 @@ class Question(BaseModel):
 
     def follow_ups_for(self, kp_id: str) -> list[FollowUp]:
         return [fu for fu in self.follow_ups if fu.targets == kp_id]
+
+    def probes_after(self, kp_id: str | None) -> list[Probe]:
+        return [p for p in self.probes if p.after == kp_id]
 
     def all_cues(self) -> list[str]:
         return [c for kp in self.key_points for c in kp.cues]
