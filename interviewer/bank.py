@@ -182,7 +182,8 @@ def _read_yaml(path: Path) -> object:
     try:
         if path.suffix.lower() == ".json":
             return json.loads(text)
-        return yaml.safe_load(text)
+        # libyaml's loader when PyYAML has it: the bank loads in a fifth of the time
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (yaml.YAMLError, json.JSONDecodeError) as exc:
         raise QuestionError(f"{path}: not valid YAML/JSON: {exc}", "Fix the syntax at the line named.") from None
 
@@ -256,6 +257,7 @@ class Bank:
             "by_category_and_difficulty": by_cat_diff,
             "key_points": sum(len(q.key_points) for q in self),
             "follow_ups": sum(len(q.follow_ups) for q in self),
+            "probes": sum(len(q.probes) for q in self),
         }
 
     def select(
@@ -318,6 +320,13 @@ def lint_question(q: Question) -> list[str]:
     problems: list[str] = []
     if len(q.follow_ups) < 2:
         problems.append(f"{q.id}: needs at least two follow_ups (has {len(q.follow_ups)})")
+    for kp in q.key_points:
+        if not kp.topic:
+            problems.append(f"{q.id}: key point {kp.id} has no topic (how the interviewer names it aloud)")
+        if not q.follow_ups_for(kp.id):
+            problems.append(f"{q.id}: key point {kp.id} has no authored follow-up")
+    if len(q.probes) < 3:
+        problems.append(f"{q.id}: needs at least three probes for strong answers (has {len(q.probes)})")
     if len(q.key_points) >= 2:
         shared = set(q.key_points[0].cues)
         for kp in q.key_points[1:]:

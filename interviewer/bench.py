@@ -92,7 +92,7 @@ def bench_latency(turns: int = 10, stt_override=None, llm_override=None, setting
     from .bank import load_bank
     from .llm.worker import LlmSettings, LlmWorker
     from .model_registry import active_paths
-    from .session import InterviewSession, SessionConfig
+    from .engine import InterviewSession, LevelChanged, SessionConfig
     from .speech.stt import Transcriber
     from .speech.tts import Speaker
 
@@ -123,7 +123,7 @@ def bench_latency(turns: int = 10, stt_override=None, llm_override=None, setting
         # Every other turn, the candidate presses Done the moment they stop talking: the follow-up
         # answer for one question, the first answer (which needs a follow-up decided) for the next.
         i = source.clip_index
-        if event.kind == "level" and session is not None and (i + i // 2) % 2 == 1 \
+        if isinstance(event, LevelChanged) and session is not None and (i + i // 2) % 2 == 1 \
                 and len(source.speech_end_times) == source.clip_index + 1 and source.clip_index not in manual_turns:
             manual_turns.add(source.clip_index)
             session.done()

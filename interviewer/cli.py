@@ -64,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("drill", parents=[common], help="a timed explanation: one concept against the clock")
     p.add_argument("--question-id", help="a question from the bank")
     p.add_argument("--concept", help="or any concept, typed in")
-    p.add_argument("--target", type=int, default=60, help="target seconds (30, 60, 120, 180, ...)")
+    p.add_argument("--target", type=int, default=60, help="target seconds: 30, 60, 120 or 180 (default 60)")
     p.add_argument("--non-expert", action="store_true", help="explain it to a non-expert: jargon weighs more")
     p.add_argument("--answers", type=Path, nargs="+", metavar="WAV", help="answer from a recording")
     p.add_argument("--json", action="store_true")
@@ -182,46 +182,49 @@ def _source(args, settings):
             raise UserError(f"Answer recording not found: {', '.join(missing)}", "Pass existing WAV files.")
         return FileSource(answers)
     source = MicSource(settings.input_device)
-    source.start()  # fails early, with a message, when there is no microphone
+    source.start()  # fails early, with a message, when there is no microphone (the session reuses the stream)
     return source
 
 
 def _show_event(args):
+    from .engine import events as ev
+
     def show(event):
         if args.json:
-            if event.kind != "level":
-                print(json.dumps({"event": event.kind, **event.data}, default=str), flush=True)
+            if not isinstance(event, ev.LevelChanged):
+                print(json.dumps(event.to_dict(), default=str), flush=True)
             return
-        d = event.data
-        if event.kind == "question":
-            print(f"\n[{d['index'] + 1}/{d['total']}] {d['category']} ({d['target_seconds']} s)")
-        elif event.kind == "interviewer":
-            print(f"Interviewer: {d['text']}")
-        elif event.kind == "state" and d["state"] == "listening":
+        if isinstance(event, ev.QuestionAsked):
+            print(f"\n[{event.index + 1}/{event.total}] {event.category} ({event.target_seconds} s)")
+        elif isinstance(event, ev.InterviewerSaid):
+            print(f"Interviewer: {event.text}")
+        elif isinstance(event, ev.StateChanged) and event.state is ev.State.LISTENING:
             print("   (listening: Enter = done, s = skip, r = repeat, q = end)" if sys.stdin.isatty() else "   (listening)")
-        elif event.kind == "final" and d["text"]:
-            print(f"You: {d['text']}")
-        elif event.kind == "analysis" and d.get("show_now"):
-            sc = d["analysis"]["scores"]
+        elif isinstance(event, ev.Final) and event.text:
+            print(f"You: {event.text}")
+        elif isinstance(event, ev.AnalysisReady) and event.show_now:
+            sc = event.analysis["scores"]
             print("   scores: " + ", ".join(f"{k} {v}" for k, v in sc.items()))
-        elif event.kind == "error":
-            print(f"error: {d['message']}\n  Fix: {d['fix']}", file=sys.stderr)
+        elif isinstance(event, ev.ErrorRaised):
+            print(f"error: {event.message}\n  Fix: {event.fix}", file=sys.stderr)
 
     return show
 
 
-def _run_engine(args, settings, config, questions_fn=None):
-    """Load the models, run one session in this terminal, return (session, summary)."""
+def _run_engine(args, settings, planner):
+    """Plan (flags are checked before any model loads), load the models, run the session in
+    this terminal. Returns (plan, session, summary)."""
     import threading
 
-    from .runtime import Runtime
+    from .app.plans import start
+    from .app.runtime import Runtime
 
-    source = _source(args, settings)
     runtime = Runtime(settings, stt_override=_opt(args, "stt_model"), llm_override=_opt(args, "llm_model"))
-    runtime.load(progress=lambda m: None if args.json else print(f"... {m}", file=sys.stderr))
     try:
-        questions = questions_fn(runtime) if questions_fn else None
-        session = runtime.new_session(config, source=source, on_event=_show_event(args), questions=questions)
+        plan = planner(runtime)
+        source = _source(args, settings)
+        runtime.load(progress=lambda m: None if args.json else print(f"... {m}", file=sys.stderr))
+        session = start(runtime, plan, source=source, on_event=_show_event(args))
         if sys.stdin.isatty():
             keys = {"": session.done, "s": session.skip, "r": session.repeat, "q": session.end}
 
@@ -235,30 +238,15 @@ def _run_engine(args, settings, config, questions_fn=None):
         summary = session.run()
     finally:
         runtime.close()
-    return session, summary
-
-
-def _turn_settings(settings, **overrides):
-    from .turn import TurnSettings
-
-    return TurnSettings(patience_s=settings.patience_s, thinking_patience_s=settings.thinking_patience_s, **overrides)
+    return plan, session, summary
 
 
 def cmd_interview(args, settings) -> int:
-    from .bank import CATEGORIES
-    from .personas import get_persona
-    from .session import SessionConfig
+    from .app.plans import plan_interview
 
-    if args.format != "mixed" and args.format not in CATEGORIES:
-        raise UserError(f"Unknown format '{args.format}'", f"Choose one of: mixed, {', '.join(CATEGORIES)}.")
-    persona = get_persona(args.persona)
-    follow_ups = args.max_follow_ups
-    if follow_ups is None:
-        follow_ups = persona.max_follow_ups if persona else settings.max_follow_ups
-    config = SessionConfig(format=args.format, n_questions=args.questions, difficulties=args.difficulty,
-                           mode=args.mode, seed=args.seed, question_ids=args.question_id, max_follow_ups=follow_ups,
-                           turn=_turn_settings(settings), keep_audio=settings.keep_audio, persona=args.persona)
-    session, summary = _run_engine(args, settings, config)
+    _plan, session, summary = _run_engine(args, settings, lambda rt: plan_interview(
+        rt, format=args.format, n_questions=args.questions, difficulties=args.difficulty, mode=args.mode,
+        seed=args.seed, question_ids=args.question_id, max_follow_ups=args.max_follow_ups, persona=args.persona))
     if args.json:
         print(json.dumps({"event": "summary", "session_id": session.session_id, **summary}, default=str))
     else:
@@ -269,28 +257,15 @@ def cmd_interview(args, settings) -> int:
 
 
 def cmd_drill(args, settings) -> int:
-    from .drills import drill_report
-    from .session import SessionConfig
+    from .app.plans import plan_drill
+    from .app.reports import drill_from_records
 
-    if bool(args.question_id) == bool(args.concept):
-        raise UserError("Give either --question-id or --concept", "For example: --concept 'gradient descent'.")
-    audience = "non_expert" if args.non_expert else "interviewer"
-    config = SessionConfig(format="drill", n_questions=1, max_follow_ups=0, mode="study", audience=audience,
-                           turn=_turn_settings(settings, max_answer_s=max(60.0, args.target * 2.0)),
-                           keep_audio=settings.keep_audio)
-    holder = {}
-
-    def questions(runtime):
-        holder["q"] = runtime.drill_question(question_id=args.question_id, concept=args.concept,
-                                             target_s=args.target, audience=audience)
-        return [holder["q"]]
-
-    session, _summary = _run_engine(args, settings, config, questions)
-    answers = [r for r in session.records if r.analysis]
-    if not answers:
+    plan, session, _summary = _run_engine(args, settings, lambda rt: plan_drill(
+        rt, target_s=args.target, question_id=args.question_id, concept=args.concept, non_expert=args.non_expert))
+    result = drill_from_records(plan, session.records, session.session_id)
+    if result is None:
         raise UserError("No answer was recorded", "Speak after the question, or pass --answers WAV.")
-    report = drill_report(holder["q"], answers[-1].analysis, args.target, audience)
-    report["session_id"] = session.session_id
+    report = result[0]
 
     def human(r):
         lines = [f"Target {r['target_s']} s, used {r['used_s']} s ({r['delta_s']:+.0f} s): {r['verdict']}",
@@ -348,25 +323,16 @@ def cmd_projects(args, settings) -> int:
 
 
 def cmd_rehearse(args, settings) -> int:
-    from .session import SessionConfig
-    from .store import Store
+    from .app.plans import plan_rehearsal
+    from .app.reports import rehearsal_result
 
-    with Store.open(settings=settings) as store:
-        project = store.project(args.project)
-    config = SessionConfig(format="project", n_questions=1 + args.deep_dives, mode="study",
-                           max_follow_ups=settings.max_follow_ups if args.max_follow_ups is None else args.max_follow_ups,
-                           project_title=project.title, turn=_turn_settings(settings), keep_audio=settings.keep_audio,
-                           persona=args.persona, seed=args.seed)
-    session, summary = _run_engine(args, settings, config, lambda rt: rt.rehearsal_questions(
-        project, deep_dives=args.deep_dives, seed=args.seed, pitch_s=args.pitch))
-    pitch = next((r for r in session.records if r.analysis), None)
-    result = {"session_id": session.session_id, "project": project.title, "summary": summary,
-              "pitch": None if pitch is None else {
-                  "used_s": pitch.analysis.get("speaking_s"), "target_s": args.pitch,
-                  "structure": pitch.analysis.get("structure"), "key_points": pitch.analysis.get("key_points"),
-                  "scores": pitch.analysis.get("scores")},
-              "follow_ups": [{"text": r.interviewer_text, "targets": r.targets, "source": r.source}
-                             for r in session.records if r.kind == "follow_up"]}
+    def planner(runtime):
+        return plan_rehearsal(runtime, runtime.store.project(args.project), pitch_s=args.pitch,
+                              deep_dives=args.deep_dives, persona=args.persona, seed=args.seed,
+                              max_follow_ups=args.max_follow_ups)
+
+    plan, session, summary = _run_engine(args, settings, planner)
+    result = rehearsal_result(plan, session.records, summary, session.session_id, args.pitch)
     _emit(result, args.json, lambda d: json.dumps(d, indent=2, default=str))
     return 0
 
@@ -433,7 +399,8 @@ def cmd_score(args, settings) -> int:
 def cmd_follow_up(args, settings) -> int:
     from .analysis_bridge import score_answer
     from .bank import load_question_file
-    from .llm.brain import Interviewer, answer_clarification, is_clarifying_question
+    from .dialogue.clarify import answer_clarification, is_clarifying_question
+    from .llm.brain import Interviewer
     from .transcript import Transcript, Word
 
     question = load_question_file(args.question_file)

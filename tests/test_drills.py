@@ -11,7 +11,7 @@ from interviewer.bank import load_bank
 from interviewer.drills import concept_question, drill_report
 from interviewer.llm.brain import Interviewer
 from interviewer.personas import PERSONAS, get_persona
-from interviewer.session import InterviewSession
+from interviewer.engine.policy import is_vague
 from interviewer.transcript import Transcript, Word
 from tests.helpers import run_cli
 
@@ -91,8 +91,8 @@ def test_vague_answers_get_pushback_from_a_strict_interviewer():
     brain = Interviewer(None, persona=PERSONAS["rigorous"])
     d = brain.pushback(q, [kp.id for kp in q.key_points][1:])
     assert d.kind == "follow_up" and d.text.endswith("?") and d.targets in [kp.id for kp in q.key_points]
-    assert InterviewSession.is_vague({"word_count": 12, "scores": {"depth": 60}})
-    assert not InterviewSession.is_vague({"word_count": 120, "scores": {"depth": 70}})
+    assert is_vague({"word_count": 12, "scores": {"depth": 60}})
+    assert not is_vague({"word_count": 120, "scores": {"depth": 70}})
 
 
 def f0(audio: np.ndarray) -> float:

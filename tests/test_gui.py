@@ -46,8 +46,9 @@ class RecordingPlayer(SilentPlayer):
 class ScriptedSession:
     """Stands in for InterviewSession: one question; Done ends the answer; End stops."""
 
-    def __init__(self, config, store, bank, on_event) -> None:
+    def __init__(self, config, store, bank, on_event, source=None) -> None:
         self.config = config
+        self.source = source
         self.store = store
         self.on_event = on_event
         self.question = bank.select(1, seed=3, categories=["fundamentals"])[0]
@@ -59,9 +60,15 @@ class ScriptedSession:
         self.done_pressed = 0
 
     def _emit(self, event_kind, /, **data):
-        from interviewer.session import Event
+        from interviewer.engine import events as ev
 
-        self.on_event(Event(event_kind, data))
+        types = {t.name: t for t in (ev.QuestionAsked, ev.InterviewerSaid, ev.StateChanged, ev.LevelChanged,
+                                     ev.Final, ev.AnalysisReady, ev.Finished, ev.ErrorRaised)}
+        if event_kind == "state":
+            data["state"] = ev.State(data["state"])
+        if event_kind == "interviewer":
+            data["kind"] = ev.Line(data["kind"])
+        self.on_event(types[event_kind](**data))
 
     def done(self): self.commands.put("done")
     def repeat(self): self.commands.put("repeat")
@@ -76,10 +83,8 @@ class ScriptedSession:
     def run(self):
         from interviewer.analysis import analyze, transcript_from_text
 
-        if getattr(self.config, "no_microphone", False):  # as MicSource.start() does without a device
-            from interviewer.audio.devices import no_input_message
-
-            raise no_input_message()
+        if self.source is not None:
+            self.source.start()  # as the real session does: no microphone raises here
         q = self.question
         self.session_id = self.store.begin_session(format="fundamentals", mode=self.config.mode,
                                                    settings={"keep_audio": False}, question_ids=[q.id])
@@ -109,6 +114,8 @@ class ScriptedSession:
                 self._emit("analysis", question_id=q.id, kind="answer", analysis=analysis, show_now=True,
                            follow_up_assessment=None)
                 self._emit("state", state="listening")
+        if self.source is not None:
+            self.source.stop()
         summary = {"duration_s": 1.0}
         self.store.finish_session(self.session_id, summary)
         self._emit("state", state="finished")
@@ -116,30 +123,20 @@ class ScriptedSession:
         return summary
 
 
-class OfflineRuntime:
+from interviewer.app.runtime import OfflineRuntime as _Offline
+
+
+class OfflineRuntime(_Offline):
+    """The bank and the store; its sessions are scripted (no models)."""
+
     def __init__(self, store) -> None:
-        self.store = store
-        self.bank = None
-        self.transcriber = None
-        self.speaker = None
-        self.llm = None
-        self.load_seconds = {"total": 0.01}
+        super().__init__(store, user_questions=False)
         self.sessions: list[ScriptedSession] = []
 
-    def load(self, progress=lambda m: None):
-        from interviewer.bank import load_bank
-
-        progress("Loading the question bank…")
-        self.bank = load_bank(include_user=False)
-        return self
-
-    def new_session(self, config, *, source, on_event, player=None):
-        session = ScriptedSession(config, self.store, self.bank, on_event)
+    def new_session(self, config, *, source, on_event, player=None, audio_dir=None, questions=None):
+        session = ScriptedSession(config, self.store, self.bank, on_event, source)
         self.sessions.append(session)
         return session
-
-    def close(self):
-        self.store.close()
 
 
 @pytest.fixture(scope="module")
@@ -162,7 +159,9 @@ def store(bank):
 
 @pytest.fixture
 def make_window(qtbot, store):
+    from interviewer.audio.sources import MicSource
     from interviewer.gui.main_window import MainWindow, first_run_marker
+    from support.fake_sounddevice import FakeSoundDevice
 
     made = []
 
@@ -171,6 +170,8 @@ def make_window(qtbot, store):
             first_run_marker().touch()
         runtime = OfflineRuntime(store)
         player = RecordingPlayer()
+        # The microphone is the real MicSource on a fake sounddevice (a silent USB mic)
+        kw.setdefault("source_factory", lambda device: MicSource(device, sounddevice=FakeSoundDevice(speed=4.0)))
         window = MainWindow(Settings(), runtime_factory=lambda: runtime, player_factory=lambda: player, **kw)
         window.test_player = player
         window.test_runtime = runtime
@@ -481,15 +482,10 @@ def test_an_interrupted_interview_is_offered_on_home(make_window, qtbot, store, 
 
 
 def test_starting_without_a_microphone_offers_the_demo(make_window, qtbot):
-    window = make_window()
-    original = window._config
+    from interviewer.audio.sources import MicSource
+    from support.fake_sounddevice import FakeSoundDevice
 
-    def config(**options):
-        c = original(**options)
-        c.no_microphone = True
-        return c
-
-    window._config = config
+    window = make_window(source_factory=lambda device: MicSource(device, sounddevice=FakeSoundDevice(inputs=0)))
     with qtbot.waitSignal(window.session_finished, timeout=20_000):
         qtbot.mouseClick(window.home.start_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.last_dialog is not None and window.last_dialog.isVisible())

@@ -32,33 +32,10 @@ def snapshot(widget, name: str) -> None:
     widget.grab().save(str(SHOTS / f"live-{name}.png"))
 
 
-class OfflineRuntime:
-    """The bank and a store, no models: enough for every page but a real session."""
+def OfflineRuntime(store):
+    from interviewer.app.runtime import OfflineRuntime as Offline
 
-    def __init__(self, store) -> None:
-        self.store = store
-        self.bank = None
-        self.transcriber = self.speaker = self.llm = None
-        self.load_seconds = {"total": 0.01}
-
-    def load(self, progress=lambda m: None):
-        from interviewer.bank import load_bank
-
-        self.bank = load_bank(include_user=False)
-        return self
-
-    def drill_question(self, **kw):
-        from interviewer.runtime import Runtime
-
-        return Runtime.drill_question(self, **kw)
-
-    def rehearsal_questions(self, project, **kw):
-        from interviewer.runtime import Runtime
-
-        return Runtime.rehearsal_questions(self, project, **kw)
-
-    def close(self):
-        self.store.close()
+    return Offline(store, user_questions=False)
 
 
 @pytest.fixture
@@ -81,8 +58,8 @@ def window(qtbot, store):
     runtime = OfflineRuntime(store)
     w = MainWindow(Settings(), runtime_factory=lambda: runtime, player_factory=lambda: SilentPlayer(speed=50.0))
     w.launched = []
-    w._launch = lambda config, questions=None, source=None, demo=False, kind="interview", context="": \
-        w.launched.append({"config": config, "questions": questions, "kind": kind, "context": context, "demo": demo})
+    w._launch = lambda plan, source=None, demo=False: w.launched.append(
+        {"config": plan.config, "questions": plan.questions, "kind": plan.kind, "context": plan.title, "demo": demo})
     qtbot.addWidget(w)
     with qtbot.waitSignal(w.runtime_ready, timeout=20_000):
         w.show()
@@ -216,7 +193,7 @@ def shown_matches(page, report: dict) -> None:
         name = page.scores_grid.itemAtPosition(row, 0).widget().text()
         bar = page.scores_grid.itemAtPosition(row, 1).widget()
         shown_scores[name] = bar.bar.value()
-    from interviewer.gui.report_data import DIMENSION_TITLES
+    from interviewer.app.report_data import DIMENSION_TITLES
 
     for dim, score in report["scores"].items():
         if dim in DIMENSION_TITLES:
@@ -502,7 +479,7 @@ def test_timed_drill_end_to_end_with_the_real_models(qtbot, make_speech):
         assert page.views.currentIndex() == 2 and w.current_page() == "drill"
         session = w.session.session
         (record,) = [r for r in session.records if r.analysis]
-        expected = drill_report(w.drill_context["question"], record.analysis, 30, "interviewer")
+        expected = drill_report(w.session_plan.drill["question"], record.analysis, 30, "interviewer")
         assert {k: v for k, v in report.items() if k != "session_id"} == expected
         shown_matches(page, report)
         assert page.countdown.elapsed_s >= report["used_s"] - 1.0  # the clock ran at least as long as the speech

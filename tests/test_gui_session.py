@@ -25,10 +25,10 @@ class Collector(QObject):
 
     def __init__(self) -> None:
         super().__init__()
-        self.events: list[tuple[str, dict]] = []
+        self.events: list = []
 
-    def on_event(self, kind: str, data: dict) -> None:
-        self.events.append((kind, data))
+    def on_event(self, event) -> None:
+        self.events.append(event)
 
 
 def test_demo_interview_from_start_to_history(qtbot):
@@ -51,13 +51,13 @@ def test_demo_interview_from_start_to_history(qtbot):
 
         # answer → follow-up
         def said(kind):
-            return [d for k, d in events if k == "interviewer" and d.get("kind") == kind]
+            return [e for e in events if e.name == "interviewer" and e.kind == kind]
 
         qtbot.waitUntil(lambda: bool(said("follow_up")), timeout=120_000)
-        first = [d for k, d in events if k == "final"][0]
-        assert "overfit" in first["text"].lower() or "variance" in first["text"].lower()
+        first = [e for e in events if e.name == "final"][0]
+        assert "overfit" in first.text.lower() or "variance" in first.text.lower()
         assert any(i["note"] == "follow-up" for i in window.interview.thread_items), window.interview.thread_items
-        assert [k for k, _ in events].count("partial") >= 1, "the live transcript streams while speaking"
+        assert [e.name for e in events].count("partial") >= 1, "the live transcript streams while speaking"
 
         # answer → report
         with qtbot.waitSignal(window.report_shown, timeout=180_000) as shown:

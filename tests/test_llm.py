@@ -5,7 +5,8 @@ import threading
 import pytest
 
 from interviewer.bank import load_question_file
-from interviewer.llm.brain import Interviewer, clean, is_clarifying_question, answer_clarification, validate
+from interviewer.dialogue.clarify import answer_clarification, is_clarifying_question
+from interviewer.llm.brain import Interviewer, clean, validate
 from interviewer.paths import REPO_ROOT
 
 QUESTION = load_question_file(REPO_ROOT / "interviewer" / "demo_data" / "question.yaml")

@@ -17,9 +17,9 @@ from interviewer.audio.playback import SilentPlayer
 from interviewer.audio.sources import DeviceLost, FileSource
 from interviewer.bank import load_question_file
 from interviewer.paths import REPO_ROOT
-from interviewer.session import InterviewSession, SessionConfig
+from interviewer.engine import InterviewSession, SessionConfig
 from interviewer.speech.tts import Speaker
-from interviewer.turn import TurnSettings
+from interviewer.engine.turn import TurnSettings
 
 pytestmark = pytest.mark.slow
 
@@ -57,7 +57,7 @@ def run_session(source, transcriber, speaker, llm, tmp_path, questions=None, **c
 
 
 def kinds(events, kind):
-    return [e.data for e in events if e.kind == kind]
+    return [e for e in events if e.name == kind]
 
 
 def test_full_session_with_clarifying_question_and_follow_up(transcriber, speaker, llm, make_speech, tmp_path):
@@ -73,8 +73,8 @@ def test_full_session_with_clarifying_question_and_follow_up(transcriber, speake
     assert [r.kind for r in session.records] == ["clarification", "answer", "follow_up"], [r.transcript["text"] for r in session.records]
     clar, answer, follow = session.records
     said = kinds(events, "interviewer")
-    assert said[0]["kind"] == "question" and said[1]["kind"] == "clarification"
-    assert said[1]["text"] == QUESTION.clarifications[0].answer  # the question's own clarification note
+    assert said[0].kind == "question" and said[1].kind == "clarification"
+    assert said[1].text == QUESTION.clarifications[0].answer  # the question's own clarification note
     assert "overfit" in answer.transcript["text"].lower() and "underfit" in answer.transcript["text"].lower()
     assert answer.analysis["key_points"]["missed"], "a partial answer misses key points"
     assert follow.targets in answer.analysis["key_points"]["missed"]
@@ -84,7 +84,7 @@ def test_full_session_with_clarifying_question_and_follow_up(transcriber, speake
         audio = load_audio(rec.audio_path)
         assert audio.size / SAMPLE_RATE > 2.0 and rec.transcript["words"]
         assert "patience" in rec.end_reason
-    states = [d["state"] for d in kinds(events, "state")]
+    states = [d.state for d in kinds(events, "state")]
     assert states[:3] == ["speaking", "listening", "thinking"] and states[-1] == "finished"
     assert kinds(events, "partial"), "the transcript streams while the candidate speaks"
     assert summary["questions"] == 1 and summary["follow_ups_asked"] == 1
@@ -132,7 +132,7 @@ def test_manual_done_ends_at_once(transcriber, speaker, llm, make_speech, tmp_pa
     pressed = []
 
     def press_done(event):  # the candidate presses Done as soon as they stop talking
-        if event.kind == "level" and source.speech_end_times and not pressed:
+        if event.name == "level" and source.speech_end_times and not pressed:
             pressed.append(True)
             session.done()
 
@@ -164,13 +164,13 @@ def test_device_lost_mid_answer_pauses_and_keeps_the_answer(transcriber, speaker
 
     def on_event(e):
         events.append(e)
-        if e.kind == "state" and e.data["state"] == "paused":
+        if e.name == "state" and e.state == "paused":
             session.resume()  # the user reconnects and presses Resume
 
     session.on_event = on_event
     session.run()
     errors = kinds(events, "error")
-    assert errors and "microphone" in errors[0]["message"]
+    assert errors and "microphone" in errors[0].message
     assert "underfit" in session.records[0].transcript["text"].lower()
 
 
@@ -187,8 +187,8 @@ def test_skip_and_end(transcriber, speaker, llm, make_speech, tmp_path):
 
     def on_event(e):
         events.append(e)
-        if e.kind == "question":
-            asked.append(e.data["id"])
+        if e.name == "question":
+            asked.append(e.id)
             if len(asked) == 1:
                 session.skip()
             elif len(asked) == 2:
@@ -249,7 +249,7 @@ def test_resuming_an_interrupted_session_asks_only_what_is_left(transcriber, spe
                                transcriber=transcriber, speaker=speaker, player=SilentPlayer(),
                                source=FileSource([clip]), llm=llm, on_event=events.append, store=store)
     session.run()
-    assert [e.data["id"] for e in events if e.kind == "question"] == [second.id]
+    assert [e.id for e in events if e.name == "question"] == [second.id]
     assert session.session_id == sid and not store.incomplete_sessions()
     report = store.session(sid)
     assert [t["question"]["id"] if isinstance(t.get("question"), dict) else t.get("question_id")
@@ -268,7 +268,7 @@ def _answer_in_two_sentences_then_done(second: str, transcriber, speaker, llm, m
 
     def on_event(event):
         events.append(event)
-        if event.kind == "level" and source.speech_end_times and not pressed:
+        if event.name == "level" and source.speech_end_times and not pressed:
             pressed.append(True)
             session.done()
 
@@ -287,7 +287,7 @@ def test_reply_prepared_while_talking_is_used_when_done_is_pressed(transcriber, 
     assert answer.timings["used_prepared"], "the reply prepared during the pause fits the final answer"
     assert answer.timings["prepared_offered_at_s"] < first_s + 1.0  # prepared from the first sentence
     decisions = kinds(events, "decision")
-    assert decisions[0]["prepared"] and decisions[0]["targets"] == "variance_def"  # the first point missed
+    assert decisions[0].prepared and decisions[0].targets == "variance_def"  # the first point missed
 
 
 def test_prepared_reply_is_dropped_when_the_last_words_change_the_plan(transcriber, speaker, llm, make_speech,
@@ -298,5 +298,5 @@ def test_prepared_reply_is_dropped_when_the_last_words_change_the_plan(transcrib
     assert "overfit" in answer.transcript["text"].lower()
     assert answer.timings["speculative_plans"] >= 1 and not answer.timings["used_prepared"]
     decision = kinds(events, "decision")[0]
-    assert decision["targets"] not in ("bias_def", "variance_def") and not decision["prepared"]
+    assert decision.targets not in ("bias_def", "variance_def") and not decision.prepared
     assert answer.timings["audio_ready_after_turn_end_s"] < 3.0  # decided at once, not after a long LLM wait

@@ -1,6 +1,6 @@
 """End-of-turn decisions on synthetic VAD streams: fast, no models."""
 
-from interviewer.turn import FRAME_S, TurnDetector, TurnSettings
+from interviewer.engine.turn import FRAME_S, TurnDetector, TurnSettings
 
 
 def run(detector, pattern):

@@ -27,13 +27,14 @@ def import_sounddevice():
     return sounddevice
 
 
-def list_devices() -> list[dict]:
+def list_devices(sd=None) -> list[dict]:
     """Every audio device, with which are inputs and outputs and which are the defaults.
 
     Enumeration fails in many ways on real machines (no ALSA config, PulseAudio down,
     permissions); every failure becomes an AudioError with a way forward, never a crash.
+    `sd`: the sounddevice module (injected in tests).
     """
-    sd = import_sounddevice()
+    sd = sd or import_sounddevice()
     try:
         devices = sd.query_devices()
         default_in, default_out = sd.default.device
@@ -53,8 +54,8 @@ def list_devices() -> list[dict]:
     return out
 
 
-def input_devices() -> list[dict]:
-    return [d for d in list_devices() if d["inputs"] > 0]
+def input_devices(sd=None) -> list[dict]:
+    return [d for d in list_devices(sd) if d["inputs"] > 0]
 
 
 def no_input_message() -> AudioError:

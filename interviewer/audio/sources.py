@@ -54,6 +54,12 @@ class AudioSource:
     def stop(self) -> None:
         self._stop.set()
 
+    def cue(self, state: str) -> None:
+        """What the engine is doing ("speak" or "listen"): a replayed source times its clips by it."""
+
+    def hold(self, held: bool) -> None:
+        """The session is paused: a replayed source stops advancing (a microphone just goes on)."""
+
     def drain(self) -> None:
         """Throw away what queued up while nobody listened (e.g. while the interviewer spoke)."""
         try:
@@ -69,11 +75,10 @@ class AudioSource:
             self.dropped += 1
 
     def read(self, timeout: float = 1.0) -> np.ndarray | None:
-        """The next frame, or None if none came within `timeout` (raises if the device died)."""
-        if self.error:
-            raise self.error
+        """The next frame, or None if none came within `timeout`. Once the device has died,
+        what it captured before is still delivered, then DeviceLost is raised."""
         try:
-            frame = self._queue.get(timeout=timeout)
+            frame = self._queue.get(timeout=timeout) if not self.error else self._queue.get_nowait()
         except queue.Empty:
             if self.error:
                 raise self.error
@@ -114,6 +119,8 @@ class FileSource(AudioSource):
         self.clip_index = -1
         self.clip_started_at: float | None = None  # monotonic time the current clip's first sample was queued
         self.speech_end_times: list[float] = []
+        self._running = threading.Event()  # cleared while held: a paused candidate does not go on talking
+        self._running.set()
 
     def start(self) -> "FileSource":
         if self._thread is None:
@@ -136,6 +143,12 @@ class FileSource(AudioSource):
     def playing_clip(self) -> bool:
         return self._playing
 
+    def hold(self, held: bool) -> None:
+        if held:
+            self._running.clear()
+        else:
+            self._running.set()
+
     def cue(self, state: str) -> None:
         """The engine says what it is doing ("speak" or "listen"): the next clip starts on its cue.
 
@@ -156,6 +169,10 @@ class FileSource(AudioSource):
         t_next = time.monotonic()
         pending: Iterator[np.ndarray] | None = None
         while not self._stop.is_set():
+            if not self._running.is_set():  # paused: resume where the answer left off
+                self._running.wait(0.1)
+                t_next = time.monotonic()
+                continue
             if pending is None and self._next.is_set():
                 self._next.clear()
                 self.clip_index += 1
@@ -184,31 +201,49 @@ class FileSource(AudioSource):
 
 
 class MicSource(AudioSource):
-    """The microphone through sounddevice, at 16 kHz mono when the device allows it."""
+    """The microphone through sounddevice, at 16 kHz mono when the device allows it.
 
-    def __init__(self, device: int | str | None = None) -> None:
+    `sounddevice` may be injected (tests replay WAVs through a fake InputStream). `start()`
+    is idempotent, and after the device was lost it opens a fresh stream and forgets the
+    old error, so Resume after reconnecting works.
+    """
+
+    def __init__(self, device: int | str | None = None, *, sounddevice=None) -> None:
         super().__init__()
         self.device = device
+        self._sd = sounddevice
         self._stream = None
         self._rate = SAMPLE_RATE
-        self._resample_buf = np.zeros(0, dtype=np.float32)
+        self._resampler = None
+        self.opened = 0  # streams opened over this source's life
+
+    def _sounddevice(self):
+        if self._sd is None:
+            from .devices import import_sounddevice
+
+            self._sd = import_sounddevice()
+        return self._sd
 
     def start(self) -> "MicSource":
-        from .devices import import_sounddevice, input_devices, no_input_message
+        if self._stream is not None and self._stream.active and self.error is None:
+            return self  # already open: a second open would leak the first stream or be refused
+        self._close_stream()
+        from .devices import input_devices, no_input_message
 
-        sd = import_sounddevice()
-        if not input_devices():
+        sd = self._sounddevice()
+        if not input_devices(sd):
             raise no_input_message()
         try:
             info = sd.query_devices(self.device, "input")
         except Exception as exc:
             raise AudioError(f"Microphone {self.device!r} is not available: {exc}",
-                             "Pick another microphone in Settings, or run `interviewer devices`.") from None
+                             "Pick another microphone in Settings.") from None
         try:
             sd.check_input_settings(device=self.device, samplerate=SAMPLE_RATE, channels=1, dtype="float32")
             self._rate = SAMPLE_RATE
         except Exception:
             self._rate = int(info["default_samplerate"])  # resampled in read()
+        self._resampler = None if self._rate == SAMPLE_RATE else StreamResampler(self._rate, SAMPLE_RATE)
 
         def callback(indata, frames, time_info, status):  # audio thread: copy and go
             try:
@@ -221,14 +256,19 @@ class MicSource(AudioSource):
                 self.error = DeviceLost("The microphone stopped delivering audio (unplugged?).",
                                         "Reconnect it and press Resume; your answer so far is kept.")
 
+        self._stop.clear()
+        self.error = None
+        self.drain()
         try:
             self._stream = sd.InputStream(device=self.device, channels=1, samplerate=self._rate, dtype="float32",
                                           blocksize=int(FRAME * self._rate / SAMPLE_RATE), callback=callback,
                                           finished_callback=finished)
             self._stream.start()
         except Exception as exc:
+            self._stream = None
             raise AudioError(f"Could not open the microphone: {exc}",
                              "Check that no other app holds it, or pick another device in Settings.") from None
+        self.opened += 1
         log.info("microphone %s open at %d Hz", info["name"], self._rate)
         return self
 
@@ -240,17 +280,11 @@ class MicSource(AudioSource):
                                         "Reconnect it and press Resume; your answer so far is kept.")
                 raise self.error
             return None
-        if self._rate != SAMPLE_RATE:
-            from .io import resample
-
-            self._resample_buf = np.concatenate([self._resample_buf, resample(frame, self._rate)])
-            if self._resample_buf.size < FRAME:
-                return np.zeros(0, dtype=np.float32)
-            frame, self._resample_buf = self._resample_buf[:FRAME], self._resample_buf[FRAME:]
+        if self._resampler is not None:
+            frame = self._resampler.frame(frame)
         return frame
 
-    def stop(self) -> None:
-        super().stop()
+    def _close_stream(self) -> None:
         if self._stream is not None:
             try:
                 self._stream.stop()
@@ -258,3 +292,40 @@ class MicSource(AudioSource):
             except Exception:  # closing a dead stream must not raise
                 pass
             self._stream = None
+
+    def stop(self) -> None:
+        super().stop()
+        self._close_stream()
+
+
+class StreamResampler:
+    """Continuous resampling of a live stream to fixed 16 kHz frames.
+
+    Each device block is converted with the filter state carried over (PyAV's libswresample,
+    already installed with faster-whisper), so block edges leave no clicks; out come
+    FRAME-sample frames, or an empty array while a frame is filling.
+    """
+
+    def __init__(self, rate: int, target: int = SAMPLE_RATE) -> None:
+        import av
+
+        self.rate = rate
+        self._resampler = av.AudioResampler(format="flt", layout="mono", rate=target)
+        self._pts = 0
+        self._buffer = np.zeros(0, dtype=np.float32)
+
+    def frame(self, block: np.ndarray) -> np.ndarray:
+        import av
+
+        chunk = av.AudioFrame.from_ndarray(np.ascontiguousarray(block, dtype=np.float32)[None, :], format="flt",
+                                           layout="mono")
+        chunk.sample_rate = self.rate
+        chunk.pts = self._pts
+        self._pts += block.size
+        out = [f.to_ndarray().reshape(-1) for f in self._resampler.resample(chunk)]
+        if out:
+            self._buffer = np.concatenate([self._buffer, *out])
+        if self._buffer.size < FRAME:
+            return np.zeros(0, dtype=np.float32)
+        frame, self._buffer = self._buffer[:FRAME], self._buffer[FRAME:]
+        return frame

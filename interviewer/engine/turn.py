@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from enum import Enum
 
 FRAME_S = 512 / 16000
 
@@ -31,11 +32,30 @@ class TurnSettings:
     min_speech_frames: int = 3  # ~100 ms of voice before it counts as speech (a cough is not an answer)
 
 
+class Signal(str, Enum):
+    SPEECH_START = "speech_start"
+    SPECULATE = "speculate"  # a pause long enough to prepare a reply in
+    RESUME = "resume"  # speech again after SPECULATE
+    END = "end"
+
+
+class EndCause(str, Enum):
+    """Why a turn ended: control flow depends on this, never on the reason's wording."""
+
+    PATIENCE = "patience"
+    THINKING = "thinking"  # silence ran out after a thinking phrase
+    MANUAL = "manual"  # the candidate pressed Done
+    NO_SPEECH = "no_speech"
+    TOO_LONG = "too_long"
+    DEVICE_LOST = "device_lost"
+
+
 @dataclass
 class TurnEvent:
-    kind: str  # "speech_start" | "speculate" | "resume" | "end"
+    kind: Signal
     t: float  # seconds since listening began
-    reason: str = ""
+    reason: str = ""  # for people and the log
+    cause: EndCause | None = None  # END only
 
 
 @dataclass
@@ -59,7 +79,7 @@ class TurnDetector:
     def reconsider(self, text: str) -> bool:
         """After a patience end: if the now-complete transcript ends in a thinking phrase, take the
         end back (the transcript of the last words can arrive after patience ran out on a busy CPU)."""
-        if self.ended is None or "(patience" not in self.ended.reason:
+        if self.ended is None or self.ended.cause is not EndCause.PATIENCE:
             return False
         self.note_transcript(text)
         if self.thinking and self.silence_s < self.settings.thinking_patience_s:
@@ -68,7 +88,7 @@ class TurnDetector:
         return False
 
     def done(self) -> TurnEvent:
-        self.ended = TurnEvent("end", self.t, "manual: the candidate pressed Done")
+        self.ended = TurnEvent(Signal.END, self.t, "manual: the candidate pressed Done", EndCause.MANUAL)
         return self.ended
 
     def feed(self, prob: float) -> list[TurnEvent]:
@@ -85,10 +105,10 @@ class TurnDetector:
                 self.speaking = True
                 if not self.started:
                     self.started = True
-                    events.append(TurnEvent("speech_start", self.t, "voice detected"))
+                    events.append(TurnEvent(Signal.SPEECH_START, self.t, "voice detected"))
                 if self.speculating:
                     self.speculating = False
-                    events.append(TurnEvent("resume", self.t, f"speech resumed after {self.silence_s:.1f} s"))
+                    events.append(TurnEvent(Signal.RESUME, self.t, f"speech resumed after {self.silence_s:.1f} s"))
             if self.speaking:
                 self.silence_s = 0.0
         else:
@@ -101,19 +121,20 @@ class TurnDetector:
 
         if not self.started:
             if self.t >= s.start_timeout_s:
-                self.ended = TurnEvent("end", self.t, f"no speech in {s.start_timeout_s:.0f} s")
+                self.ended = TurnEvent(Signal.END, self.t, f"no speech in {s.start_timeout_s:.0f} s", EndCause.NO_SPEECH)
                 events.append(self.ended)
             return events
 
         patience = s.thinking_patience_s if self.thinking else s.patience_s
         if not self.speaking and not self.speculating and self.silence_s >= s.speculate_after_s:
             self.speculating = True
-            events.append(TurnEvent("speculate", self.t, f"{self.silence_s:.1f} s of silence: preparing a reply"))
+            events.append(TurnEvent(Signal.SPECULATE, self.t, f"{self.silence_s:.1f} s of silence: preparing a reply"))
         if not self.speaking and self.silence_s >= patience:
             why = "after a thinking phrase" if self.thinking else "patience"
-            self.ended = TurnEvent("end", self.t, f"{self.silence_s:.1f} s of silence ({why} {patience:.1f} s)")
+            self.ended = TurnEvent(Signal.END, self.t, f"{self.silence_s:.1f} s of silence ({why} {patience:.1f} s)",
+                                   EndCause.THINKING if self.thinking else EndCause.PATIENCE)
             events.append(self.ended)
         elif self.t >= s.max_answer_s:
-            self.ended = TurnEvent("end", self.t, f"answer reached the {s.max_answer_s:.0f} s limit")
+            self.ended = TurnEvent(Signal.END, self.t, f"answer reached the {s.max_answer_s:.0f} s limit", EndCause.TOO_LONG)
             events.append(self.ended)
         return events

@@ -31,8 +31,9 @@ from .interview_page import STATE_TEXT
 from .level_meter import LevelMeter
 from .pacing_chart import BAND, PacingChart, fmt_clock
 from .palette import BAD, GOOD, WARN, css, text_color
-from .report_data import DIMENSION_TITLES, DIMENSIONS
+from ..app.report_data import DIMENSION_TITLES, DIMENSIONS
 from .report_page import ScoreBar, heading, wrap_label
+from ..engine import events as ev
 
 TARGETS = ((30, "3&0 s"), (60, "&60 s"), (120, "&2 min"), (180, "&3 min"))
 VERDICT_TEXT = {"on time": "On time", "short": "Short", "over": "Over time", "no speech": "No speech heard"}
@@ -380,37 +381,43 @@ class DrillPage(QWidget):
         self.done_button.setEnabled(self.running and self.state == "listening")
         self.end_button.setEnabled(self.running and self.state != "finished")
 
-    def on_event(self, kind: str, data: dict) -> None:
-        handler = getattr(self, f"_on_{kind}", None)
+    def on_event(self, event) -> None:
+        handler = self._handlers.get(type(event))
         if handler:
-            handler(data)
+            handler(self, event)
 
-    def _on_question(self, d: dict) -> None:
-        self.prompt = d.get("prompt") or self.prompt
+    def _on_question(self, e) -> None:
+        self.prompt = e.prompt or self.prompt
         self.question.setText(self.prompt)
 
-    def _on_state(self, d: dict) -> None:
-        self._set_state(d["state"])
+    def _on_state(self, e) -> None:
+        self._set_state(e.state.value)
 
-    def _on_level(self, d: dict) -> None:
-        self.meter.set_level(d.get("value", 0.0), d.get("voiced", False))
+    def _on_level(self, e) -> None:
+        self.meter.set_level(e.value, e.voiced)
 
-    def _on_partial(self, d: dict) -> None:
-        self.live.setText(d.get("text") or "")
+    def _on_partial(self, e) -> None:
+        self.live.setText(e.text)
 
-    def _on_final(self, d: dict) -> None:
-        self.live.setText(d.get("text") or "(nothing was heard)")
+    def _on_final(self, e) -> None:
+        self.live.setText(e.text or "(nothing was heard)")
 
-    def _on_interviewer(self, d: dict) -> None:
-        if d.get("kind") == "clarification":
-            self.live.setText(f"Interviewer: {d.get('text', '')}")
+    def _on_interviewer(self, e) -> None:
+        if e.kind == "clarification":
+            self.live.setText(f"Interviewer: {e.text}")
 
-    def _on_barge_in(self, _d: dict) -> None:
+    def _on_barge_in(self, _e) -> None:
         self._set_state("listening")
 
-    def _on_finished(self, _d: dict) -> None:
+    def _on_finished(self, _e) -> None:
         self._set_state("finished")
         self.set_running(False)
+
+    _handlers = {
+        ev.QuestionAsked: _on_question, ev.StateChanged: _on_state, ev.LevelChanged: _on_level,
+        ev.Partial: _on_partial, ev.Final: _on_final, ev.InterviewerSaid: _on_interviewer,
+        ev.BargedIn: _on_barge_in, ev.Finished: _on_finished,
+    }
 
     def _set_state(self, state: str) -> None:
         self.clock.on_state(state)
@@ -592,33 +599,3 @@ class DrillPage(QWidget):
         super().changeEvent(event)
 
 
-_CONCEPT_PROMPT = re.compile(r"^Explain (?P<concept>.+) to (?:someone with no technical background|an interviewer) "
-                             r"in [^.]+\.$")
-
-
-def drill_from_session(data: dict, bank=None) -> tuple[dict, dict, str] | None:
-    """(drill report, analysis, prompt) of a drill reopened from History (store.session()),
-    or None when it cannot be rebuilt (then it shows as an ordinary report)."""
-    from ..drills import concept_question, drill_report
-
-    turn = next((t for t in data.get("turns") or [] if (t.get("turn") or {}).get("kind", "answer") == "answer"
-                 and t.get("analysis")), None)
-    if turn is None:
-        return None
-    analysis, question_info = turn["analysis"], turn.get("question") or {}
-    target = int(analysis.get("target_seconds") or 0)
-    audience = analysis.get("audience") or "interviewer"
-    prompt = question_info.get("prompt") or ""
-    if not target:
-        return None
-    qid = question_info.get("id") or ""
-    if bank is not None and qid in getattr(bank, "questions", {}):
-        question = bank.get(qid).model_copy(update={"target_seconds": target})
-    else:
-        match = _CONCEPT_PROMPT.match(prompt)
-        if not match:
-            return None
-        question = concept_question(match["concept"], target, audience)
-    report = drill_report(question, analysis, target, audience)
-    report["session_id"] = data.get("id")
-    return report, analysis, prompt

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QFrame
 
 from .dialogs import error_dialog
 from .keypoint_chart import KeyPointChart
-from .report_data import format_title
+from ..app.report_data import format_title
 from .report_html import fmt_when
 from .report_page import heading, wrap_label
 from .trend_chart import TrendChart

@@ -19,6 +19,7 @@ from .level_meter import LevelMeter
 from .pacing_chart import fmt_clock
 from .palette import css, text_color, tint
 from .report_page import heading, wrap_label
+from ..engine import events as ev
 
 STATE_TEXT = {
     "speaking": "Interviewer speaking",
@@ -28,7 +29,8 @@ STATE_TEXT = {
     "finished": "Finished",
     "starting": "Starting…",
 }
-KIND_TEXT = {"question": "", "follow_up": "follow-up", "clarification": "clarification", "ack": "", "repeat": "repeat"}
+KIND_TEXT = {"question": "", "follow_up": "follow-up", "clarification": "clarification", "ack": "", "repeat": "repeat",
+             "redirect": "back to the question"}
 
 
 class InterviewPage(QWidget):
@@ -167,50 +169,46 @@ class InterviewPage(QWidget):
             self.pause_requested.emit()
 
     # -- events from the session ---------------------------------------------------------
-    def on_event(self, kind: str, data: dict) -> None:
-        handler = getattr(self, f"_on_{kind}", None)
+    def on_event(self, event) -> None:
+        handler = self._handlers.get(type(event))
         if handler:
-            handler(data)
+            handler(self, event)
 
-    def _on_question(self, d: dict) -> None:
+    def _on_question(self, e) -> None:
         from ..bank import CATEGORY_TITLES
 
-        category = CATEGORY_TITLES.get(d.get("category") or "", (d.get("category") or "").replace("_", " "))
+        category = CATEGORY_TITLES.get(e.category, e.category.replace("_", " "))
         self.progress_label.setText((f"{self.context} · " if self.context else "")
-                                    + f"Question {d['index'] + 1} of {d['total']} · {category}"
-                                    f" · aim for about {fmt_clock(d.get('target_seconds') or 0)}")
-        self.question.setText(d["prompt"])
-        self.target_seconds = int(d.get("target_seconds") or 0)
+                                    + f"Question {e.index + 1} of {e.total} · {category}"
+                                    f" · aim for about {fmt_clock(e.target_seconds or 0)}")
+        self.question.setText(e.prompt)
+        self.target_seconds = int(e.target_seconds or 0)
         self.clock.reset()
         self.live.clear()
         if self.thread_items:
             self._add("divider", "")
         self._tick()
 
-    def _on_interviewer(self, d: dict) -> None:
-        if d.get("kind") == "question":
-            self._add("interviewer", d["text"], "")
-        else:
-            self._add("interviewer", d["text"], KIND_TEXT.get(d.get("kind"), ""))
+    def _on_interviewer(self, e) -> None:
+        self._add("interviewer", e.text, "" if e.kind == "question" else KIND_TEXT.get(e.kind.value, ""))
 
-    def _on_state(self, d: dict) -> None:
-        self._set_state(d["state"])
+    def _on_state(self, e) -> None:
+        self._set_state(e.state.value)
 
-    def _on_level(self, d: dict) -> None:
-        self.meter.set_level(d.get("value", 0.0), d.get("voiced", False))
+    def _on_level(self, e) -> None:
+        self.meter.set_level(e.value, e.voiced)
 
-    def _on_partial(self, d: dict) -> None:
-        self.live.setText(d.get("text") or "")
+    def _on_partial(self, e) -> None:
+        self.live.setText(e.text)
 
-    def _on_final(self, d: dict) -> None:
-        text = d.get("text") or ""
-        self._add("you", text or "(nothing was heard)")
+    def _on_final(self, e) -> None:
+        self._add("you", e.text or "(nothing was heard)")
         self.live.clear()
 
-    def _on_analysis(self, d: dict) -> None:
-        if not d.get("show_now"):
+    def _on_analysis(self, e) -> None:
+        if not e.show_now:
             return
-        a = d.get("analysis") or {}
+        a = e.analysis or {}
         s = a.get("scores") or {}
         kps = a.get("key_points") or {}
         total = len(kps.get("covered") or []) + len(kps.get("missed") or [])
@@ -225,12 +223,18 @@ class InterviewPage(QWidget):
         if parts:
             self._add("feedback", " · ".join(parts))
 
-    def _on_barge_in(self, _d: dict) -> None:
+    def _on_barge_in(self, _e) -> None:
         self._set_state("listening")
 
-    def _on_finished(self, _d: dict) -> None:
+    def _on_finished(self, _e) -> None:
         self._set_state("finished")
         self.set_running(False)
+
+    _handlers = {
+        ev.QuestionAsked: _on_question, ev.InterviewerSaid: _on_interviewer, ev.StateChanged: _on_state,
+        ev.LevelChanged: _on_level, ev.Partial: _on_partial, ev.Final: _on_final,
+        ev.AnalysisReady: _on_analysis, ev.BargedIn: _on_barge_in, ev.Finished: _on_finished,
+    }
 
     # -- state and timer -------------------------------------------------------------------
     def _set_state(self, state: str) -> None:

@@ -88,7 +88,7 @@ class MainWindow(QMainWindow):
         self._shown_once = False
         self._mic_player = None
         self.session_kind = "interview"  # or "drill" or "rehearsal": which page shows the running session
-        self.drill_context: dict | None = None
+        self.session_plan = None  # the running (or last) session's plan (app/plans.py)
 
         self.setWindowTitle("ML Mock Interviewer" + (" (demo)" if demo else ""))
         self._build_pages()
@@ -215,7 +215,7 @@ class MainWindow(QMainWindow):
 
     # -- defaults (the real hardware and models) ------------------------------------------
     def _default_runtime(self):
-        from ..runtime import Runtime
+        from ..app.runtime import Runtime
 
         return Runtime(self.settings, stt_override=self.stt_override, llm_override=self.llm_override)
 
@@ -480,40 +480,48 @@ class MainWindow(QMainWindow):
                  lambda p, f: (self.idle(""), error_dialog(self, "Voice test failed", p, f)))
 
     # -- the interview -------------------------------------------------------------------
-    def _config(self, **options):
-        from ..session import SessionConfig
-        from ..turn import TurnSettings
+    def _plan(self, planner, *args, **options):
+        """A session plan from the shared use-case layer (app/plans.py), or None after a dialog."""
+        from ..errors import UserError
 
-        s = self.settings
-        values = {"turn": TurnSettings(patience_s=s.patience_s, thinking_patience_s=s.thinking_patience_s),
-                  "max_follow_ups": s.max_follow_ups, "keep_audio": s.keep_audio, **options}
-        return SessionConfig(**values)
+        try:
+            return planner(self.runtime, *args, **options)
+        except UserError as exc:
+            self._set_busy(False)
+            error_dialog(self, "The session could not start", exc.problem, exc.fix)
+            return None
 
     def start_interview(self, options: dict) -> None:
+        from ..app.plans import plan_interview
+
         if self.demo:
             self.start_demo()
             return
-        options = dict(options)
-        if options.get("persona") and "max_follow_ups" not in options:
-            from ..personas import get_persona
-
-            options["max_follow_ups"] = get_persona(options["persona"]).max_follow_ups
-        self._launch(self._config(**options))
+        if self.runtime is None:
+            self.status_label.setText("The models are still loading.")
+            return
+        plan = self._plan(plan_interview, **options)
+        if plan is not None:
+            self._launch(plan)
 
     def practice_due(self, question_ids: list[str]) -> None:
-        self._launch(self._config(format="mixed", n_questions=len(question_ids), question_ids=list(question_ids)))
+        from ..app.plans import plan_interview
+
+        plan = self._plan(plan_interview, format="mixed", n_questions=len(question_ids),
+                          question_ids=list(question_ids))
+        if plan is not None:
+            self._launch(plan)
 
     def resume_incomplete(self, row: dict) -> None:
-        remaining = row.get("remaining_question_ids") or []
-        if not remaining or self.runtime is None:
+        from ..app.plans import plan_resume
+
+        if self.runtime is None or not row.get("remaining_question_ids"):
             return
-        known = [q for q in remaining if q in self.runtime.bank.questions]
-        if not known:
+        plan = plan_resume(self.runtime, row)
+        if plan is None:  # none of its questions is left in the bank
             self._close_incomplete(row["id"], "resumed")
             return
-        # Continue in the same history entry: the answers given before the crash stay with it.
-        self._launch(self._config(format=row.get("format") or "mixed", mode=row.get("mode") or "study",
-                                  n_questions=len(known), question_ids=known, resume_session_id=row["id"]))
+        self._launch(plan)  # continues in the same history entry
 
     def dismiss_incomplete(self, sid: str) -> None:
         self._close_incomplete(sid, "dismissed")
@@ -531,6 +539,7 @@ class MainWindow(QMainWindow):
             return
         if self.session_thread is not None and self.session_thread.running:
             return
+        from ..app.plans import SessionPlan, config_from_settings
         from .demo import demo_answers, demo_question
 
         self.busy("Preparing the demo answers…")
@@ -538,8 +547,10 @@ class MainWindow(QMainWindow):
 
         def prepared(paths) -> None:
             self.idle("")
-            config = self._config(format="fundamentals", mode="study", n_questions=1, max_follow_ups=1)
-            self._launch(config, questions=[demo_question()], source=self.demo_source_factory(paths), demo=True)
+            config = config_from_settings(self.settings, format="fundamentals", mode="study", n_questions=1,
+                                          max_follow_ups=1)
+            self._launch(SessionPlan("interview", config, [demo_question()]), source=self.demo_source_factory(paths),
+                         demo=True)
 
         def failed(problem: str, fix: str) -> None:
             self.idle("")
@@ -548,10 +559,11 @@ class MainWindow(QMainWindow):
 
         run_task(demo_answers, prepared, failed)
 
-    def _launch(self, config, questions=None, source=None, demo: bool = False, kind: str = "interview",
-                context: str = "") -> None:
-        """Run a session on its own thread. `kind` "drill" shows it on the Timed drill page,
-        anything else on the Interview page (a rehearsal with `context` as its heading)."""
+    def _launch(self, plan, source=None, demo: bool = False) -> None:
+        """Run a planned session on its own thread: a drill on the Timed drill page, anything
+        else on the Interview page (a rehearsal with its title as the heading)."""
+        from ..app.plans import start
+
         rt = self.runtime
         if rt is None:
             self.status_label.setText("The models are still loading.")
@@ -561,32 +573,27 @@ class MainWindow(QMainWindow):
         self.stop_monitor()
         source_factory, player_factory, device = self.source_factory, self.player_factory, self.settings.input_device
 
-        def build(on_event):  # on the session's thread
+        def build(on_event):  # on the session's thread: opening devices can take a moment
             src = source if source is not None else source_factory(device)
-            player = player_factory()
-            if questions is not None:
-                from ..session import InterviewSession
-
-                return InterviewSession(config, questions=questions, transcriber=rt.transcriber, speaker=rt.speaker,
-                                        player=player, source=src, llm=rt.llm, on_event=on_event, store=rt.store)
-            return rt.new_session(config, source=src, on_event=on_event, player=player)
+            return start(rt, plan, source=src, on_event=on_event, player=player_factory())
 
         worker = SessionWorker(build)
         self.session = worker
-        self.session_kind = kind
-        page = self.drill if kind == "drill" else self.interview
+        self.session_plan = plan
+        self.session_kind = plan.kind
+        page = self._session_page()
         worker.event.connect(page.on_event)
         worker.event.connect(self._session_event)
         worker.failed.connect(self._session_failed)
         worker.finished.connect(self._session_finished)
-        if kind == "drill":
-            ctx = self.drill_context or {}
-            self.drill.begin(ctx.get("prompt", ""), ctx.get("target_s", 60), ctx.get("audience", "interviewer"), demo)
+        if plan.kind == "drill":
+            d = plan.drill
+            self.drill.begin(d["prompt"], d["target_s"], d["audience"], demo)
         else:
-            self.interview.reset(config.mode, demo, context)
+            self.interview.reset(plan.config.mode, demo, plan.title if plan.kind == "rehearsal" else "")
         self._set_busy(True)
         self.session_thread = ThreadedWorker(worker, "session")
-        self.goto("drill" if kind == "drill" else "interview")
+        self.goto("drill" if plan.kind == "drill" else "interview")
         self.session_thread.start()
         self._sync_actions()
         self.session_started.emit()
@@ -617,44 +624,30 @@ class MainWindow(QMainWindow):
             options, source=self.demo_source_factory(paths), demo=True)), failed)
 
     def _launch_drill(self, options: dict, source=None, demo: bool = False) -> None:
-        from ..errors import UserError
-        from ..session import render_prompt
-        from ..turn import TurnSettings
+        from ..app.plans import plan_drill
 
-        target, audience = int(options["target_s"]), options.get("audience") or "interviewer"
-        try:
-            question = self.runtime.drill_question(question_id=options.get("question_id"),
-                                                   concept=options.get("concept"), target_s=target, audience=audience)
-        except UserError as exc:
-            self._set_busy(False)
-            error_dialog(self, "Cannot start the drill", exc.problem, exc.fix)
-            return
-        s = self.settings
-        config = self._config(format="drill", n_questions=1, max_follow_ups=0, mode="study", audience=audience,
-                              turn=TurnSettings(patience_s=s.patience_s, thinking_patience_s=s.thinking_patience_s,
-                                                max_answer_s=max(60.0, target * 2.0)))
-        self.drill_context = {"question": question, "target_s": target, "audience": audience, "options": options,
-                              "prompt": render_prompt(question, None)}
-        self._launch(config, questions=[question], source=source, demo=demo, kind="drill")
+        plan = self._plan(plan_drill, target_s=int(options["target_s"]), question_id=options.get("question_id"),
+                          concept=options.get("concept"), non_expert=options.get("audience") == "non_expert")
+        if plan is not None:
+            self._launch(plan, source=source, demo=demo)
 
     def _drill_finished(self, session) -> None:
-        from ..drills import drill_report
+        from ..app.reports import drill_from_records
 
-        ctx = self.drill_context or {}
-        answers = [r for r in (session.records if session is not None else []) if r.analysis]
-        if not answers or "question" not in ctx:
+        result = drill_from_records(self.session_plan, session.records if session is not None else [],
+                                    session.session_id if session is not None else None)
+        if result is None:
             self.drill.show_setup("No answer was recorded. Check the microphone (Ctrl+2) and try again.")
             if self.current_page() == "drill" or self.current_page() == "interview":
                 self.goto("drill")
             return
-        analysis = answers[-1].analysis
-        report = drill_report(ctx["question"], analysis, ctx["target_s"], ctx["audience"])
-        report["session_id"] = session.session_id
-        self.show_drill_report(report, analysis, ctx.get("prompt"))
+        self.show_drill_report(*result)
 
     # -- project rehearsal -----------------------------------------------------------------
     def start_rehearsal(self, options: dict) -> None:
         """Options from My projects: {project_id, title, pitch_s, deep_dives, persona}."""
+        from ..app.plans import plan_rehearsal
+
         rt = self.runtime
         if rt is None or rt.store is None:
             self.status_label.setText("The models are still loading.")
@@ -666,26 +659,19 @@ class MainWindow(QMainWindow):
 
         def prepare():  # a worker thread: the store, the bank, and in the demo espeak-ng
             project = store.project(options["project_id"])
-            questions = rt.rehearsal_questions(project, deep_dives=deep_dives, pitch_s=pitch_s)
+            plan = plan_rehearsal(rt, project, pitch_s=pitch_s, deep_dives=deep_dives,
+                                  persona=options.get("persona") or None, seed=options.get("seed"))
             paths = None
             if demo:
                 from .demo_drills import rehearsal_answers
 
                 paths = rehearsal_answers()
-            return project, questions, paths
+            return plan, paths
 
         def prepared(result) -> None:
-            from ..personas import get_persona
-
-            project, questions, paths = result
+            plan, paths = result
             self.idle("")
-            persona = get_persona(options.get("persona"))
-            config = self._config(format="project", n_questions=len(questions), mode="study",
-                                  project_title=project.title, persona=persona.id if persona else None,
-                                  max_follow_ups=persona.max_follow_ups if persona else self.settings.max_follow_ups)
-            who = f" · {persona.name}" if persona else ""
-            self._launch(config, questions=questions, source=self.demo_source_factory(paths) if paths else None,
-                         demo=demo, kind="rehearsal", context=f"Rehearsal: {project.title}{who}")
+            self._launch(plan, source=self.demo_source_factory(paths) if paths else None, demo=demo)
 
         def failed(problem: str, fix: str) -> None:
             self.idle("")
@@ -710,10 +696,12 @@ class MainWindow(QMainWindow):
             self.busy("Stopping the drill…" if self.session_kind == "drill" else
                       "Ending the interview and saving what you said…")
 
-    def _session_event(self, kind: str, data: dict) -> None:
-        if kind == "error":
-            error_dialog(self, "Interview problem", data.get("message", ""), data.get("fix", ""))
-        if kind in ("state", "question", "finished"):
+    def _session_event(self, event) -> None:
+        from ..engine import ErrorRaised, Finished, QuestionAsked, StateChanged
+
+        if isinstance(event, ErrorRaised):
+            error_dialog(self, "Interview problem", event.message, event.fix)
+        if isinstance(event, (StateChanged, QuestionAsked, Finished)):
             self._sync_actions()
 
     def _session_failed(self, problem: str, fix: str, error_type: str) -> None:
@@ -749,7 +737,7 @@ class MainWindow(QMainWindow):
             if session.session_id and self.runtime.store is not None:
                 self.open_report(session.session_id)
             else:
-                from .report_data import from_records
+                from ..app.reports import from_records
 
                 self.show_report(from_records([r.to_dict() for r in session.records], summary,
                                               fmt=session.config.format, mode=session.config.mode,
@@ -780,8 +768,7 @@ class MainWindow(QMainWindow):
         self.busy("Opening the report…")
 
         def build():
-            from .drill_page import drill_from_session
-            from .report_data import from_store
+            from ..app.reports import drill_from_session, from_store
 
             data = store.session(sid)
             if data.get("format") == "drill":  # a timed drill reopens as its drill report

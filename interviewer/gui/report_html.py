@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 from datetime import datetime
 
-from .report_data import DIMENSION_TITLES, DIMENSIONS, format_title
+from ..app.report_data import DIMENSION_TITLES, DIMENSIONS, format_title
 
 PRINT_COLORS = {"text": "#1f2328", "dim": "#59636e", "filler": "#ffd8a8", "hedge": "#d0e2ff", "pause": "#59636e",
                 "good": "#1a7f37", "bad": "#cf222e", "rule": "#d0d7de"}

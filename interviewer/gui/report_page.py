@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (QFileDialog, QFrame, QGridLayout, QHBoxLayout, QL
 from .dialogs import error_dialog
 from .pacing_chart import PacingChart
 from .palette import BAD, GOOD, WARN, css, score_color, text_color, tint
-from .report_data import DIMENSION_TITLES, DIMENSIONS, format_title
+from ..app.report_data import DIMENSION_TITLES, DIMENSIONS, format_title
 from .report_html import evidence_items, fmt_when, legend_html, transcript_html
 from .workers import run_task
 

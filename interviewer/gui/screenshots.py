@@ -17,38 +17,6 @@ from datetime import datetime
 from pathlib import Path
 
 
-class OfflineRuntime:
-    """What the pages need from a Runtime (bank and history), with no models."""
-
-    def __init__(self, store) -> None:
-        self.store = store
-        self.bank = None
-        self.transcriber = None
-        self.speaker = None
-        self.llm = None
-        self.load_seconds: dict = {}
-
-    def load(self, progress=lambda m: None) -> "OfflineRuntime":
-        from ..bank import load_bank
-
-        progress("Loading the question bank…")
-        self.bank = load_bank()
-        return self
-
-    def drill_question(self, **kw):
-        from ..runtime import Runtime
-
-        return Runtime.drill_question(self, **kw)
-
-    def rehearsal_questions(self, project, **kw):
-        from ..runtime import Runtime
-
-        return Runtime.rehearsal_questions(self, project, **kw)
-
-    def close(self) -> None:
-        self.store.close()
-
-
 def dark_palette():
     from PySide6.QtGui import QColor, QPalette
 
@@ -88,25 +56,28 @@ def settle(ms: int = 150) -> None:
     loop.exec()
 
 
-INTERVIEW_SCRIPT = [
-    ("question", {"index": 1, "total": 3, "id": "demo", "category": "fundamentals", "target_seconds": 90,
-                  "prompt": "Explain the bias-variance trade-off and how it guides the choice of model complexity.",
-                  "key_points": []}),
-    ("interviewer", {"text": "Explain the bias-variance trade-off and how it guides the choice of model complexity.",
-                     "kind": "question"}),
-    ("state", {"state": "listening"}),
-    ("final", {"text": "So, bias is the error you get when the model is too simple, it underfits. Variance is the "
-                       "opposite: the model is too sensitive to the training data and it overfits."}),
-    ("analysis", {"show_now": True, "analysis": {"scores": {"overall": 64}, "key_points": {
-        "covered": ["a", "b"], "missed": ["c", "d", "e"]}, "feedback": [
-        {"tip": "Cover this point: diagnose with training versus validation error."}]}}),
-    ("interviewer", {"text": "How would you tell from your training and validation curves which of the two "
-                             "problems you have?", "kind": "follow_up"}),
-    ("state", {"state": "listening"}),
-    ("partial", {"text": "I would look at the gap between the training and the validation error, and if both are "
-                         "high"}),
-    ("level", {"value": 0.62, "voiced": True}),
-]
+def interview_script() -> list:
+    """Session events for a believable mid-interview screen."""
+    from ..engine import events as ev
+
+    prompt = "Explain the bias-variance trade-off and how it guides the choice of model complexity."
+    return [
+        ev.QuestionAsked(index=1, total=3, id="demo", prompt=prompt, category="fundamentals", target_seconds=90,
+                         key_points=[]),
+        ev.InterviewerSaid(text=prompt, kind=ev.Line.QUESTION),
+        ev.StateChanged(state=ev.State.LISTENING),
+        ev.Final(text="So, bias is the error you get when the model is too simple, it underfits. Variance is the "
+                      "opposite: the model is too sensitive to the training data and it overfits.", words=[]),
+        ev.AnalysisReady(question_id="demo", kind="answer", show_now=True, follow_up_assessment=None, analysis={
+            "scores": {"overall": 64}, "key_points": {"covered": ["a", "b"], "missed": ["c", "d", "e"]},
+            "feedback": [{"tip": "Cover this point: diagnose with training versus validation error."}]}),
+        ev.InterviewerSaid(text="How would you tell from your training and validation curves which of the two "
+                                "problems you have?", kind=ev.Line.FOLLOW_UP),
+        ev.StateChanged(state=ev.State.LISTENING),
+        ev.Partial(text="I would look at the gap between the training and the validation error, and if both are "
+                        "high"),
+        ev.LevelChanged(value=0.62, voiced=True),
+    ]
 
 
 def shoot(out: Path, prefix: str = "", dark: bool = False, size: tuple[int, int] = (1180, 800)) -> list[Path]:
@@ -131,6 +102,8 @@ def shoot(out: Path, prefix: str = "", dark: bool = False, size: tuple[int, int]
     if not store.sessions(limit=1):
         populate(store, bank, clock_setter=lambda when: clock.__setitem__(0, when))
     first_run_marker().touch()
+    from ..app.runtime import OfflineRuntime
+
     runtime = OfflineRuntime(store)
     window = MainWindow(Settings(), runtime_factory=lambda: runtime, player_factory=SilentPlayer)
     window.resize(*size)
@@ -160,8 +133,8 @@ def shoot(out: Path, prefix: str = "", dark: bool = False, size: tuple[int, int]
 
     window.interview.reset("study")
     window.goto("interview")
-    for kind, data in INTERVIEW_SCRIPT:
-        window.interview.on_event(kind, data)
+    for event in interview_script():
+        window.interview.on_event(event)
     window.interview.clock.banked = 47.0
     window._sync_actions()
     settle(300)
@@ -197,6 +170,7 @@ DRILL_PARTIAL = ("Gradient descent is a way to minimise a loss function by takin
 
 def shoot_drill(window, save) -> None:
     """The drill's set-up, its countdown (with time left, then over time) and its report."""
+    from ..engine import events as ev
     from .sample_data import drill_sample
 
     page = window.drill
@@ -211,9 +185,9 @@ def shoot_drill(window, save) -> None:
     question, analysis, report = drill_sample()
     window.session_kind = "drill"
     page.begin(question.prompt, 30, "interviewer")
-    for kind, data in (("state", {"state": "listening"}), ("partial", {"text": DRILL_PARTIAL}),
-                       ("level", {"value": 0.6, "voiced": True})):
-        page.on_event(kind, data)
+    for event in (ev.StateChanged(state=ev.State.LISTENING), ev.Partial(text=DRILL_PARTIAL),
+                  ev.LevelChanged(value=0.6, voiced=True)):
+        page.on_event(event)
     page.clock.banked = 21.4  # 8 s left: the warning colour
     page._tick()
     window._sync_actions()
@@ -222,7 +196,7 @@ def shoot_drill(window, save) -> None:
     page.clock.banked = 34.6  # past the target: overtime
     page._tick()
     save("drill-overtime")
-    page.on_event("state", {"state": "thinking"})
+    page.on_event(ev.StateChanged(state=ev.State.THINKING))
     page.set_running(False)
     page.show_report(report, analysis, question.prompt)
     window.session_kind = "interview"

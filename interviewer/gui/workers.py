@@ -140,11 +140,12 @@ class SessionWorker(QObject):
     its own thread. Building happens there too: it opens the speaker (device
     enumeration) and queries the history for question priorities.
 
-    The session's events, raised on the engine's threads, are re-emitted as `event`;
-    commands go straight to the session, whose methods are thread-safe.
+    The session's events (engine/events.py), raised on the engine's threads, are
+    re-emitted as `event`; commands go straight to the session, whose methods are
+    thread-safe.
     """
 
-    event = Signal(str, object)
+    event = Signal(object)
     failed = Signal(str, str, str)  # problem, fix, error class name (e.g. "AudioError")
     finished = Signal(object)  # the summary, or None when the session could not run
 
@@ -155,7 +156,7 @@ class SessionWorker(QObject):
         self._ended = threading.Event()
 
     def on_event(self, event) -> None:  # engine thread
-        self.event.emit(event.kind, event.data)
+        self.event.emit(event)
 
     def end(self) -> None:  # any thread: ends the session, or stops it before it starts
         self._ended.set()

@@ -36,19 +36,6 @@ _INSTRUCTION_ECHO = re.compile(
     r"i am an ai|language model|previous answer|in the prompt)",
     re.I,
 )
-_CLARIFY_OPENERS = re.compile(
-    r"^(can|could|may|should|shall|do|does|did|is|are|am|will|would|what|which|how many|how much|how big|how large|"
-    r"how fast|how long|who|when|where)\b",
-    re.I,
-)
-_CLARIFY_PHRASES = re.compile(
-    r"\b(can i assume|may i assume|should i assume|am i allowed|is it okay if|are we assuming|do we have|do we know|"
-    r"is there a|what is the (budget|scale|latency|size)|just to clarify|to clarify|quick question|"
-    r"before i start|before i begin|could you clarify|what do you mean)\b",
-    re.I,
-)
-
-
 @dataclass
 class Decision:
     kind: str  # "follow_up" | "clarification" | "move_on"
@@ -125,40 +112,6 @@ def validate(
         if not stems & distinctive:
             return "does not name the concept it targets"
     return None
-
-
-# -- clarifying questions ---------------------------------------------------------------
-
-
-def is_clarifying_question(text: str) -> bool:
-    """A short turn that asks the interviewer something rather than answering."""
-    text = text.strip()
-    if not text:
-        return False
-    n = len(tokens(text))
-    if n > 45:
-        return False
-    if _CLARIFY_PHRASES.search(text):
-        return True
-    # The question ends the turn, give or take a short tag ("Can I assume X? All right.");
-    # a rhetorical question that opens an answer ("What is overfitting? It is ...") does not count.
-    sents = sentences(text) or [text]
-    if len(sents) > 1 and len(tokens(sents[-1])) <= 3:
-        sents = sents[:-1]
-    last = sents[-1]
-    return last.endswith("?") and (bool(_CLARIFY_OPENERS.match(last)) or n <= 20)
-
-
-def answer_clarification(question: Question, text: str) -> str:
-    stems = set(content_stems(text))
-    best, best_hits = None, 0
-    for clar in question.clarifications:
-        hits = sum(1 for cue in clar.cues if phrase_in(cue, stems))
-        if hits > best_hits:
-            best, best_hits = clar, hits
-    if best is not None:
-        return best.answer
-    return prompts.text("clarify.txt")
 
 
 # -- choosing and wording a follow-up ----------------------------------------------------
@@ -270,6 +223,7 @@ class Interviewer:
         cancel=None,
         budget_s: float | None = None,
         before_sample=None,
+        target: tuple[str, str] | None = None,
     ) -> Decision:
         """`budget_s`: no sample is started that would not be done within this long of the
         call (judged by the running estimate of a sample's time); the best valid sample, or
@@ -277,10 +231,15 @@ class Interviewer:
         stops sampling at once. `before_sample`: called before each sample (the engine uses
         it to hold speculative sampling while the final transcription needs the CPU)."""
         t0 = time.perf_counter()
-        choice = self.choose_target(question, answer, covered, missed, list(asked_targets))
+        if target is not None:  # the plan already chose: (mode, key point id)
+            kp = question.key_point(target[1])
+            mode = target[0]
+            topic = self.topic_of(kp) if mode == "missed" else (_probe_phrase(kp, answer) or self.topic_of(kp))
+            choice = (mode, kp, topic)
+        else:
+            choice = self.choose_target(question, answer, covered, missed, list(asked_targets))
         if choice is None:
-            acks = list(self.persona.acknowledgements) if self.persona else prompts.lines("acknowledge.txt")
-            return Decision("move_on", acks[seed % len(acks)], seconds=time.perf_counter() - t0)
+            return self.move_on(seed)
         mode, kp, topic = choice
         asked = [question.prompt, *asked_texts]
         decision = Decision("follow_up", "", targets=kp.id, topic=topic)
@@ -336,6 +295,16 @@ class Interviewer:
             decision.source = "rubric"
         decision.seconds = time.perf_counter() - t0
         return decision
+
+    def move_on(self, seed: int = 0) -> Decision:
+        acks = list(self.persona.acknowledgements) if self.persona else prompts.lines("acknowledge.txt")
+        return Decision("move_on", acks[seed % len(acks)])
+
+    @staticmethod
+    def redirect(question: Question, seed: int = 0) -> Decision:
+        """Back to the question after an answer about something else: restate what was asked."""
+        variants = prompts.lines("redirect.txt")
+        return Decision("follow_up", variants[seed % len(variants)].format(question=question.prompt))
 
     def pushback(self, question: Question, missed: list[str], asked_targets: list[str] = (), seed: int = 0) -> Decision:
         """Ask for specifics after a vague answer, aimed at the first point it missed."""

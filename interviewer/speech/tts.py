@@ -108,15 +108,17 @@ class Speaker:
         self._init_error: Exception | None = None
         self._count = 0
         self._count_lock = threading.Lock()
+        self._thread_lock = threading.Lock()  # lines come from the session and the preparation threads
         self._engine_state: dict = {}
 
     def _ensure_thread(self) -> None:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="tts", daemon=True)
-            self._thread.start()
-            self._started.wait(timeout=30)
-            if self._init_error:
-                raise self._init_error
+        with self._thread_lock:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="tts", daemon=True)
+                self._thread.start()
+        self._started.wait(timeout=30)
+        if self._init_error:
+            raise self._init_error
 
     def _run(self) -> None:
         try:
@@ -230,7 +232,8 @@ class Speaker:
         return self._submit(task).result(timeout=30)
 
     def close(self) -> None:
-        if self._thread is not None:
+        with self._thread_lock:
+            thread, self._thread = self._thread, None
+        if thread is not None:
             self._jobs.put(None)
-            self._thread.join(timeout=5)
-            self._thread = None
+            thread.join(timeout=5)

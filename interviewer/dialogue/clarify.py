@@ -1,0 +1,52 @@
+"""Clarifying questions: telling one from an answer, and answering it from the question's notes."""
+
+from __future__ import annotations
+
+import re
+
+from ..bank import Question
+from ..llm import prompts
+from ..textutil import content_stems, phrase_in, sentences, tokens
+
+_CLARIFY_OPENERS = re.compile(
+    r"^(can|could|may|should|shall|do|does|did|is|are|am|will|would|what|which|how many|how much|how big|how large|"
+    r"how fast|how long|who|when|where)\b",
+    re.I,
+)
+_CLARIFY_PHRASES = re.compile(
+    r"\b(can i assume|may i assume|should i assume|am i allowed|is it okay if|are we assuming|do we have|do we know|"
+    r"is there a|what is the (budget|scale|latency|size)|just to clarify|to clarify|quick question|"
+    r"before i start|before i begin|could you clarify|what do you mean)\b",
+    re.I,
+)
+
+
+def is_clarifying_question(text: str) -> bool:
+    """A short turn that asks the interviewer something rather than answering."""
+    text = text.strip()
+    if not text:
+        return False
+    n = len(tokens(text))
+    if n > 45:
+        return False
+    if _CLARIFY_PHRASES.search(text):
+        return True
+    # The question ends the turn, give or take a short tag ("Can I assume X? All right.");
+    # a rhetorical question that opens an answer ("What is overfitting? It is ...") does not count.
+    sents = sentences(text) or [text]
+    if len(sents) > 1 and len(tokens(sents[-1])) <= 3:
+        sents = sents[:-1]
+    last = sents[-1]
+    return last.endswith("?") and (bool(_CLARIFY_OPENERS.match(last)) or n <= 20)
+
+
+def answer_clarification(question: Question, text: str) -> str:
+    stems = set(content_stems(text))
+    best, best_hits = None, 0
+    for clar in question.clarifications:
+        hits = sum(1 for cue in clar.cues if phrase_in(cue, stems))
+        if hits > best_hits:
+            best, best_hits = clar, hits
+    if best is not None:
+        return best.answer
+    return prompts.text("clarify.txt")

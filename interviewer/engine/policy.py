@@ -1,0 +1,128 @@
+"""What the interviewer does after an answer: the plan, then its words.
+
+`plan(thread, text)` decides, with no LLM and in a few milliseconds, what the reply is
+about: answer a clarifying question, bring an off-topic answer back to the question,
+push back on a vague one, ask about a missed key point, probe one that was covered, or
+move on. `word(plan, ...)` turns the plan into the line the interviewer says (the
+dialogue package: authored text, a lead-in in the candidate's own words, and the LLM
+where it is trusted). The engine prepares a reply while the candidate talks and uses it
+when the final transcript leads to the same plan, so both steps follow these rules alone.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from enum import Enum
+
+from ..analysis_bridge import score_answer
+from ..bank import Question
+from ..dialogue.clarify import answer_clarification, is_clarifying_question
+from ..dialogue.off_topic import is_off_topic
+from ..llm.brain import Decision, Interviewer
+from ..transcript import Transcript, Word
+
+MAX_CLARIFICATIONS = 3
+
+
+class PlanKind(str, Enum):
+    CLARIFY = "clarification"
+    MOVE_ON = "move_on"
+    REDIRECT = "redirect"
+    PUSHBACK = "pushback"
+    MISSED = "missed"
+    PROBE = "probe"
+
+
+@dataclass(frozen=True)
+class Plan:
+    kind: PlanKind
+    target: str | None = None  # key point id: the missed point, or the covered one a probe builds on
+    reply: str | None = None  # the answer to a clarifying question
+
+
+@dataclass
+class Thread:
+    """One question's dialogue so far."""
+
+    question: Question
+    answers: list[str] = field(default_factory=list)  # the candidate's answers, first one first
+    asked_targets: list[str] = field(default_factory=list)
+    asked_texts: list[str] = field(default_factory=list)
+    follow_ups: int = 0
+    clarifications: int = 0
+    redirected: bool = False
+
+    def snapshot(self) -> "Thread":
+        return copy.deepcopy(self)
+
+    def asked(self, decision: Decision) -> None:
+        self.follow_ups += 1
+        if decision.targets:
+            self.asked_targets.append(decision.targets)
+        self.asked_texts.append(decision.text)
+
+
+def text_analysis(question: Question, text: str) -> dict:
+    """The analysis of answers from their words alone (fast): what they cover."""
+    tokens = text.split()
+    words = [Word(t, i * 0.4, i * 0.4 + 0.35) for i, t in enumerate(tokens)]
+    return score_answer(question, Transcript(words, len(tokens) * 0.4))
+
+
+def is_vague(analysis: dict | None) -> bool:
+    """Short, or long on words and short on substance: worth asking for specifics."""
+    if not analysis:
+        return False
+    depth = (analysis.get("scores") or {}).get("depth")
+    return analysis.get("word_count", 0) < 35 or (depth is not None and depth < 30)
+
+
+class Policy:
+    def __init__(self, brain: Interviewer, *, max_follow_ups: int, pushes_back: bool) -> None:
+        self.brain = brain
+        self.max_follow_ups = max_follow_ups
+        self.pushes_back = pushes_back
+
+    def plan(self, thread: Thread, text: str) -> Plan | None:
+        if not text.strip():
+            return None
+        question = thread.question
+        if thread.clarifications < MAX_CLARIFICATIONS and is_clarifying_question(text):
+            return Plan(PlanKind.CLARIFY, reply=answer_clarification(question, text))
+        if thread.follow_ups >= self.max_follow_ups:
+            return Plan(PlanKind.MOVE_ON)
+        answers = [*thread.answers, text]
+        analysis = text_analysis(question, " ".join(answers))
+        coverage = analysis["key_points"]
+        first = not thread.answers
+        if first and not thread.redirected and is_off_topic(question, text, coverage["covered"]):
+            return Plan(PlanKind.REDIRECT)
+        if first and self.pushes_back and is_vague(analysis) and coverage["missed"]:
+            return Plan(PlanKind.PUSHBACK, self.brain.pushback_target(question, coverage["missed"],
+                                                                      thread.asked_targets).id)
+        choice = self.brain.choose_target(question, " ".join(answers), coverage["covered"], coverage["missed"],
+                                          thread.asked_targets)
+        if choice is None:
+            return Plan(PlanKind.MOVE_ON)
+        mode, kp, _topic = choice
+        return Plan(PlanKind.MISSED if mode == "missed" else PlanKind.PROBE, kp.id)
+
+    def word(self, plan: Plan, thread: Thread, text: str, *, seed: int = 0, budget_s: float | None = None,
+             cancel=None, before_sample=None) -> Decision:
+        question = thread.question
+        if plan.kind is PlanKind.CLARIFY:
+            return Decision("clarification", plan.reply or answer_clarification(question, text))
+        if plan.kind is PlanKind.MOVE_ON:
+            return self.brain.move_on(seed)
+        if plan.kind is PlanKind.REDIRECT:
+            return self.brain.redirect(question, seed)
+        answers = " ".join([*thread.answers, text])
+        if plan.kind is PlanKind.PUSHBACK:
+            return self.brain.pushback(question, [plan.target], thread.asked_targets, seed=seed)
+        analysis = text_analysis(question, answers)
+        coverage = analysis["key_points"]
+        return self.brain.follow_up(question, answers, coverage["covered"], coverage["missed"],
+                                    asked_targets=thread.asked_targets, asked_texts=thread.asked_texts,
+                                    seed=seed, budget_s=budget_s, cancel=cancel, before_sample=before_sample,
+                                    target=(plan.kind.value, plan.target))
