@@ -133,8 +133,11 @@ class OfflineRuntime(_Offline):
         super().__init__(store, user_questions=False)
         self.sessions: list[ScriptedSession] = []
 
-    def new_session(self, config, *, source, on_event, player=None, audio_dir=None, questions=None):
-        session = ScriptedSession(config, self.store, self.bank, on_event, source)
+    def new_session(self, config, *, source, on_event, player=None, audio_dir=None, questions=None, tags=None):
+        from interviewer.app.history import TaggedStore
+
+        store = TaggedStore(self.store, tags) if tags else self.store
+        session = ScriptedSession(config, store, self.bank, on_event, source)
         self.sessions.append(session)
         return session
 
@@ -165,13 +168,14 @@ def make_window(qtbot, store):
 
     made = []
 
-    def make(first_run_done: bool = True, **kw):
+    def make(first_run_done: bool = True, player=None, **kw):
         if first_run_done:
             first_run_marker().touch()
         runtime = OfflineRuntime(store)
-        player = RecordingPlayer()
+        player = player or RecordingPlayer()
         # The microphone is the real MicSource on a fake sounddevice (a silent USB mic)
         kw.setdefault("source_factory", lambda device: MicSource(device, sounddevice=FakeSoundDevice(speed=4.0)))
+        kw.setdefault("scan_devices", lambda reinit: [{"index": 0, "name": "Fake USB microphone", "default_input": True}])
         window = MainWindow(Settings(), runtime_factory=lambda: runtime, player_factory=lambda: player, **kw)
         window.test_player = player
         window.test_runtime = runtime
@@ -204,14 +208,22 @@ def test_home_offers_due_today_and_streak(make_window, qtbot):
     window = make_window()
     assert window.current_page() == "home"
     qtbot.waitUntil(lambda: "Due today" in window.home.due_text.text() or "Nothing" in window.home.due_text.text())
-    qtbot.waitUntil(lambda: "session(s)" in window.home.streak.text())
+    qtbot.waitUntil(lambda: "4 sessions" in window.home.streak.text())
+    assert "(s)" not in window.home.streak.text() + window.home.due_text.text()
     assert window.home.start_button.isEnabled()
 
 
-def test_pages_have_keyboard_shortcuts(make_window, qtbot):
+def test_pages_have_keyboard_shortcuts_in_page_order(make_window, qtbot):
     window = make_window()
     window.activateWindow()
-    for n, page in enumerate(("home", "mic", "interview", "report", "history", "settings"), 1):
+    view = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
+    titles = [a.text().split(" ", 1)[1] for a in view.actions()]
+    sidebar = [window.nav.item(i).text() for i in range(window.nav.count())]
+    assert titles == sidebar  # the View menu lists the pages in the sidebar's order
+    keys = [a.shortcut().toString() for a in view.actions()]
+    assert keys == [f"Ctrl+{n}" for n in range(1, len(keys) + 1)]
+    for n, page in enumerate(("home", "interview", "report", "history", "drill", "projects", "questions", "mic",
+                              "settings"), 1):
         qtbot.keyClick(window, Qt.Key.Key_0 + n, Qt.KeyboardModifier.ControlModifier)
         assert window.current_page() == page
     window.goto("home")
@@ -229,8 +241,12 @@ def test_every_button_has_a_mnemonic_and_none_clash(make_window):
             text = w.text()
             if "&" in text and not text.startswith("<") and w.isVisibleTo(page):
                 letters.append(text.split("&")[1][0].lower())
+        # quiet link-like toggles ("Show evidence", "Why?") come in numbers: Tab reaches them
         buttons = [b for b in page.findChildren(QAbstractButton)
-                   if b.isVisibleTo(page) and b.text() and not b.text().startswith(("✓",))]
+                   if b.isVisibleTo(page) and b.text() and not b.text().startswith(("✓",)) and not b.property("flat")]
+        for b in page.findChildren(QAbstractButton):
+            if b.property("flat"):
+                assert b.focusPolicy() & Qt.FocusPolicy.TabFocus, b.text()
         unlabeled = [b.text() for b in buttons if "&" not in b.text() and b.metaObject().className() != "QTabBar"]
         assert not unlabeled, f"{key}: buttons without a mnemonic: {unlabeled}"
         clashes = {c for c in letters if letters.count(c) > 1 or c in menus}
@@ -276,27 +292,30 @@ def test_closing_mid_interview_stops_the_worker_and_keeps_the_answer(make_window
     assert saved["status"] == "finished" and saved["turns"][0]["transcript"]["text"]
 
 
-def test_no_microphone_becomes_a_dialog_that_offers_the_demo(make_window, qtbot):
+def test_a_failed_listen_or_test_says_so_on_the_page_with_what_works_instead(make_window, qtbot):
     from interviewer.errors import AudioError
 
     class NoMic:
         def start(self):
-            raise AudioError("No microphone (audio input device) was found.", "Plug in or enable a microphone.")
+            raise AudioError("No microphone (audio input device) was found.",
+                             "Plug in or enable a microphone, or answer from recorded WAV files: "
+                             "`interviewer interview --answers ANSWER.wav ...`.")
 
         def stop(self):
             pass
 
     window = make_window(source_factory=lambda device=None: NoMic())
     window.goto("mic")
-    qtbot.mouseClick(window.mic.listen_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.last_dialog is not None and window.last_dialog.isVisible())
-    box = window.last_dialog
-    assert "No microphone" in box.text() and "Plug in" in box.informativeText()
-    labels = [b.text().replace("&", "") for b in box.buttons()]
-    assert "Try the demo" in labels
-    assert window.mic.problem.isVisible()
+    qtbot.mouseClick(window.mic.record_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.mic.problem_frame.isVisible())
+    text = window.mic.problem.text()
+    assert "No microphone" in text and "Plug in" in text
+    assert "`" not in text and "--answers" not in text and "interviewer interview" not in text  # no terminal
+    assert window.mic.problem_demo.isVisible() and window.mic.problem_recordings.isVisible()
     qtbot.waitUntil(lambda: not window.mic.monitoring)
-    box.close()
+    assert "Recording…" not in window.mic.result.text()  # the failed test does not pretend to record
+    assert window.mic.record_button.isEnabled()
+    assert window.last_dialog is None  # said on the page, not in a box
 
 
 def test_microphone_check_records_plays_back_and_transcribes(make_window, qtbot, tmp_path):
@@ -340,32 +359,50 @@ def _session_with_audio(store, bank, tmp_path) -> tuple[str, float]:
     return sid, audio.size / SAMPLE_RATE
 
 
-def test_report_highlights_replays_from_a_word_and_exports(make_window, qtbot, store, bank, tmp_path):
+def test_report_replays_from_a_word_with_a_moving_highlight_and_stops(make_window, qtbot, store, bank, tmp_path):
     sid, seconds = _session_with_audio(store, bank, tmp_path)
-    window = make_window()
+    player = SilentPlayer(speed=1.0)  # real time, so the highlight can be seen to move
+    window = make_window(player=player)
     with qtbot.waitSignal(window.report_shown):
         window.open_report(sid)
     page = window.report
-    assert window.current_page() == "report"
     html = page.transcript.toHtml()
-    assert "seek:0/" in html
+    assert 'href="w:0"' in html
     assert page.colors()["filler"] in html and page.colors()["hedge"] in html  # 'um' and 'I think' tinted
     assert page.chart.windows, "the pacing chart has data"
-    with qtbot.waitSignal(page.replay_requested) as replay:
-        page.transcript.anchorClicked.emit(QUrl("seek:0/2.00"))
-    path, start = replay.args
-    assert Path(path).is_file() and abs(start - 1.75) < 1e-6
-    qtbot.waitUntil(lambda: len(window.test_player.clips) == 1)
-    assert abs(window.test_player.clips[0].size / SAMPLE_RATE - (seconds - 1.75)) < 0.01
+    view = page.questions
+    words = page.report["questions"][0]["turns"][0]["transcript"]["words"]
 
-    with qtbot.waitSignal(page.export_finished, timeout=30_000) as done:
-        page.export(tmp_path / "report.html", "html")
-    text = Path(done.args[0]).read_text(encoding="utf-8")
-    assert "Interview report" in text and "data:image/png;base64," in text and "Technical depth" in text
-    with qtbot.waitSignal(page.export_finished, timeout=60_000) as done:
-        page.export(tmp_path / "report.pdf", "pdf")
-    pdf = Path(done.args[0]).read_bytes()
-    assert pdf.startswith(b"%PDF") and len(pdf) > 5_000
+    # the keyboard: one focus stop, arrows move, Enter plays from the word
+    page.tabs.setCurrentIndex(1)
+    window.activateWindow()
+    page.transcript.setFocus()
+    for _ in range(3):
+        qtbot.keyClick(page.transcript, Qt.Key.Key_Right)
+    assert page.transcript.cursor_word == 3
+    with qtbot.waitSignal(view.replay_started, timeout=5000), qtbot.waitSignal(page.replay_requested) as asked:
+        qtbot.keyClick(page.transcript, Qt.Key.Key_Return)
+    path, start = asked.args
+    assert Path(path).is_file() and abs(start - max(0.0, words[3]["start"] - 0.25)) < 1e-6
+    assert "Playing from" in view.cue.text() and view.stop_button.isVisible()
+    qtbot.waitUntil(lambda: (page.transcript.playing_word or 0) > 4, timeout=5000)  # the highlight moves on
+    with qtbot.waitSignal(view.replay_stopped, timeout=3000):
+        qtbot.keyClick(page.transcript, Qt.Key.Key_Escape)
+    assert page.transcript.playing_word is None and not view.stop_button.isVisible()
+    qtbot.waitUntil(lambda: bool(player.played))
+    assert player.played[-1] < seconds - start - 0.5  # cut off, not played to the end
+
+    # the mouse: a click plays from the word, a second click stops
+    with qtbot.waitSignal(view.replay_started, timeout=5000):
+        page.transcript.anchorClicked.emit(QUrl("w:1"))
+    with qtbot.waitSignal(view.replay_stopped, timeout=3000):
+        page.transcript.anchorClicked.emit(QUrl("w:7"))
+    assert page.transcript.playing_word is None
+
+    # Tab goes through the transcript in one step, not word by word
+    page.transcript.setFocus()
+    qtbot.keyClick(page.transcript, Qt.Key.Key_Tab)
+    assert not page.transcript.hasFocus()
 
 
 def test_history_lists_searches_reopens_deletes_and_shows_progress(make_window, qtbot, store):
@@ -423,21 +460,25 @@ def test_unexpected_errors_become_a_dialog_and_the_log(make_window, qtbot):
         hook.uninstall()
 
 
-def test_dark_palette_changes_the_derived_colours(make_window, qtbot, store, bank, tmp_path):
-    from interviewer.gui.screenshots import dark_palette
+def test_dark_theme_changes_the_derived_colours(make_window, qtbot, store, bank, tmp_path):
+    from PySide6.QtGui import QColor
+    from PySide6.QtWidgets import QApplication
+
+    from interviewer.gui import theme
 
     sid, _ = _session_with_audio(store, bank, tmp_path)
     window = make_window()
     with qtbot.waitSignal(window.report_shown):
         window.open_report(sid)
     light = window.report.colors()
-    window.setPalette(dark_palette())
-    dark = window.report.colors()
-    assert light["text"] != dark["text"] and light["filler"] != dark["filler"]
-    from PySide6.QtGui import QColor
-
-    assert QColor(dark["text"]).lightness() > 180 and QColor(dark["filler"]).lightness() < 120
-    assert dark["text"] in window.report.transcript.document().defaultStyleSheet()
+    try:
+        theme.apply(QApplication.instance(), dark=True)
+        dark = window.report.colors()
+        assert light["text"] != dark["text"] and light["filler"] != dark["filler"]
+        assert QColor(dark["text"]).lightness() > 180 and QColor(dark["filler"]).lightness() < 120
+        qtbot.waitUntil(lambda: dark["text"] in window.report.transcript.document().defaultStyleSheet())
+    finally:
+        theme.apply(QApplication.instance(), dark=False)
 
 
 def test_window_appears_within_one_and_a_half_seconds():

@@ -99,7 +99,9 @@ def plan_resume(runtime, row: dict) -> SessionPlan | None:
 
 
 def start(runtime, plan: SessionPlan, *, source, on_event: Callable[[Event], None], player=None,
-          audio_dir: Path | None = None) -> InterviewSession:
-    """The plan as a session on the runtime's models (not yet running: call run() or start())."""
+          audio_dir: Path | None = None, tags: dict | None = None) -> InterviewSession:
+    """The plan as a session on the runtime's models (not yet running: call run() or start()).
+    `tags` label it in the history: {"demo": True} for a session answered by the demo's recordings."""
+    extra = {"tags": tags} if tags else {}
     return runtime.new_session(plan.config, source=source, on_event=on_event, player=player, audio_dir=audio_dir,
-                               questions=plan.questions)
+                               questions=plan.questions, **extra)

@@ -104,13 +104,17 @@ class Runtime:
         return questions
 
     def new_session(self, config: SessionConfig, *, source: AudioSource, on_event: Callable[[Event], None],
-                    player=None, audio_dir: Path | None = None, questions: list | None = None) -> InterviewSession:
+                    player=None, audio_dir: Path | None = None, questions: list | None = None,
+                    tags: dict | None = None) -> InterviewSession:
+        """`tags` label the session in the history (e.g. {"demo": True}: answered by recordings)."""
         from ..audio.playback import default_player
+        from .history import TaggedStore
 
+        store = TaggedStore(self.store, tags) if tags and self.store is not None else self.store
         return InterviewSession(
             config, questions=questions or self.pick_questions(config), transcriber=self.transcriber, speaker=self.speaker,
             player=player or default_player(self.settings.output_device), source=source, llm=self.llm,
-            on_event=on_event, audio_dir=audio_dir, store=self.store)
+            on_event=on_event, audio_dir=audio_dir, store=store)
 
     def drill_question(self, *, question_id: str | None = None, concept: str | None = None, target_s: int = 60,
                        audience: str = "interviewer"):

@@ -15,6 +15,10 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
+# What the demo interview runs with; Home shows exactly these while in the demo.
+DEMO_OPTIONS = {"format": "fundamentals", "n_questions": 1, "minutes": None, "difficulties": [1], "mode": "study",
+                "persona": None, "project_title": None, "max_follow_ups": 1}
+
 SECOND_ANSWER = (
     "To fix overfitting I would first add regularization, then get more training data, and try an ensemble "
     "such as bagging, with early stopping. More complexity lowers bias but raises variance, so the total "

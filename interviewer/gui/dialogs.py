@@ -16,13 +16,15 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from ..errors import UserError
+from .wording import without_commands
 
 log = logging.getLogger(__name__)
 
 
 def error_dialog(parent: QWidget | None, title: str, problem: str, fix: str = "",
                  actions: list[tuple[str, Callable[[], None]]] | None = None) -> QMessageBox:
-    """A warning with the problem as text and the fix as the informative line.
+    """A warning with the problem as text and the fix as the informative line (less any
+    terminal command).
 
     `actions` adds buttons (label, callback) beside Close; the callback runs when the
     button is pressed. Returns the (already open) box.
@@ -31,6 +33,7 @@ def error_dialog(parent: QWidget | None, title: str, problem: str, fix: str = ""
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle(title)
     box.setText(problem)
+    fix = without_commands(fix)  # the core's fixes are also for the terminal: a desktop user never types one
     if fix:
         box.setInformativeText(f"What to do: {fix}")
     box.setTextFormat(Qt.TextFormat.PlainText)

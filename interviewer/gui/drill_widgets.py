@@ -14,7 +14,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from .pacing_chart import fmt_clock
+from .wording import clock as fmt_clock
 from .palette import BAD, GOOD, SERIES, WARN, blend, ink, is_dark
 
 WARN_LAST_S = 10  # the digits turn to the warning colour this close to the target
@@ -282,3 +282,7 @@ class DrillTimeline(QWidget):
         p.drawText(QRectF(min(max(fm.horizontalAdvance("0:00 ") + 4, ux - uw / 2), self.width() - uw), below, uw,
                           fm.height()), Qt.AlignmentFlag.AlignHCenter, used_label)
         p.end()
+
+
+def verdict_color(verdict: str) -> QColor:
+    return {"on time": GOOD, "short": WARN, "over": BAD}.get(verdict, WARN)

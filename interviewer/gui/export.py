@@ -1,4 +1,4 @@
-"""Export a report to HTML or PDF.
+"""Export a report (an interview, a rehearsal or a timed drill) to HTML or PDF.
 
 The pacing charts are painted on the GUI thread (widgets live there; it takes a few
 milliseconds each); writing the document, and PDF layout above all, runs on a worker.
@@ -15,7 +15,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QSizeF, QU
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 from PySide6.QtWidgets import QApplication
 
-from .report_html import document_html
+from .report_html import document_html, drill_document_html
 
 
 def render_charts(report: dict) -> dict[int, QImage]:
@@ -37,6 +37,30 @@ def render_charts(report: dict) -> dict[int, QImage]:
     return images
 
 
+def render_drill_images(report: dict, analysis: dict | None) -> dict[str, QImage]:
+    """The drill's timeline and pace chart, painted in light print colours."""
+    from .drill_widgets import DrillTimeline
+    from .pacing_chart import PacingChart
+
+    palette = QApplication.style().standardPalette()
+    images = {}
+    timeline = DrillTimeline()
+    timeline.setPalette(palette)
+    timeline.resize(720, timeline.sizeHint().height())
+    timeline.set_report(report)
+    images["timeline"] = timeline.grab().toImage()
+    timeline.deleteLater()
+    data = analysis or {"wpm_windows": report.get("wpm_windows"), "wpm": report.get("wpm")}
+    if data.get("wpm_windows"):
+        chart = PacingChart()
+        chart.setPalette(palette)
+        chart.resize(720, 220)
+        chart.set_data(data)
+        images["pace"] = chart.grab().toImage()
+        chart.deleteLater()
+    return images
+
+
 def _png_bytes(image: QImage) -> bytes:
     data = QByteArray()
     buf = QBuffer(data)
@@ -46,15 +70,15 @@ def _png_bytes(image: QImage) -> bytes:
     return bytes(data)
 
 
-def write_html(path: Path, report: dict, images: dict[int, QImage], progress: Callable[[str], None]) -> Path:
+def write_html(path: Path, make_html: Callable[[dict], str], images: dict, progress: Callable[[str], None]) -> Path:
     progress("Writing HTML…")
     srcs = {n: "data:image/png;base64," + base64.b64encode(_png_bytes(img)).decode("ascii") for n, img in images.items()}
     path = Path(path)
-    path.write_text(document_html(report, srcs), encoding="utf-8")
+    path.write_text(make_html(srcs), encoding="utf-8")
     return path
 
 
-def write_pdf(path: Path, report: dict, images: dict[int, QImage], progress: Callable[[str], None]) -> Path:
+def write_pdf(path: Path, make_html: Callable[[dict], str], images: dict, progress: Callable[[str], None]) -> Path:
     progress("Laying out the PDF…")
     doc = QTextDocument()
     srcs = {}
@@ -62,13 +86,13 @@ def write_pdf(path: Path, report: dict, images: dict[int, QImage], progress: Cal
         name = f"chart-{n}.png"
         doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name), img)
         srcs[n] = name
-    doc.setHtml(document_html(report, srcs))
+    doc.setHtml(make_html(srcs))
     path = Path(path)
     writer = QPdfWriter(str(path))
     writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
                                      QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter))
     writer.setResolution(96)
-    writer.setTitle("Interview report")
+    writer.setTitle("Report")
     writer.setCreator("ML mock interviewer")
     doc.setPageSize(QSizeF(writer.width(), writer.height()))
     progress("Writing the PDF…")
@@ -78,7 +102,13 @@ def write_pdf(path: Path, report: dict, images: dict[int, QImage], progress: Cal
 
 
 def export_report(path: Path, report: dict, images: dict[int, QImage], fmt: str,
-                  progress: Callable[[str], None]) -> Path:
-    if fmt == "pdf":
-        return write_pdf(path, report, images, progress)
-    return write_html(path, report, images, progress)
+                  progress: Callable[[str], None], rehearsal: dict | None = None) -> Path:
+    """An interview report; with a rehearsal's pitch section when `rehearsal` is given."""
+    make = lambda srcs: document_html(report, srcs, rehearsal=rehearsal)  # noqa: E731
+    return (write_pdf if fmt == "pdf" else write_html)(path, make, images, progress)
+
+
+def export_drill(path: Path, report: dict, prompt: str, images: dict[str, QImage], fmt: str,
+                 progress: Callable[[str], None]) -> Path:
+    make = lambda srcs: drill_document_html(report, prompt, srcs)  # noqa: E731
+    return (write_pdf if fmt == "pdf" else write_html)(path, make, images, progress)

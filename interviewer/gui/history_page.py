@@ -18,7 +18,9 @@ from .dialogs import error_dialog
 from .keypoint_chart import KeyPointChart
 from ..app.report_data import format_title
 from .report_html import fmt_when
-from .report_page import heading, wrap_label
+from .theme import SUB, TITLE
+from .ui import caption, heading, unit, wrap_label
+from .wording import plural
 from .trend_chart import TrendChart
 from .workers import run_task
 
@@ -44,8 +46,12 @@ class HistoryPage(QWidget):
         self.due: list[dict] = []
         self._query_serial = 0
 
+        self.labels: dict[str, bool] = {}  # session id -> answered by the demo's recordings
+        self.setObjectName("page")
         outer = QVBoxLayout(self)
-        outer.addWidget(heading("History and progress", 1.6))
+        u = unit(self)
+        outer.setContentsMargins(u * 3, u * 2, u * 3, u * 2)
+        outer.addWidget(heading("History and progress", TITLE))
         self.tabs = QTabWidget()
         outer.addWidget(self.tabs, 1)
 
@@ -85,7 +91,7 @@ class HistoryPage(QWidget):
         self.tree.itemActivated.connect(lambda item, _col: self.open_requested.emit(item.data(0, Qt.ItemDataRole.UserRole)))
         self.tree.itemSelectionChanged.connect(self._selection_changed)
         sl.addWidget(self.tree, 1)
-        self.count_label = wrap_label()
+        self.count_label = caption()
         sl.addWidget(self.count_label)
         buttons = QHBoxLayout()
         self.open_button = QPushButton("&Open report")
@@ -122,15 +128,15 @@ class HistoryPage(QWidget):
         pl.addLayout(due_row)
         self.topics = wrap_label(rich=True)
         pl.addWidget(self.topics)
-        pl.addWidget(heading("Overall score by category, per week", 1.1))
+        pl.addWidget(heading("Overall score by category, per week", SUB))
         self.trend = TrendChart()
         pl.addWidget(self.trend)
-        pl.addWidget(heading("Key points that need work", 1.1))
-        pl.addWidget(wrap_label("Bar: how often you covered the point. Squares: your attempts, oldest first "
+        pl.addWidget(heading("Key points that need work", SUB))
+        pl.addWidget(caption("Bar: how often you covered the point. Squares: your attempts, oldest first "
                                 "(green covered, red missed)."))
         self.key_points = KeyPointChart()
         pl.addWidget(self.key_points)
-        pl.addWidget(heading("Key points you practised most", 1.1))
+        pl.addWidget(heading("Key points you practised most", SUB))
         self.practised = KeyPointChart()
         pl.addWidget(self.practised)
         pl.addStretch(1)
@@ -183,8 +189,14 @@ class HistoryPage(QWidget):
         self._query_serial += 1
         serial = self._query_serial
 
+        known = self.labels
+
         def query():
-            return store.sessions(limit=PAGE_SIZE, **f), store.count_sessions(**f)
+            from ..app.history import session_labels
+
+            sessions = store.sessions(limit=PAGE_SIZE, **f)
+            session_labels(store, [s["id"] for s in sessions], known)  # which the demo answered
+            return sessions, store.count_sessions(**f)
 
         def done(result) -> None:
             if serial == self._query_serial:  # a newer query supersedes this one
@@ -197,12 +209,16 @@ class HistoryPage(QWidget):
         self.tree.clear()
         for s in sessions:
             overall = (s.get("scores") or {}).get("overall")
+            demo = self.labels.get(s["id"], False)
             item = QTreeWidgetItem([
-                fmt_when(s.get("started_at")), format_title(s.get("format")), (s.get("mode") or "").title(),
+                fmt_when(s.get("started_at")), ("Demo: " if demo else "") + format_title(s.get("format")),
+                (s.get("mode") or "").title(),
                 f"{s.get('questions_answered', 0)} of {s.get('questions_planned', 0)}",
                 f"{overall:.0f}" if overall is not None else "–",
                 "finished" if s.get("status") == "finished" else "unfinished"])
             item.setData(0, Qt.ItemDataRole.UserRole, s["id"])
+            if demo:
+                item.setToolTip(1, "Answered by the demo's recordings, not by you")
             item.setTextAlignment(4, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.tree.addTopLevelItem(item)
         pad = self.fontMetrics().horizontalAdvance("M") * 2
@@ -212,7 +228,8 @@ class HistoryPage(QWidget):
         shown = len(sessions)
         self.count_label.setText(
             "No sessions yet. Finished interviews appear here." if total == 0 and not any(self.filters().values())
-            else f"{total} session(s) match" + (f"; showing the newest {shown}" if shown < total else "") + ".")
+            else f"{plural(total, 'session')} " + ("matches" if total == 1 else "match")
+            + (f"; showing the newest {shown}" if shown < total else "") + ".")
         if sessions:
             self.tree.setCurrentItem(self.tree.topLevelItem(0))
         self._selection_changed()
@@ -237,9 +254,11 @@ class HistoryPage(QWidget):
         self.progress, self.due = progress, due
         streak, totals = progress["streak"], progress["totals"]
         self.streak.setText(
-            f"Practice streak: {streak['current']} day(s) (longest {streak['longest']}). "
-            f"{totals['sessions']} session(s), {totals['answers']} answer(s) on {totals['practice_days']} day(s).")
-        self.due_label.setText(f"Due today: {len(due)} question(s) to review." if due else "Nothing is due today.")
+            f"Practice streak: {plural(streak['current'], 'day')} (longest {streak['longest']}). "
+            f"{plural(totals['sessions'], 'session')}, {plural(totals['answers'], 'answer')} on "
+            f"{plural(totals['practice_days'], 'day')}.")
+        self.due_label.setText(f"Due today: {plural(len(due), 'question')} to review." if due else
+                               "Nothing is due today.")
         self.due_button.setEnabled(bool(due))
 
         def names(items):
@@ -333,7 +352,7 @@ class HistoryPage(QWidget):
 
         def done(result) -> None:
             if hasattr(win, "idle"):
-                win.idle(f"Imported {len(result.get('imported', []))} session(s); "
+                win.idle(f"Imported {plural(len(result.get('imported', [])), 'session')}; "
                          f"{len(result.get('skipped', []))} were already here")
             self.changed.emit()
             self.reload()

@@ -1,9 +1,11 @@
-"""The interview: the question, a timer against its target, the live transcript, the
-state, a level meter, and the actions. Follow-ups and clarifications form a thread.
+"""The interview: the question, large; the interviewer's state in a pill that never
+changes size; a timer against the question's target; a level meter; what you are saying;
+and the actions. The conversation so far is one click away, not on screen.
 
-It only reacts to session events (delivered on the GUI thread by SessionWorker) and
-forwards the user's commands to the session, which is thread-safe. It stays calm: the
-detailed feedback waits for the report (in Study mode a short note follows each answer).
+It stays calm while the candidate talks (the detail waits for the report): in Study mode
+a one-line note follows each answer while the interviewer replies, and goes when the
+candidate speaks again. It only reacts to session events (delivered on the GUI thread)
+and emits the user's commands; the window forwards them to the session controller.
 """
 
 from __future__ import annotations
@@ -11,30 +13,31 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QTextBrowser, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QSizePolicy, QTextBrowser, QWidget
 
 from .answer_clock import AnswerClock
+from .event_table import EventTable
 from .level_meter import LevelMeter
-from .pacing_chart import fmt_clock
 from .palette import css, text_color, tint
-from .report_page import heading, wrap_label
-from ..engine import events as ev
+from .theme import SUB
+from .ui import Disclosure, caption, card, heading, page_layout, primary, unit, wrap_label
+from .wording import STATE_TEXT, clock, plural
 
-STATE_TEXT = {
-    "speaking": "Interviewer speaking",
-    "listening": "Listening",
-    "thinking": "Thinking…",
-    "paused": "Paused",
-    "finished": "Finished",
-    "starting": "Starting…",
-}
 KIND_TEXT = {"question": "", "follow_up": "follow-up", "clarification": "clarification", "ack": "", "repeat": "repeat",
              "redirect": "back to the question"}
+QUESTION_SCALE = 1.45
+
+
+def fixed_slot(widget: QWidget) -> QWidget:
+    """Keep the widget's place when it hides, so nothing beside it moves."""
+    policy = widget.sizePolicy()
+    policy.setRetainSizeWhenHidden(True)
+    widget.setSizePolicy(policy)
+    return widget
 
 
 class InterviewPage(QWidget):
-    # the user's commands; the main window forwards them to the session
+    # the user's commands; the window forwards them to the session controller
     done_requested = Signal()
     repeat_requested = Signal()
     skip_requested = Signal()
@@ -45,70 +48,98 @@ class InterviewPage(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.state = "idle"
+        self.running = False
         self.thread_items: list[dict] = []
         self.target_seconds = 0
         self.clock = AnswerClock()
         self.mode = "study"
         self.context = ""
 
-        lay = QVBoxLayout(self)
-        lay.setSpacing(self.fontMetrics().height() // 2)
-        self.progress_label = wrap_label()
-        self.question = heading("The interview starts when the models are ready.", 1.45)
+        lay = page_layout(self)
+        self.progress_label = caption()
+        self.progress_label.setAccessibleName("Progress")
+        lay.addWidget(self.progress_label)
+
+        qcard, qbox = card()
+        self.question = heading("The interview starts when the models are ready.", QUESTION_SCALE)
         self.question.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.question.setAccessibleName("Question")
-        lay.addWidget(self.progress_label)
-        lay.addWidget(self.question)
+        qbox.addWidget(self.question)
+        self._large_font = self.question.font()
+        self._small_font = heading("", SUB).font()
+        self.line_kind = caption()
+        self.line = heading("", QUESTION_SCALE)
+        self.line.setAccessibleName("What the interviewer just asked")
+        qbox.addWidget(self.line_kind)
+        qbox.addWidget(self.line)
+        self.line_kind.hide()
+        self.line.hide()
+        lay.addWidget(qcard)
 
-        timer_row = QHBoxLayout()
+        status = QHBoxLayout()
+        status.setSpacing(unit(self))
+        self.state_label = QLabel(STATE_TEXT["starting"])
+        self.state_label.setObjectName("pill")
+        self.state_label.setAccessibleName("Interview state")
+        self.state_label.setWordWrap(False)
+        self.state_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        widest = max(self.state_label.fontMetrics().horizontalAdvance(t) for t in STATE_TEXT.values())
+        self.state_label.setFixedWidth(widest + self.fontMetrics().height() * 2)
+        self.working = fixed_slot(QProgressBar())  # the transcript, the analysis and the reply take a moment
+        self.working.setRange(0, 0)
+        self.working.setFixedWidth(self.fontMetrics().horizontalAdvance("M") * 4)
+        self.working.setFixedHeight(max(4, self.fontMetrics().height() // 4))
+        self.working.setAccessibleName("Working")
+        self.working.hide()
+        self.meter = LevelMeter()
+        self.meter.setMaximumWidth(self.fontMetrics().horizontalAdvance("M") * 12)
         self.timer_label = QLabel("0:00")
         self.timer_label.setAccessibleName("Answer time")
+        self.timer_label.setMinimumWidth(self.fontMetrics().horizontalAdvance("00:00 of 00:00 · 0:00 over"))
+        self.timer_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        status.addWidget(self.state_label)
+        status.addWidget(self.working)
+        status.addWidget(QLabel("Mic"))
+        status.addWidget(self.meter, 1)
+        status.addStretch(1)
+        status.addWidget(self.timer_label)
+        lay.addLayout(status)
         self.timer_bar = QProgressBar()
         self.timer_bar.setTextVisible(False)
         self.timer_bar.setRange(0, 1000)
-        self.timer_bar.setMaximumHeight(max(8, self.fontMetrics().height() // 2))
+        self.timer_bar.setFixedHeight(max(4, self.fontMetrics().height() // 4))
         self.timer_bar.setAccessibleName("Answer time against the target")
-        timer_row.addWidget(self.timer_label)
-        timer_row.addWidget(self.timer_bar, 1)
-        lay.addLayout(timer_row)
+        lay.addWidget(self.timer_bar)
 
-        state_row = QHBoxLayout()
-        self.state_label = heading(STATE_TEXT["starting"], 1.1)
-        self.state_label.setAccessibleName("Interview state")
-        self.meter = LevelMeter()
-        self.working = QProgressBar()  # the transcript, the analysis and the reply take a moment
-        self.working.setRange(0, 0)
-        self.working.setMaximumWidth(self.fontMetrics().horizontalAdvance("M") * 8)
-        self.working.setMaximumHeight(max(8, self.fontMetrics().height() // 2))
-        self.working.setAccessibleName("Working")
-        self.working.hide()
-        state_row.addWidget(self.state_label)
-        state_row.addWidget(self.working)
-        state_row.addStretch(1)
-        state_row.addWidget(QLabel("Mic:"))
-        state_row.addWidget(self.meter, 1)
-        lay.addLayout(state_row)
-
+        live_card, live_box = card()
         self.live = wrap_label()
-        self.live.setAccessibleName("Live transcript")
-        self.live.setMinimumHeight(self.fontMetrics().height() * 3)
-        self.live.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.live.setFrameShape(QFrame.Shape.StyledPanel)
-        self.live.setMargin(6)
-        lay.addWidget(self.live)
+        self.live.setAccessibleName("What you are saying")
+        self.live.setProperty("role", "dim")
+        self.live.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + unit(self))
+        self.live.setAlignment(Qt.AlignmentFlag.AlignBottom | Qt.AlignmentFlag.AlignLeft)
+        self.live.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        live_box.addWidget(self.live)
+        lay.addWidget(live_card)
+
+        self.note = fixed_slot(caption())
+        self.note.setAccessibleName("About your last answer")
+        self.note.hide()
+        lay.addWidget(self.note)
 
         self.thread = QTextBrowser()
         self.thread.setAccessibleName("Conversation")
         self.thread.setOpenLinks(False)
-        lay.addWidget(self.thread, 1)
+        self.thread.setMinimumHeight(self.fontMetrics().height() * 8)
+        self.thread_toggle = Disclosure("Show the conversation so far", "Hide the conversation", self.thread)
+        lay.addWidget(self.thread_toggle)
+        lay.addStretch(1)
 
         buttons = QHBoxLayout()
-        self.done_button = QPushButton("&Done answering (Space)")
+        self.done_button = primary(QPushButton("&Done answering (Space)"))
         self.repeat_button = QPushButton("Rep&eat question (R)")
         self.skip_button = QPushButton("S&kip (S)")
         self.pause_button = QPushButton("&Pause (P)")
         self.end_button = QPushButton("E&nd interview (Ctrl+E)")
-        self.done_button.setDefault(True)
         for b in (self.done_button, self.repeat_button, self.skip_button, self.pause_button, self.end_button):
             buttons.addWidget(b)
         buttons.insertStretch(4, 1)
@@ -128,15 +159,18 @@ class InterviewPage(QWidget):
         self._clock.timeout.connect(self._tick)
         self.set_running(False)
 
-    # -- lifecycle -----------------------------------------------------------------------
+    # -- lifecycle -------------------------------------------------------------------------
     def reset(self, mode: str = "study", demo: bool = False, context: str = "") -> None:
         """A new session. `context` (e.g. "Rehearsal: <project> · <persona>") heads the progress line."""
         self.mode = mode
         self.context = context
         self.thread_items = []
         self.thread.clear()
+        self.thread_toggle.set_open(False)
         self.live.clear()
-        lead = "Demo interview: the answers are recordings." if demo else ""
+        self.note.hide()
+        self._show_line("", "")
+        lead = "Answered by recordings." if demo else ""
         self.progress_label.setText(" · ".join(x for x in (context, lead) if x))
         self.question.setText("Getting the first question ready…")
         self.target_seconds = 0
@@ -168,29 +202,42 @@ class InterviewPage(QWidget):
         elif self.pause_button.isEnabled():
             self.pause_requested.emit()
 
-    # -- events from the session ---------------------------------------------------------
+    # -- events from the session -----------------------------------------------------------
     def on_event(self, event) -> None:
-        handler = self._handlers.get(type(event))
-        if handler:
-            handler(self, event)
+        self._handlers.dispatch(self, event)
 
     def _on_question(self, e) -> None:
         from ..bank import CATEGORY_TITLES
 
         category = CATEGORY_TITLES.get(e.category, e.category.replace("_", " "))
+        aim = f" · aim for about {clock(e.target_seconds)}" if e.target_seconds else ""
         self.progress_label.setText((f"{self.context} · " if self.context else "")
-                                    + f"Question {e.index + 1} of {e.total} · {category}"
-                                    f" · aim for about {fmt_clock(e.target_seconds or 0)}")
+                                    + f"Question {e.index + 1} of {e.total} · {category}{aim}")
         self.question.setText(e.prompt)
+        self._show_line("", "")
         self.target_seconds = int(e.target_seconds or 0)
         self.clock.reset()
         self.live.clear()
+        self.note.hide()
         if self.thread_items:
             self._add("divider", "")
         self._tick()
 
+    def _show_line(self, kind: str, text: str) -> None:
+        """A follow-up (or clarification) is what the candidate answers now: it takes the
+        large type, and the question steps back to the size of a heading."""
+        self.line_kind.setText(kind[:1].upper() + kind[1:] if kind else "")
+        self.line.setText(text)
+        self.line_kind.setVisible(bool(text and kind))
+        self.line.setVisible(bool(text))
+        self.question.setFont(self._small_font if text else self._large_font)
+
     def _on_interviewer(self, e) -> None:
-        self._add("interviewer", e.text, "" if e.kind == "question" else KIND_TEXT.get(e.kind.value, ""))
+        kind = e.kind.value if hasattr(e.kind, "value") else str(e.kind)
+        note = KIND_TEXT.get(kind, "")
+        self._add("interviewer", e.text, "" if kind == "question" else note)
+        if kind in ("follow_up", "clarification", "redirect"):
+            self._show_line(note, e.text)
 
     def _on_state(self, e) -> None:
         self._set_state(e.state.value)
@@ -217,11 +264,14 @@ class InterviewPage(QWidget):
         if s.get("overall") is not None:
             parts.append(f"Score {s['overall']}")
         if total:
-            parts.append(f"{len(kps.get('covered') or [])} of {total} key points")
+            parts.append(f"{len(kps.get('covered') or [])} of {plural(total, 'key point')}")
         if tip:
             parts.append(f"Tip: {tip.get('tip') if isinstance(tip, dict) else tip}")
         if parts:
-            self._add("feedback", " · ".join(parts))
+            text = " · ".join(parts)
+            self._add("feedback", text)
+            self.note.setText(f"Your last answer: {text}")
+            self.note.setVisible(self.state != "listening")
 
     def _on_barge_in(self, _e) -> None:
         self._set_state("listening")
@@ -230,19 +280,24 @@ class InterviewPage(QWidget):
         self._set_state("finished")
         self.set_running(False)
 
-    _handlers = {
-        ev.QuestionAsked: _on_question, ev.InterviewerSaid: _on_interviewer, ev.StateChanged: _on_state,
-        ev.LevelChanged: _on_level, ev.Partial: _on_partial, ev.Final: _on_final,
-        ev.AnalysisReady: _on_analysis, ev.BargedIn: _on_barge_in, ev.Finished: _on_finished,
-    }
+    _handlers = EventTable({
+        "QuestionAsked": _on_question, "InterviewerSaid": _on_interviewer, "StateChanged": _on_state,
+        "LevelChanged": _on_level, "Partial": _on_partial, "Final": _on_final,
+        "AnalysisReady": _on_analysis, "BargedIn": _on_barge_in, "Finished": _on_finished,
+    })
 
     # -- state and timer -------------------------------------------------------------------
     def _set_state(self, state: str) -> None:
         self.clock.on_state(state)
         self.state = state
         self.state_label.setText(STATE_TEXT.get(state, state.title()))
+        self.state_label.setProperty("state", state)
+        self.state_label.style().unpolish(self.state_label)
+        self.state_label.style().polish(self.state_label)
         self.working.setVisible(state in ("thinking", "starting"))
-        if state != "listening":
+        if state == "listening":
+            self.note.hide()  # calm while the candidate talks
+        else:
             self.meter.set_level(0.0)
         self._update_buttons()
         self._tick()
@@ -254,16 +309,20 @@ class InterviewPage(QWidget):
         elapsed = self.answer_seconds()
         if self.target_seconds:
             over = elapsed - self.target_seconds
-            extra = f" · {fmt_clock(over)} over" if over > 0 else ""
-            self.timer_label.setText(f"{fmt_clock(elapsed)} of {fmt_clock(self.target_seconds)}{extra}")
+            extra = f" · {clock(over)} over" if over > 0 else ""
+            self.timer_label.setText(f"{clock(elapsed)} of {clock(self.target_seconds)}{extra}")
             self.timer_bar.setValue(int(min(1.0, elapsed / self.target_seconds) * 1000))
         else:
-            self.timer_label.setText(fmt_clock(elapsed))
+            self.timer_label.setText(clock(elapsed))
             self.timer_bar.setValue(0)
 
-    # -- the thread ------------------------------------------------------------------------
+    # -- the conversation ------------------------------------------------------------------
     def _add(self, who: str, text: str, note: str = "") -> None:
         self.thread_items.append({"who": who, "text": text, "note": note})
+        turns = sum(1 for i in self.thread_items if i["who"] in ("interviewer", "you"))
+        self.thread_toggle.show_text = f"Show the conversation so far ({plural(turns, 'turn')})"
+        if not self.thread_toggle.is_open:
+            self.thread_toggle.button.setText(self.thread_toggle.show_text)
         self._render_thread()
 
     def _render_thread(self) -> None:

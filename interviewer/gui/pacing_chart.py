@@ -9,14 +9,9 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QPainter, QPainterPath, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from .drill_text import BAND
 from .palette import BAD, GOOD, WARN, blend, ink, is_dark
-
-BAND = (130.0, 160.0)
-
-
-def fmt_clock(seconds: float) -> str:
-    seconds = max(0, int(round(seconds)))
-    return f"{seconds // 60}:{seconds % 60:02d}"
+from .wording import clock as fmt_clock
 
 
 class PacingChart(QWidget):

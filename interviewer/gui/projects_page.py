@@ -10,65 +10,23 @@ first in a window-modal box opened with open(), never exec().
 from __future__ import annotations
 
 import logging
-import re
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFormLayout, QFrame, QGridLayout, QGroupBox, QHBoxLayout,
-                               QLabel, QLineEdit, QListWidget, QListWidgetItem, QMessageBox, QPlainTextEdit, QPushButton,
-                               QRadioButton, QScrollArea, QSpinBox, QSplitter, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QListWidget,
+                               QListWidgetItem, QMessageBox, QPushButton, QRadioButton, QScrollArea, QSpinBox,
+                               QSplitter, QVBoxLayout, QWidget)
 
 from .dialogs import error_dialog
-from .palette import BAD, WARN, css
+from .project_form import NOTES, ProjectEditorMixin
 from .report_html import fmt_when
-from .report_page import heading, wrap_label
+from .theme import SECTION, TITLE
+from .ui import banner, caption, card, heading, primary, unit
+from .wording import plural
 from .workers import run_task
 
 log = logging.getLogger(__name__)
 
-NOTES = (  # field, label (with its mnemonic), placeholder
-    ("problem", "&Problem:", "Who had what problem, and why it mattered."),
-    ("data", "D&ata:", "Where the data came from, how much, what the labels were."),
-    ("approach", "Appr&oach:", "What you built: the model or method and the key design choice."),
-    ("results", "Res&ults:", "The numbers, against a baseline."),
-    ("impact", "I&mpact:", "What came of it: deployed, used by whom, time or money saved."),
-    ("lessons", "&Lessons:", "What you learned or would do differently."),
-)
-MAX_NOTE = 2000
-MAX_STACK_ITEM = 40
-_LINK = re.compile(r"^(https?://\S+|www\.\S+\.\S+|[\w-]+(\.[\w-]+)+(/\S*)?)$", re.IGNORECASE)
-
-
-def split_list(text: str, separators: str) -> list[str]:
-    return [x.strip() for x in re.split(f"[{separators}]", text or "") if x.strip()]
-
-
-def validate(data: dict) -> dict[str, str]:
-    """Problems with a project's notes, by field ("" for none): what the user must fix."""
-    problems: dict[str, str] = {}
-    title = (data.get("title") or "").strip()
-    if len(title) < 2:
-        problems["title"] = "Give the project a title (at least 2 characters)."
-    elif len(title) > 120:
-        problems["title"] = f"Shorten the title to 120 characters or fewer (it has {len(title)})."
-    for field, label, _ in NOTES:
-        if len(data.get(field) or "") > MAX_NOTE:
-            problems[field] = (f"Keep {label.replace('&', '').rstrip(':').lower()} under {MAX_NOTE} characters: "
-                               "a rehearsal needs the gist, not the report.")
-    long = [s for s in data.get("stack") or [] if len(s) > MAX_STACK_ITEM]
-    if long:
-        problems["stack"] = f"Separate tools with commas: “{long[0][:30]}…” is too long for one tool."
-    bad = [link for link in data.get("links") or [] if not _LINK.match(link)]
-    if bad:
-        problems["links"] = f"“{bad[0]}” is not a web address (for example https://github.com/you/project)."
-    return problems
-
-
-def thin_notes(data: dict) -> list[str]:
-    """The notes a rehearsal is built from that are still empty (a hint, not an error)."""
-    return [label.replace("&", "").rstrip(":").lower() for field, label, _ in NOTES[:4] if not (data.get(field) or "").strip()]
-
-
-class ProjectsPage(QWidget):
+class ProjectsPage(ProjectEditorMixin, QWidget):
     rehearse_requested = Signal(dict)  # {project_id, title, pitch_s, deep_dives, persona}
     loaded = Signal()  # the list is on screen
     saved = Signal(str)  # project id
@@ -91,16 +49,18 @@ class ProjectsPage(QWidget):
         self._pending = 0  # list queries still running
         self._new_mode = False  # the user asked for a new project: do not open another one for them
 
+        self.setObjectName("page")
         outer = QVBoxLayout(self)
-        outer.addWidget(heading("My projects", 1.8))
-        outer.addWidget(wrap_label("Short notes on the projects you would talk about in an interview. A rehearsal "
-                                   "asks you to pitch one in 2 or 3 minutes, then asks follow-ups built from these "
-                                   "notes and from what you said."))
-        self.demo_banner = wrap_label("Demo mode: the rehearsal's answers are recordings about the demo project, "
-                                      "“Delivery delay predictor” (a pitch and one deep-dive question), so no "
-                                      "microphone is needed.")
-        self.demo_banner.setFrameShape(QFrame.Shape.StyledPanel)
-        self.demo_banner.setMargin(8)
+        u = unit(self)
+        outer.setContentsMargins(u * 3, u * 2, u * 3, u * 2)
+        outer.setSpacing(u)
+        outer.addWidget(heading("My projects", TITLE))
+        outer.addWidget(caption("Short notes on the projects you would talk about in an interview. A rehearsal "
+                                "asks you to pitch one in 2 or 3 minutes, then asks follow-ups built from these "
+                                "notes and from what you said."))
+        self.demo_banner, self.demo_text, _row = banner(
+            "Demo mode: the rehearsal's answers are recordings about the demo project, “Delivery delay predictor” "
+            "(a pitch and one deep-dive question), so only that project can be rehearsed here.")
         self.demo_banner.hide()
         outer.addWidget(self.demo_banner)
 
@@ -116,7 +76,7 @@ class ProjectsPage(QWidget):
         self.list.setSpacing(2)
         self.list.currentItemChanged.connect(self._selection_changed)
         ll.addWidget(self.list, 1)
-        self.empty = wrap_label("No projects yet. Press New project and write a few lines about one.")
+        self.empty = caption("No projects yet. Press New project and write a few lines about one.")
         ll.addWidget(self.empty)
         lb = QHBoxLayout()
         self.new_button = QPushButton("Ne&w project")
@@ -131,68 +91,19 @@ class ProjectsPage(QWidget):
 
         # -- the editor and the rehearsal --
         scroll = QScrollArea()
+        scroll.setObjectName("page-scroll")
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         right = QWidget()
         rl = QVBoxLayout(right)
-        rl.setContentsMargins(self.fontMetrics().height() // 2, 0, 0, 0)
-        self.editor_title = heading("New project", 1.2)
-        rl.addWidget(self.editor_title)
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.fields: dict[str, QLineEdit | QPlainTextEdit] = {}
-        self.errors: dict[str, QLabel] = {}
+        rl.setContentsMargins(u * 2, 0, u, 0)
+        rl.setSpacing(u)
+        self._build_editor(rl)
 
-        def add_row(field: str, label_text: str, widget) -> None:
-            label = QLabel(label_text)
-            label.setBuddy(widget)
-            widget.setAccessibleName(label_text.replace("&", "").rstrip(":"))
-            box = QVBoxLayout()
-            box.setSpacing(2)
-            box.addWidget(widget)
-            error = wrap_label()
-            error.setAccessibleName(f"{label_text.replace('&', '').rstrip(':')} problem")
-            error.hide()
-            box.addWidget(error)
-            form.addRow(label, box)
-            self.fields[field] = widget
-            self.errors[field] = error
-
-        self.title = QLineEdit()
-        self.title.setPlaceholderText("e.g. Delivery delay predictor")
-        add_row("title", "&Title:", self.title)
-        line = self.fontMetrics().lineSpacing()
-        for field, label, placeholder in NOTES:
-            edit = QPlainTextEdit()
-            edit.setPlaceholderText(placeholder)
-            edit.setTabChangesFocus(True)
-            edit.setFixedHeight(int(line * 2.6) + 10)
-            add_row(field, label, edit)
-        self.stack = QLineEdit()
-        self.stack.setPlaceholderText("python, pytorch, airflow (separated by commas)")
-        add_row("stack", "Stac&k:", self.stack)
-        self.links = QLineEdit()
-        self.links.setPlaceholderText("https://github.com/you/project (several: separate by spaces)")
-        add_row("links", "Li&nks:", self.links)
-        rl.addLayout(form)
-        for w in self.fields.values():
-            (w.textChanged if isinstance(w, QPlainTextEdit) else w.textEdited).connect(self._edited)
-
-        save_row = QHBoxLayout()
-        self.save_button = QPushButton("&Save")
-        self.discard_button = QPushButton("Dis&card changes")
-        self.save_button.clicked.connect(self.save)
-        self.discard_button.clicked.connect(self.discard)
-        save_row.addWidget(self.save_button)
-        save_row.addWidget(self.discard_button)
-        save_row.addStretch(1)
-        rl.addLayout(save_row)
-        self.message = wrap_label()
-        self.message.setAccessibleName("Project message")
-        rl.addWidget(self.message)
-
-        self.rehearse_box = QGroupBox("Rehearse this project")
-        rb = QGridLayout(self.rehearse_box)
+        self.rehearse_box, rbox = card()
+        rbox.addWidget(heading("Rehearse this project", SECTION))
+        rb = QGridLayout()
+        rbox.addLayout(rb)
         rb.setColumnStretch(3, 1)
         self.pitch2 = QRadioButton("&2 minute pitch")
         self.pitch3 = QRadioButton("&3 minute pitch (technical audience)")
@@ -227,15 +138,14 @@ class ProjectsPage(QWidget):
         persona_label.setBuddy(self.persona)
         rb.addWidget(persona_label, 1, 2, Qt.AlignmentFlag.AlignRight)
         rb.addWidget(self.persona, 1, 3)
-        self.persona_desc = wrap_label()
+        self.persona_desc = caption()
         rb.addWidget(self.persona_desc, 2, 1, 1, 3)
         self.persona.currentIndexChanged.connect(self._persona_changed)
         self._persona_changed()
         rehearse_row = QHBoxLayout()
-        self.rehearse_button = QPushButton("R&ehearse")
-        self.rehearse_button.setMinimumHeight(self.fontMetrics().height() * 2 + 8)
+        self.rehearse_button = primary(QPushButton("R&ehearse"))
         self.rehearse_button.clicked.connect(self.rehearse)
-        self.rehearse_hint = wrap_label()
+        self.rehearse_hint = caption()
         rehearse_row.addWidget(self.rehearse_button)
         rehearse_row.addWidget(self.rehearse_hint, 1)
         rb.addLayout(rehearse_row, 3, 0, 1, 4)
@@ -278,6 +188,13 @@ class ProjectsPage(QWidget):
             self.deep_dives.setValue(REHEARSAL_OPTIONS["deep_dives"])
             self.persona.setCurrentIndex(max(0, self.persona.findData(REHEARSAL_OPTIONS["persona"])))
         self.deep_dives.setEnabled(not demo)
+        self._update_buttons()
+
+    @staticmethod
+    def _demo_title() -> str:
+        from .demo_drills import DEMO_PROJECT
+
+        return DEMO_PROJECT["title"]
 
     def _persona_changed(self) -> None:
         from ..personas import PERSONAS
@@ -286,16 +203,20 @@ class ProjectsPage(QWidget):
         if p is None:
             self.persona_desc.setText("")
             return
-        self.persona_desc.setText(f"{p.description} Up to {p.max_follow_ups} follow-up(s) per question.")
+        self.persona_desc.setText(f"{p.description} Up to {plural(p.max_follow_ups, 'follow-up')} per question.")
 
     def _update_buttons(self) -> None:
         saved = self.current_id is not None
         self.delete_button.setEnabled(saved and not self.busy)
         self.save_button.setEnabled(self.dirty)
         self.discard_button.setEnabled(self.dirty)
-        can = saved and not self.dirty and self.ready and not self.busy
+        not_demo_project = self.demo and self._demo_title() != self.title.text().strip()
+        can = saved and not self.dirty and self.ready and not self.busy and not not_demo_project
         self.rehearse_button.setEnabled(can)
-        if not self.ready:
+        if not_demo_project and saved:
+            hint = (f"In the demo only “{self._demo_title()}” can be rehearsed: the answers are recordings about it. "
+                    "Leave the demo to rehearse this project with your own voice.")
+        elif not self.ready:
             hint = "The models are loading…"
         elif self.busy:
             hint = "An interview or drill is running."
@@ -407,122 +328,6 @@ class ProjectsPage(QWidget):
             self.list.setCurrentRow(-1)
             self.list.clearSelection()
         self.list.blockSignals(False)
-
-    # -- the editor --------------------------------------------------------------------------
-    def _load_form(self, row: dict | None) -> None:
-        self._loading_form = True
-        self._form_serial += 1
-        self._new_mode = False
-        row = row or {}
-        self.current_id = row.get("id")
-        self.title.setText(row.get("title", ""))
-        for field, _, _ in NOTES:
-            self.fields[field].setPlainText(row.get(field) or "")
-        self.stack.setText(", ".join(row.get("stack") or []))
-        self.links.setText(" ".join(row.get("links") or []))
-        self._loading_form = False
-        self.dirty = False
-        self.editor_title.setText(f"Notes: {row['title']}" if row.get("title") else "New project")
-        self._show_problems({})
-        self.message.setText("")
-        self._update_buttons()
-
-    def new_project(self) -> None:
-        if self.dirty:
-            self._ask_unsaved(self._start_new, self.list.currentItem())
-            return
-        self._start_new()
-
-    def _start_new(self) -> None:
-        self._select_after_load = None
-        self._reselect(None)
-        self._load_form(None)
-        self._new_mode = True
-        self.title.setFocus()
-
-    def _edited(self, *_args) -> None:
-        if self._loading_form:
-            return
-        self.dirty = True
-        self._update_buttons()
-
-    def form_data(self) -> dict:
-        data = {"title": self.title.text().strip()}
-        for field, _, _ in NOTES:
-            data[field] = self.fields[field].toPlainText().strip()
-        data["stack"] = split_list(self.stack.text(), ",;\n")
-        data["links"] = split_list(self.links.text(), r"\s,")
-        if self.current_id:
-            data["id"] = self.current_id
-        return data
-
-    def _show_problems(self, problems: dict[str, str]) -> None:
-        for field, label in self.errors.items():
-            text = problems.get(field, "")
-            label.setText(text)
-            label.setStyleSheet(f"color: {css(BAD)}" if text else "")
-            label.setVisible(bool(text))
-
-    def save(self) -> bool:
-        """Validate and save; False (with the problems shown beside their fields) when invalid."""
-        if self.store is None:
-            self.message.setText("The project list is still loading.")
-            return False
-        data = self.form_data()
-        problems = validate(data)
-        if not problems:
-            from pydantic import ValidationError
-
-            from ..projects import Project
-
-            try:
-                Project.model_validate(data)
-            except ValidationError as exc:
-                err = exc.errors()[0]
-                field = str(err["loc"][0]) if err.get("loc") else "title"
-                problems[field if field in self.errors else "title"] = f"{err['msg']}."
-        self._show_problems(problems)
-        if problems:
-            self.message.setText(f"Not saved: fix the {len(problems)} problem(s) marked above.")
-            self.message.setStyleSheet(f"color: {css(BAD)}")
-            first = next(f for f in self.fields if f in problems)
-            self.fields[first].setFocus()
-            self.save_failed.emit(problems)
-            return False
-        store = self.store
-        self.message.setStyleSheet("")
-        self.message.setText("Saving…")
-        self.dirty = False
-        self.editor_title.setText(f"Notes: {data['title']}")
-        self._update_buttons()
-
-        serial = self._form_serial
-
-        def done(pid: str) -> None:
-            if serial != self._form_serial:  # the user moved on to another project meanwhile
-                self.reload()
-                self.saved.emit(pid)
-                return
-            self.current_id = pid
-            thin = thin_notes(data)
-            self.message.setStyleSheet(f"color: {css(WARN)}" if thin else "")
-            self.message.setText("Saved." + (f" Tip: add the {', '.join(thin)}: the rehearsal's questions and "
-                                             "follow-ups are built from them." if thin else ""))
-            self._update_buttons()
-            self.reload()
-            self.saved.emit(pid)
-
-        def failed(problem: str, fix: str) -> None:
-            self.dirty = True
-            self.message.setText("Not saved.")
-            self._update_buttons()
-            error_dialog(self.window(), "Cannot save the project", problem, fix)
-
-        run_task(lambda: store.save_project(data), done, failed)
-        return True
-
-    def discard(self) -> None:
-        self._load_form(self._row(self.current_id))
 
     # -- delete --------------------------------------------------------------------------------
     def ask_delete(self) -> None:

@@ -1,7 +1,10 @@
-"""HTML for reports: the clickable transcript on screen and the exported document.
+"""HTML for reports (no Qt): the transcript on screen, and the exported documents.
 
-Pure functions over the dict from `report_data`; colours come in as arguments (the
-screen passes palette-derived ones, the export passes print colours).
+Pure functions over the dicts from app/report_data (and drills.drill_report); colours come
+in as arguments (the screen passes palette-derived ones, the export passes print colours).
+The exported interview report has the same content as the screen, in the same order:
+the overall picture, what to work on next, the rehearsal's pitch (for a rehearsal), the
+scores with their evidence, the key points, then each question on a page of its own.
 """
 
 from __future__ import annotations
@@ -9,17 +12,18 @@ from __future__ import annotations
 import html
 from datetime import datetime
 
+from ..app.coaching import headline, priorities
 from ..app.report_data import DIMENSION_TITLES, DIMENSIONS, format_title
+from .drill_text import VERDICT_TEXT, fmt_target, pace_sentence, verdict_sentence
+from .wording import clock, plural, tidy
 
-PRINT_COLORS = {"text": "#1f2328", "dim": "#59636e", "filler": "#ffd8a8", "hedge": "#d0e2ff", "pause": "#59636e",
-                "good": "#1a7f37", "bad": "#cf222e", "rule": "#d0d7de"}
+PRINT_COLORS = {"text": "#1c2026", "dim": "#5a6270", "filler": "#ffd8a8", "hedge": "#d0e2ff", "pause": "#5a6270",
+                "good": "#1a7f37", "bad": "#c42b2b", "warn": "#9a6300", "rule": "#cfd5dd", "accent": "#2458c6"}
+TURN_TITLES = {"answer": "Your answer", "follow_up": "Follow-up", "clarification": "Clarifying question"}
 
 
 def fmt_time(seconds: float | None) -> str:
-    if seconds is None:
-        return ""
-    s = max(0.0, float(seconds))
-    return f"{int(s // 60)}:{s % 60:04.1f}"
+    return clock(seconds)
 
 
 def fmt_when(iso: str | None) -> str:
@@ -68,13 +72,14 @@ def word_marks(words: list[dict], analysis: dict | None) -> tuple[dict[int, str]
         if h.get("start") is not None:
             place(str(h.get("word", "")), float(h["start"]), "hedge")
     for p in a.get("pauses") or []:
-        inserts.append((float(p["start"]), f"[pause {float(p['duration']):.1f} s]"))
+        inserts.append((float(p["start"]), f"[pause {float(p['duration']):.0f} s]"))
     inserts.sort()
     return marks, inserts
 
 
 def transcript_html(turn: dict, turn_index: int, colors: dict, clickable: bool = True) -> str:
-    """The answer's words, each a link `seek:<turn>/<seconds>`; fillers and hedges tinted."""
+    """The answer's words, each a link `w:<index>` (the transcript view finds them by it);
+    fillers and hedges tinted, long pauses and dropped fillers shown in between."""
     words = (turn.get("transcript") or {}).get("words") or []
     if not words:
         text = (turn.get("transcript") or {}).get("text") or ""
@@ -87,12 +92,12 @@ def transcript_html(turn: dict, turn_index: int, colors: dict, clickable: bool =
         while pending and pending[0][0] <= start:
             _, label = pending.pop(0)
             out.append(f'<span style="color:{colors["pause"]}"><i>{html.escape(label)}</i></span>')
-        token = html.escape(str(w.get("word", "")))
+        token = html.escape(str(w.get("word", "")).strip())
         kind = marks.get(i)
         if kind:
             token = f'<span style="background-color:{colors[kind]}">{token}</span>'
         if clickable:
-            token = f'<a href="seek:{turn_index}/{start:.2f}">{token}</a>'
+            token = f'<a href="w:{i}">{token}</a>'
         out.append(token)
     for _, label in pending:
         out.append(f'<span style="color:{colors["pause"]}"><i>{html.escape(label)}</i></span>')
@@ -111,78 +116,195 @@ def evidence_items(report: dict, dim: str, limit: int = 3) -> tuple[list[dict], 
     return ev["raised"][:limit], lowered
 
 
+def evidence_line(item: dict) -> str:
+    """One piece of evidence in words: "not found in the answer (Q1)"."""
+    where = f"Q{item['question']}" if item.get("question") else ""
+    text = tidy(item.get("evidence") or item.get("text") or "")
+    return f"{text} ({where})" if text and where else (text or where)
+
+
 def _esc(value) -> str:
     return html.escape(str(value)) if value is not None else ""
 
 
-def document_html(report: dict, charts: dict[int, str] | None = None, colors: dict | None = None) -> str:
-    """A standalone report document (for export). `charts` maps question number -> image src."""
+def subtitle(report: dict, with_format: bool = True) -> str:
+    dur = report.get("duration_s")
+    return " · ".join(x for x in (
+        format_title(report.get("format")) if with_format else "", f"{(report.get('mode') or 'study').title()} mode",
+        fmt_when(report.get("started_at")),
+        f"{plural(len(report['questions']), 'question')}, {plural(report['follow_ups']['asked'], 'follow-up')}",
+        f"{int(dur // 60)} min {int(dur % 60)} s" if isinstance(dur, (int, float)) else "",
+        "answered by the demo's recordings" if report.get("demo") else "",
+        "not finished" if report.get("status") == "incomplete" else "") if x)
+
+
+_STYLE = ("body{{font-family:sans-serif;color:{text};max-width:50em;margin:auto;line-height:140%}}"
+          " h1{{font-size:170%;margin-bottom:0.1em}} h2{{font-size:130%;margin-top:1.2em;margin-bottom:0.3em}}"
+          " h3{{font-size:110%;margin-bottom:0.2em}} .dim{{color:{dim}}} td,th{{padding:3px 8px;text-align:left;"
+          "vertical-align:top}} th{{color:{dim};font-weight:normal}} .good{{color:{good}}} .bad{{color:{bad}}}"
+          " .big{{font-size:300%;font-weight:bold}} hr{{border:0;border-top:1px solid {rule}}}"
+          " .card{{border:1px solid {rule};padding:8px}}")
+
+
+def _page(title: str, body: list[str], c: dict) -> str:
+    return ("<html><head><meta charset='utf-8'><title>" + _esc(title) + "</title><style>" + _STYLE.format(**c)
+            + "</style></head><body>" + "".join(body)
+            + f"<p class='dim'>Legend: {legend_html(c)}</p><p class='dim'>Made offline by the ML mock interviewer. "
+              "Nothing left this computer.</p></body></html>")
+
+
+def priorities_html(report: dict, c: dict) -> str:
+    items = []
+    for p in priorities(report):
+        where = ", ".join(f"Q{n}" for n in p["questions"])
+        evidence = "<br>".join(_esc(evidence_line(e)) for e in p["evidence"][:3])
+        items.append(f"<li><b>{_esc(p['tip'])}</b><br><span class='dim'>{_esc(p['area_title'])} · {where}</span>"
+                     + (f"<br><span class='dim'>{evidence}</span>" if evidence else "") + "</li>")
+    return ("<h2>What to work on next</h2><ol>" + "".join(items) + "</ol>") if items else ""
+
+
+def key_points_html(kp: dict, c: dict) -> str:
+    rows = "".join(f"<span class='bad'>✗</span> {_esc(k)}<br>" for k in kp.get("missed") or [])
+    rows += "".join(f"<span class='good'>↻</span> {_esc(k)} <span class='dim'>(after the follow-up)</span><br>"
+                    for k in kp.get("recovered") or [])
+    rows += "".join(f"<span class='good'>✓</span> {_esc(k)}<br>" for k in kp.get("covered") or [])
+    return f"<h2>Key points</h2><p>{rows or '–'}</p>"
+
+
+def rehearsal_html(summary: dict, c: dict) -> str:
+    parts = ["<h2>Pitch timing</h2>"]
+    timing = summary.get("timing")
+    if timing and timing["verdict"] != "no speech":
+        parts.append(f"<p><b>{_esc(VERDICT_TEXT.get(timing['verdict'], timing['verdict']))}</b> · "
+                     f"{_esc(verdict_sentence(timing).replace('target', 'pitch target'))}</p>")
+        if timing.get("parts"):
+            parts.append("<p>" + "<br>".join(f"{n}. {_esc(p['label'])} <span class='dim'>from {clock(p['start'])}, "
+                                              f"{p['seconds']:.0f} s</span>"
+                                              for n, p in enumerate(timing["parts"], 1)) + "</p>")
+    else:
+        parts.append(f"<p>No speech was heard in the pitch (target {clock(summary['target_s'])}).</p>")
+    found = sum(1 for e in summary["elements"] if e["found"])
+    parts.append(f"<h2>Pitch structure</h2><p>{found} of {len(summary['elements'])} parts of a project pitch "
+                 "were heard.</p><table>")
+    for e in summary["elements"]:
+        if e["found"]:
+            at = f" at {clock(e['start'])}" if e.get("start") is not None else ""
+            parts.append(f"<tr><td><span class='good'>✓</span> <b>{_esc(e['title'])}</b></td><td>found{at}: "
+                         f"<span class='dim'>“{_esc(e.get('evidence') or '')}”</span></td></tr>")
+        else:
+            expected = f" <span class='dim'>— {_esc(e['expected'])}</span>" if e.get("expected") else ""
+            parts.append(f"<tr><td><span class='bad'>✗</span> <b>{_esc(e['title'])}</b></td><td>missing{expected}"
+                         "</td></tr>")
+    parts.append("</table><h2>Follow-ups</h2>")
+    if summary["follow_ups"]:
+        parts.append("<ol>")
+        for f in summary["follow_ups"]:
+            verdict = "" if f["addressed"] is None else (
+                " · <span class='good'>answered</span>" if f["addressed"] else " · <span class='bad'>not answered</span>")
+            where = "on the pitch" if f["on_pitch"] else f"on question {f['question']}"
+            parts.append(f"<li><b>{_esc(f['text'])}</b><br><span class='dim'>{where}</span>{verdict}"
+                         + (f"<br>You: {_esc(f['answer'][:300])}" if f.get("answer") else "") + "</li>")
+        parts.append("</ol>")
+    else:
+        parts.append("<p>The interviewer asked no follow-ups.</p>")
+    return "".join(parts)
+
+
+def document_html(report: dict, charts: dict[int, str] | None = None, colors: dict | None = None,
+                  rehearsal: dict | None = None) -> str:
+    """The standalone interview (or rehearsal) report. `charts` maps question number ->
+    image src; `rehearsal` is rehearsal_data.rehearsal_summary() for a rehearsal."""
     c = colors or PRINT_COLORS
     charts = charts or {}
     s = report["scores"]
-    parts = [
-        "<html><head><meta charset='utf-8'><title>Interview report</title>",
-        f"<style>body{{font-family:sans-serif;color:{c['text']};max-width:52em;margin:auto}}"
-        f" h1,h2,h3{{margin-bottom:0.2em}} .dim{{color:{c['dim']}}} td,th{{padding:3px 8px;text-align:left}}"
-        f" .good{{color:{c['good']}}} .bad{{color:{c['bad']}}} hr{{border:0;border-top:1px solid {c['rule']}}}</style>",
-        "</head><body>",
-        f"<h1>Interview report</h1><p class='dim'>{_esc(format_title(report.get('format')))} · "
-        f"{_esc((report.get('mode') or '').title())} mode · {_esc(fmt_when(report.get('started_at')))}"
-        f" · {len(report['questions'])} question(s), {report['follow_ups']['asked']} follow-up(s)</p>",
-        f"<h2>Overall: {_esc(s.get('overall') if s.get('overall') is not None else '–')} / 100</h2>",
-        "<table><tr><th>Dimension</th><th>Score</th><th>What raised it</th><th>What lowered it</th></tr>",
-    ]
+    title = (f"Project rehearsal: {rehearsal['title']}" if rehearsal and rehearsal.get("title") else
+             "Project rehearsal" if rehearsal else "Interview report")
+    overall = s.get("overall")
+    body = [f"<h1>{_esc(title)}</h1><p class='dim'>{_esc(subtitle(report))}</p>",
+            f"<table class='card'><tr><td><span class='big'>{_esc(overall if overall is not None else '–')}</span>"
+            f"<br><span class='dim'>out of 100</span></td><td>{_esc(headline(report))}</td></tr></table>",
+            priorities_html(report, c)]
+    if rehearsal:
+        body.append(rehearsal_html(rehearsal, c))
+    body.append("<h2>Scores</h2><table><tr><th>Area</th><th>Score</th><th>What raised it</th>"
+                "<th>What lowered it</th></tr>")
     for dim in DIMENSIONS:
-        raised, lowered = evidence_items(report, dim)
+        raised, lowered = evidence_items(report, dim, limit=2)
         fmt = lambda items: "<br>".join(  # noqa: E731
-            f"{_esc(e.get('reason'))}" + (f" <span class='dim'>({_esc(e.get('evidence'))}, Q{e['question']})</span>"
-                                          if e.get("evidence") else f" <span class='dim'>(Q{e['question']})</span>")
-            for e in items) or "–"
-        parts.append(f"<tr><td>{DIMENSION_TITLES[dim]}</td><td><b>{_esc(s.get(dim) if s.get(dim) is not None else '–')}</b></td>"
-                     f"<td>{fmt(raised)}</td><td>{fmt(lowered)}</td></tr>")
-    parts.append("</table>")
-    kp = report["key_points"]
-    parts.append("<h3>Key points</h3><p>" + (
-        "".join(f"<span class='good'>✓</span> {_esc(k)}<br>" for k in kp["covered"]) +
-        "".join(f"<span class='good'>↻</span> {_esc(k)} <span class='dim'>(after the follow-up)</span><br>"
-                for k in kp.get("recovered", [])) +
-        "".join(f"<span class='bad'>✗</span> {_esc(k)}<br>" for k in kp["missed"]) or "–") + "</p>")
-    if report["tips"]:
-        parts.append("<h3>What to work on</h3><ul>" + "".join(
-            f"<li>{_esc(t.get('tip'))} <span class='dim'>({_esc(t.get('evidence'))}; Q{t['question']})</span></li>"
-            for t in report["tips"][:8]) + "</ul>")
+            f"{_esc(tidy(e.get('reason')))} <span class='dim'>({_esc(evidence_line(e))})</span>" for e in items) or "–"
+        score = s.get(dim) if s.get(dim) is not None else "–"
+        body.append(f"<tr><td>{DIMENSION_TITLES[dim]}</td><td><b>{_esc(score)}</b></td><td>{fmt(raised)}</td>"
+                    f"<td>{fmt(lowered)}</td></tr>")
+    body.append("</table>")
+    body.append(key_points_html(report["key_points"], c))
     for n, q in enumerate(report["questions"], 1):
-        qs = q.get("scores") or {}
-        parts.append("<hr>")
-        parts.append(f"<h2>Q{n}. {_esc(q.get('prompt'))}</h2><p class='dim'>{_esc(format_title(q.get('category')))}"
-                     + (" · " + ", ".join(f"{DIMENSION_TITLES[d]} {qs[d]}" for d in (*DIMENSIONS, 'overall')
-                                          if qs.get(d) is not None) if qs else "") + "</p>")
-        if n in charts:
-            parts.append(f"<p><img src='{charts[n]}' width='640'></p>")
-        for k, t in enumerate(q["turns"]):
-            who = {"answer": "Your answer", "follow_up": "Follow-up", "clarification": "Clarifying question"}.get(
-                t["kind"], t["kind"])
-            if t["kind"] != "answer":
-                parts.append(f"<p><b>Interviewer:</b> {_esc(t['interviewer_text'])}</p>")
-            parts.append(f"<p><b>{who}</b></p>" + transcript_html(t, k, c, clickable=False))
-            if t.get("assessment"):
-                a = t["assessment"]
-                parts.append(f"<p class='dim'>Follow-up on “{_esc(a.get('label') or a.get('target'))}”: "
-                             f"{_esc(a.get('directness_label') or ('addressed' if a.get('addressed') else 'not addressed'))}"
-                             f" – {_esc(a.get('reason') or '')}</p>")
-        main = q.get("main") or {}
-        kps = main.get("key_points") or {}
-        if kps:
-            recovered = q.get("recovered") or []
-            parts.append("<p>" + "".join(f"<span class='good'>✓</span> {_esc(q['labels'].get(k, k))}<br>"
-                                         for k in kps.get("covered") or [])
-                         + "".join(f"<span class='good'>↻</span> {_esc(q['labels'].get(k, k))} "
-                                   f"<span class='dim'>(after the follow-up)</span><br>" for k in recovered)
-                         + "".join(f"<span class='bad'>✗</span> {_esc(q['labels'].get(k, k))}<br>"
-                                   for k in kps.get("missed") or [] if k not in recovered) + "</p>")
-        if main.get("feedback"):
-            parts.append("<ul>" + "".join(f"<li>{_esc(t.get('tip'))} <span class='dim'>({_esc(t.get('evidence'))})</span></li>"
-                                          for t in main["feedback"]) + "</ul>")
-    parts.append(f"<p class='dim'>Legend: {legend_html(c)}</p>")
-    parts.append("<p class='dim'>Made offline by the ML mock interviewer. Nothing left this computer.</p></body></html>")
+        body.append(question_html(n, q, charts.get(n), c))
+    return _page(title, body, c)
+
+
+def question_html(n: int, q: dict, chart: str | None, c: dict) -> str:
+    qs = q.get("scores") or {}
+    # each question starts a page: its heading is never stranded at the foot of the last one
+    parts = [f"<h2 style='page-break-before:always'>Q{n}. {_esc(q.get('prompt'))}</h2>"
+             f"<p class='dim'>{_esc(format_title(q.get('category')))}"
+             + (" · " + ", ".join(f"{DIMENSION_TITLES[d]} {qs[d]}" for d in (*DIMENSIONS, 'overall')
+                                  if qs.get(d) is not None) if qs else "") + "</p>"]
+    if chart:
+        parts.append(f"<p><img src='{chart}' width='640'></p>")
+    for k, t in enumerate(q["turns"]):
+        if t["kind"] != "answer":
+            parts.append(f"<p><b>Interviewer:</b> {_esc(t['interviewer_text'])}</p>")
+        parts.append(f"<h3>{TURN_TITLES.get(t['kind'], t['kind'])}</h3>" + transcript_html(t, k, c, clickable=False))
+        if t.get("assessment"):
+            a = t["assessment"]
+            how = a.get("directness_label") or ("addressed" if a.get("addressed") else "not addressed")
+            parts.append(f"<p class='dim'>Follow-up on “{_esc(a.get('label') or a.get('target'))}”: {_esc(how)}"
+                         f" – {_esc(a.get('reason') or '')}</p>")
+    main = q.get("main") or {}
+    kps = main.get("key_points") or {}
+    if kps:
+        recovered = q.get("recovered") or []
+        parts.append("<p>" + "".join(f"<span class='good'>✓</span> {_esc(q['labels'].get(k, k))}<br>"
+                                     for k in kps.get("covered") or [])
+                     + "".join(f"<span class='good'>↻</span> {_esc(q['labels'].get(k, k))} "
+                               f"<span class='dim'>(after the follow-up)</span><br>" for k in recovered)
+                     + "".join(f"<span class='bad'>✗</span> {_esc(q['labels'].get(k, k))}<br>"
+                               for k in kps.get("missed") or [] if k not in recovered) + "</p>")
+    if main.get("feedback"):
+        parts.append("<ul>" + "".join(f"<li>{_esc(t.get('tip'))} <span class='dim'>({_esc(tidy(t.get('evidence')))})"
+                                      "</span></li>" for t in main["feedback"][:4]) + "</ul>")
     return "".join(parts)
+
+
+def drill_document_html(report: dict, prompt: str, images: dict[str, str] | None = None,
+                        colors: dict | None = None) -> str:
+    """The timed drill's report: the verdict, where the time went, the pace, what to cut and
+    to add, the scores. `images` may hold "timeline" and "pace" image srcs."""
+    c = colors or PRINT_COLORS
+    images = images or {}
+    who = "for a non-expert" if report.get("audience") == "non_expert" else "for an interviewer"
+    verdict = VERDICT_TEXT.get(report["verdict"], report["verdict"])
+    cls = {"on time": "good", "over": "bad"}.get(report["verdict"], "")
+    body = [f"<h1>Timed drill</h1><p class='dim'>{_esc(prompt)} · target {fmt_target(report['target_s'])}, {who}"
+            + (" · answered by the demo's recordings" if report.get("demo") else "") + "</p>",
+            f"<p><span class='big {cls}'>{_esc(verdict)}</span></p><p>{_esc(verdict_sentence(report))} "
+            "Time used runs from your first word to your last.</p>", "<h2>Where the time went</h2>"]
+    if images.get("timeline"):
+        body.append(f"<p><img src='{images['timeline']}' width='640'></p>")
+    body.append("<p>" + ("<br>".join(f"{n}. {_esc(p['label'])} <span class='dim'>from {clock(p['start'])}, "
+                                     f"{p['seconds']:.0f} s ({p['share'] * 100:.0f} %)</span>"
+                                     for n, p in enumerate(report["parts"], 1))
+                         or "No part of a good explanation was recognised.") + "</p>")
+    body.append(f"<h2>Pace</h2><p>{_esc(pace_sentence(report.get('wpm')))}</p>")
+    if images.get("pace"):
+        body.append(f"<p><img src='{images['pace']}' width='640'></p>")
+    for title, key, empty in (("What to cut", "cut", "Nothing to cut."),
+                              ("What to add", "add", "Nothing to add: every part was there.")):
+        items = "".join(f"<li>{_esc(e['tip'])}<br><span class='dim'>{_esc(tidy(e['evidence']))}</span></li>"
+                        for e in report[key])
+        body.append(f"<h2>{title}</h2>" + (f"<ul>{items}</ul>" if items else f"<p class='dim'>{empty}</p>"))
+    scores = report.get("scores") or {}
+    body.append("<h2>Scores</h2><table>" + "".join(
+        f"<tr><td>{DIMENSION_TITLES[d]}</td><td><b>{_esc(scores.get(d, '–'))}</b></td></tr>"
+        for d in (*DIMENSIONS, "overall")) + "</table>")
+    return _page("Timed drill report", body, c)

@@ -138,3 +138,86 @@ def populate_rehearsal(store, bank, *, deep_dive_id: str = "proj-measure-impact"
     summary.update({"questions": 2, "format": "project", "mode": "study", "duration_s": 214.0})
     store.finish_session(sid, summary)
     return sid
+
+
+def populate_demo(store, bank) -> str:
+    """A finished demo session (the demo's question, answered with its recorded text), as
+    the demo leaves in History; `store` is a TaggedStore that labels it."""
+    from ..analysis import analyze, summarize_session, transcript_from_text
+    from ..demo import DEMO_DIR
+    from .demo import demo_question
+
+    q = demo_question()
+    text = (DEMO_DIR / "answer.txt").read_text(encoding="utf-8").strip()
+    sid = store.begin_session(format="fundamentals", mode="study", settings={"keep_audio": False},
+                              question_ids=[q.id])
+    tr = transcript_from_text(text, wpm=150)
+    analysis = analyze(q, tr).to_dict()
+    store.record_answer(sid, {"id": q.id, "category": q.category, "prompt": q.prompt, "tags": q.tags},
+                        {"kind": "answer", "index": 0, "interviewer_text": q.prompt, "source": "bank"},
+                        tr.to_dict(), analysis)
+    summary = summarize_session([{"analysis": analysis}])
+    summary.update({"questions": 1, "format": "fundamentals", "mode": "study", "duration_s": 95.0})
+    store.finish_session(sid, summary)
+    return sid
+
+
+def sample_custom_question() -> tuple[dict, object]:
+    """(what a user types into My questions, a plausible draft of it) for screenshots."""
+    from ..bank import parse_question
+
+    typed = {"prompt": "How would you detect data drift in a deployed fraud model, and what would you do about it?",
+             "key_points": [
+                 {"label": "Compare live feature distributions with the training data",
+                  "cues": ["distribution", "population stability index", "psi", "kolmogorov"]},
+                 {"label": "Watch the label delay: fraud labels arrive weeks later",
+                  "cues": ["label delay", "chargeback", "delayed labels"]},
+                 {"label": "Retrain on a schedule or on a drift alarm, and shadow-test first",
+                  "cues": ["retrain", "shadow", "champion challenger"]}]}
+    drafted = parse_question({
+        "id": "my-detect-data-drift-sample", "category": "system_design", "prompt": typed["prompt"],
+        "key_points": [
+            {"id": "distribution", "label": typed["key_points"][0]["label"], "cues": typed["key_points"][0]["cues"],
+             "topic": "comparing live and training distributions"},
+            {"id": "label-delay", "label": typed["key_points"][1]["label"], "cues": typed["key_points"][1]["cues"],
+             "topic": "the delay before fraud labels arrive"},
+            {"id": "retrain", "label": typed["key_points"][2]["label"], "cues": typed["key_points"][2]["cues"],
+             "topic": "when and how to retrain"}],
+        "follow_ups": [
+            {"targets": "distribution", "text": "Which statistic would you track to see the inputs drifting?"},
+            {"targets": "label-delay", "text": "Fraud labels come weeks late. How does that change your monitoring?"},
+            {"targets": "retrain", "text": "What would make you retrain, and how would you roll the new model out?"}],
+        "probes": [
+            {"after": "distribution", "text": "How would you set the alarm threshold without drowning in alerts?"},
+            {"after": "retrain", "text": "How would a shadow deployment tell you the new model is better?"},
+            {"text": "What would you log today so that next year's investigation is easy?"}]}, "sample")
+    return typed, drafted
+
+
+def populate_with_audio(store, bank, folder, *, seed: int = 11) -> str:
+    """A finished two-question session whose answers have recordings (silence as long as
+    each answer), so a report can replay them. Returns its id."""
+    import numpy as np
+
+    from ..analysis import analyze, summarize_session, transcript_from_text
+    from ..audio import SAMPLE_RATE
+    from ..audio.io import write_wav
+
+    rng = random.Random(seed)
+    questions = bank.select(2, seed=seed, categories=["fundamentals"])
+    sid = store.begin_session(format="fundamentals", mode="study", settings={"keep_audio": True},
+                              question_ids=[q.id for q in questions])
+    results = []
+    for qi, q in enumerate(questions):
+        text, _ = _answer_text(q, rng, 0.6)
+        tr = transcript_from_text("Um, " + text, wpm=145)
+        wav = write_wav(folder / f"sample-answer-{qi}.wav", np.zeros(int((tr.duration_s + 1) * SAMPLE_RATE), np.float32))
+        analysis = analyze(q, tr).to_dict()
+        store.record_answer(sid, {"id": q.id, "category": q.category, "prompt": q.prompt, "tags": q.tags},
+                            {"kind": "answer", "index": qi, "interviewer_text": q.prompt, "source": "bank"},
+                            tr.to_dict(), analysis, audio_path=wav)
+        results.append({"analysis": analysis})
+    summary = summarize_session(results)
+    summary.update({"questions": 2, "format": "fundamentals", "mode": "study", "duration_s": 312.0})
+    store.finish_session(sid, summary)
+    return sid

@@ -1,6 +1,7 @@
-"""Settings: models (found on disk, the active ones marked), voice and rate, patience,
-data folder, keep audio. Saved to the settings file; model and folder changes apply on
-the next start (the models are loaded once, at start-up).
+"""Settings: models (settings_models), recognition quality, the interviewer's voice
+(settings_voice), patience, the data folder, keeping recordings. One Save, here (also
+Ctrl+S while on this page); model and folder changes apply on the next start (the
+models are loaded once, at start-up).
 """
 
 from __future__ import annotations
@@ -8,23 +9,44 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QGroupBox,
-                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QProgressBar, QPushButton, QScrollArea,
-                               QSpinBox, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
+                               QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from .dialogs import error_dialog
-from .report_page import heading, wrap_label
+from .settings_models import AUTO, ModelsSection  # noqa: F401  (AUTO: the "best found" choice)
+from .settings_voice import VoiceSection
+from .theme import SECTION, TITLE
+from .ui import caption, card, heading, primary, scroll_page, unit
 from .workers import run_task
 
 log = logging.getLogger(__name__)
-
-AUTO = "Automatic (best found)"
 
 
 def _buddy(text: str, widget: QWidget) -> QLabel:
     label = QLabel(text)
     label.setBuddy(widget)
     return label
+
+
+def stt_quality_costs() -> dict[str, float] | None:
+    """Seconds of computing per minute of speech for each recognition quality, from the
+    speech code, or None when this version has no quality setting."""
+    from ..config import Settings
+
+    if "stt_quality" not in Settings.model_fields:
+        return None
+    try:
+        from ..speech import stt
+
+        cost = getattr(stt, "quality_cost_s_per_min", None) or getattr(stt, "STT_QUALITY_COST_S_PER_MIN", None)
+        if callable(cost):
+            return {q: float(cost(q)) for q in ("standard", "accurate")}
+        if isinstance(cost, dict):
+            return {q: float(v) for q, v in cost.items()}
+    except Exception:  # the speech code's cost is a hint, not a reason to hide the setting
+        log.exception("cannot read the recognition quality's cost")
+    return {}
 
 
 class SettingsPage(QWidget):
@@ -35,71 +57,31 @@ class SettingsPage(QWidget):
     def __init__(self, settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.settings = settings
-        self.models: list[dict] = []
         self.runtime = None
-
+        self.setObjectName("page")
         outer = QVBoxLayout(self)
-        outer.addWidget(heading("Settings", 1.6))
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
+        u = unit(self)
+        outer.setContentsMargins(u * 3, u * 2, u * 3, u * 2)
+        outer.addWidget(heading("Settings", TITLE))
         body = QWidget()
         lay = QVBoxLayout(body)
-        scroll.setWidget(body)
-        outer.addWidget(scroll, 1)
+        lay.setContentsMargins(0, 0, u, 0)
+        lay.setSpacing(u * 2)
+        outer.addWidget(scroll_page(body), 1)
 
-        # models
-        models = QGroupBox("Models")
-        ml = QVBoxLayout(models)
-        self.models_busy = QProgressBar()
-        self.models_busy.setRange(0, 0)
-        self.models_busy.setMaximumHeight(max(8, self.fontMetrics().height() // 2))
-        self.models_busy.hide()
-        self.model_tree = QTreeWidget()
-        self.model_tree.setHeaderLabels(["", "Kind", "Name", "Size", "Licence", "Found in"])
-        self.model_tree.setRootIsDecorated(False)
-        self.model_tree.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.model_tree.setAccessibleName("Models found")
-        self.model_tree.setMinimumHeight(self.fontMetrics().height() * 4)
-        self.model_tree.setMaximumHeight(self.fontMetrics().height() * 7)
-        ml.addWidget(self.models_busy)
-        ml.addWidget(self.model_tree)
-        form = QFormLayout()
-        self.stt = QComboBox()
-        self.llm = QComboBox()
-        for combo in (self.stt, self.llm):
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(24)
-        form.addRow(_buddy("Spee&ch recognition:", self.stt), self.stt)
-        form.addRow(_buddy("&Language model:", self.llm), self.llm)
-        ml.addLayout(form)
-        self.models_note = wrap_label()
-        ml.addWidget(self.models_note)
-        lay.addWidget(models)
+        self.models_section = ModelsSection(settings)
+        self.models_section.models_loaded.connect(self.models_loaded)
+        lay.addWidget(self.models_section)
+        self._build_quality(lay)
+        self.voice_section = VoiceSection()
+        self.voice_section.test_requested.connect(self.voice_test_requested)
+        lay.addWidget(self.voice_section)
 
-        # voice
-        voice = QGroupBox("Interviewer's voice")
-        vf = QFormLayout(voice)
-        self.voice = QComboBox()
-        self.voice.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.voice.setMinimumContentsLength(24)
-        self.voice.addItem("Default English voice", None)
-        self.rate = QSpinBox()
-        self.rate.setRange(80, 320)
-        self.rate.setSuffix(" words per minute")
-        rate_row = QHBoxLayout()
-        rate_row.addWidget(self.rate)
-        self.test_voice = QPushButton("&Test voice")
-        self.test_voice.clicked.connect(lambda: self.voice_test_requested.emit(self.voice.currentData(), self.rate.value()))
-        rate_row.addWidget(self.test_voice)
-        rate_row.addStretch(1)
-        vf.addRow(_buddy("V&oice:", self.voice), self.voice)
-        vf.addRow(_buddy("Speaking r&ate:", self.rate), rate_row)
-        lay.addWidget(voice)
-
-        # turn-taking
-        turns = QGroupBox("Listening")
-        tf = QFormLayout(turns)
+        frame, box = card()
+        box.addWidget(heading("Listening", SECTION))
+        tf = QFormLayout()
         tf.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        box.addLayout(tf)
         self.patience = QDoubleSpinBox()
         self.patience.setRange(0.8, 15.0)
         self.patience.setSingleStep(0.5)
@@ -114,11 +96,12 @@ class SettingsPage(QWidget):
         tf.addRow(_buddy("&Patience:", self.patience), self.patience)
         tf.addRow(_buddy("Thin&king time:", self.thinking), self.thinking)
         tf.addRow(_buddy("&Follow-ups:", self.follow_ups), self.follow_ups)
-        lay.addWidget(turns)
+        lay.addWidget(frame)
 
-        # data
-        data = QGroupBox("Your data")
-        df = QFormLayout(data)
+        frame, box = card()
+        box.addWidget(heading("Your data", SECTION))
+        df = QFormLayout()
+        box.addLayout(df)
         folder_row = QHBoxLayout()
         self.data_dir = QLineEdit()
         self.data_dir.setPlaceholderText("the app's default data folder")
@@ -129,44 +112,96 @@ class SettingsPage(QWidget):
         self.keep_audio = QCheckBox("K&eep recordings of my answers (needed for replay in reports)")
         df.addRow(_buddy("&Data folder:", self.data_dir), folder_row)
         df.addRow("", self.keep_audio)
-        lay.addWidget(data)
+        lay.addWidget(frame)
         lay.addStretch(1)
 
         buttons = QHBoxLayout()
-        self.save_button = QPushButton("&Save settings")
-        self.save_button.setDefault(True)
+        self.save_button = primary(QPushButton("&Save settings"))
         self.revert_button = QPushButton("&Undo changes")
         self.save_button.clicked.connect(self.save)
         self.revert_button.clicked.connect(lambda: self.load(self.settings))
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.revert_button)
-        self.message = wrap_label()
+        self.message = caption()
         buttons.addWidget(self.message, 1)
         outer.addLayout(buttons)
+        # the one Save: Ctrl+S works here, and only here
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.load(settings)
 
-    # -- values --------------------------------------------------------------------------
+    def _build_quality(self, lay: QVBoxLayout) -> None:
+        """Recognition quality, when the speech code offers it (with what each costs)."""
+        self.quality = None
+        costs = stt_quality_costs()
+        if costs is None:
+            return
+        frame, box = card()
+        box.addWidget(heading("Recognition quality", SECTION))
+        self.quality = QComboBox()
+        self.quality.setAccessibleName("Recognition quality")
+        for value, text in (("standard", "Standard: the fast tiny model only"),
+                            ("accurate", "Accurate: a second, larger pass in the background after each answer")):
+            cost = costs.get(value)
+            self.quality.addItem(text + (f" (about {cost:.1f} s of computing per minute of speech)"
+                                         if cost is not None else ""), value)
+        row = QFormLayout()
+        row.addRow(_buddy("Recognition &quality:", self.quality), self.quality)
+        box.addLayout(row)
+        box.addWidget(caption("Accurate hears technical terms better; the report waits for the second pass."))
+        lay.addWidget(frame)
+
+    # the parts the window and tests reach
+    @property
+    def models(self) -> list[dict]:
+        return self.models_section.models
+
+    @property
+    def stt(self) -> QComboBox:
+        return self.models_section.stt
+
+    @property
+    def llm(self) -> QComboBox:
+        return self.models_section.llm
+
+    @property
+    def voice(self) -> QComboBox:
+        return self.voice_section.voice
+
+    @property
+    def rate(self) -> QSpinBox:
+        return self.voice_section.rate
+
+    @property
+    def test_voice(self) -> QPushButton:
+        return self.voice_section.test_button
+
+    # -- values ----------------------------------------------------------------------------
     def load(self, settings) -> None:
         self.settings = settings
+        self.models_section.settings = settings
         self.rate.setValue(settings.speech_rate)
         self.patience.setValue(settings.patience_s)
         self.thinking.setValue(settings.thinking_patience_s)
         self.follow_ups.setValue(settings.max_follow_ups)
         self.data_dir.setText(settings.data_dir or "")
         self.keep_audio.setChecked(settings.keep_audio)
-        i = self.voice.findData(settings.voice)
-        self.voice.setCurrentIndex(max(0, i))
-        self._fill_model_combos()
+        self.voice_section.select(settings.voice)
+        if self.quality is not None:
+            self.quality.setCurrentIndex(max(0, self.quality.findData(getattr(settings, "stt_quality", "standard"))))
+        self.models_section.fill_combos()
         self.message.setText("")
 
     def values(self) -> dict:
-        return {
+        values = {
             "stt_model": self.stt.currentData(), "llm_model": self.llm.currentData(),
-            "voice": self.voice.currentData(), "speech_rate": self.rate.value(),
+            "voice": self.voice_section.current(), "speech_rate": self.rate.value(),
             "patience_s": round(self.patience.value(), 2), "thinking_patience_s": round(self.thinking.value(), 2),
             "max_follow_ups": self.follow_ups.value(), "data_dir": self.data_dir.text().strip() or None,
             "keep_audio": self.keep_audio.isChecked(),
         }
+        if self.quality is not None:
+            values["stt_quality"] = self.quality.currentData()
+        return values
 
     def save(self) -> None:
         from pydantic import ValidationError
@@ -178,16 +213,19 @@ class SettingsPage(QWidget):
             save_settings(new)
         except ValidationError as exc:
             err = exc.errors()[0]
-            error_dialog(self.window(), "Settings not saved", f"{'.'.join(map(str, err['loc']))}: {err['msg']}",
+            field = ".".join(map(str, err["loc"])).replace("_", " ")
+            error_dialog(self.window(), "Settings not saved", f"{field}: {err['msg']}",
                          "Correct that value and save again.")
             return
         except OSError as exc:
             error_dialog(self.window(), "Settings not saved", f"Cannot write the settings file: {exc}",
                          "Check that your config folder is writable.")
             return
-        restart = any(getattr(new, k) != getattr(self.settings, k) for k in ("stt_model", "llm_model", "data_dir"))
+        restart = any(getattr(new, k, None) != getattr(self.settings, k, None)
+                      for k in ("stt_model", "llm_model", "data_dir", "stt_quality"))
         self.settings = new
-        self.message.setText("Saved." + (" Model and data-folder changes apply the next time the app starts."
+        self.models_section.settings = new
+        self.message.setText("Saved." + (" Model, quality and data-folder changes apply the next time the app starts."
                                           if restart else ""))
         self.saved.emit(new)
 
@@ -199,58 +237,9 @@ class SettingsPage(QWidget):
         dialog.fileSelected.connect(self.data_dir.setText)
         dialog.open()
 
-    # -- models and voices (found on worker threads) --------------------------------------
+    # -- models and voices (found on worker threads) ---------------------------------------
     def refresh_models(self, stt_override=None, llm_override=None) -> None:
-        from ..paths import user_models_dir
-
-        self.models_busy.show()
-        self.models_note.setText("Looking for models (checking them the first time can take a few seconds)…")
-        settings = self.settings
-
-        def find():
-            from ..model_registry import discover
-
-            return [m.to_dict() for m in discover(stt_override, llm_override, settings)], str(user_models_dir())
-
-        def done(result) -> None:
-            self.models, folder = result
-            self.models_busy.hide()
-            self.model_tree.clear()
-            for m in self.models:
-                item = QTreeWidgetItem(["✓" if m["active"] else "", "speech" if m["kind"] == "stt" else "language",
-                                        m["name"], f"{m['size_bytes'] / 1e6:.0f} MB", m["license"], m["source"]])
-                item.setToolTip(2, m["path"])
-                if m["active"]:
-                    item.setToolTip(0, "in use")
-                self.model_tree.addTopLevelItem(item)
-            self._fill_model_combos()
-            self.models_note.setText(f"✓ marks the models in use. To add one, drop a faster-whisper folder or a "
-                                     f".gguf file into {folder} and reopen Settings.")
-            self.models_loaded.emit()
-
-        def failed(problem: str, fix: str) -> None:
-            self.models_busy.hide()
-            self.models_note.setText(f"{problem}\nWhat to do: {fix}")
-            self.models_loaded.emit()
-
-        run_task(find, done, failed)
-
-    def _fill_model_combos(self) -> None:
-        for combo, kind, current in ((self.stt, "stt", self.settings.stt_model),
-                                     (self.llm, "llm", self.settings.llm_model)):
-            combo.blockSignals(True)
-            combo.clear()
-            combo.addItem(AUTO, None)
-            for m in self.models:
-                if m["kind"] == kind:
-                    combo.addItem(m["name"], m["path"])
-                    combo.setItemData(combo.count() - 1, m["path"], Qt.ItemDataRole.ToolTipRole)
-            i = combo.findData(current) if current else 0
-            if current and i < 0:
-                combo.addItem(current, current)
-                i = combo.count() - 1
-            combo.setCurrentIndex(max(0, i))
-            combo.blockSignals(False)
+        self.models_section.refresh(stt_override, llm_override)
 
     def set_runtime(self, runtime) -> None:
         self.runtime = runtime
@@ -259,13 +248,6 @@ class SettingsPage(QWidget):
             return
 
         def done(voices) -> None:
-            current = self.voice.currentData()
-            self.voice.clear()
-            self.voice.addItem("Default English voice", None)
-            english = [v for v in voices if "en" in f"{v['id']} {v['name']}".lower()]
-            for v in (english or voices)[:200]:
-                self.voice.addItem(v["name"], v["id"])
-            i = self.voice.findData(self.settings.voice if current is None else current)
-            self.voice.setCurrentIndex(max(0, i))
+            self.voice_section.set_voices(voices, self.voice_section.current() or self.settings.voice)
 
         run_task(speaker.voices, done, lambda p, f: log.info("voices unavailable: %s", p))

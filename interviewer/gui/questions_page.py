@@ -1,0 +1,393 @@
+"""My questions: write a question of your own (category, prompt, key points with the words
+that show them), press "Draft follow-ups", and the language model drafts how to name each
+key point aloud, a follow-up per key point and deeper questions; keep or edit them, then
+save. Saved questions join the bank (the user's questions folder).
+
+Drafting takes seconds with the LLM: it runs on the thread pool and can be cancelled.
+The core is interviewer/dialogue/drafting.py (draft, save_custom); the bank's own
+validation checks the result, and its errors are shown naming the field.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
+                               QPlainTextEdit, QProgressBar, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem,
+                               QWidget)
+
+from .palette import BAD, tint
+from .question_form import build, plain_errors
+from .theme import SECTION, TITLE
+from .ui import caption, card, heading, page_layout, primary, wrap_label
+from .wording import plural
+from .workers import run_task
+
+log = logging.getLogger(__name__)
+
+
+class CancelFlag(threading.Event):
+    """Set to cancel; works as an event and as a callable returning whether it is set."""
+
+    def __call__(self) -> bool:
+        return self.is_set()
+
+
+def default_drafter(question, llm, progress, cancel):
+    from ..dialogue import drafting
+
+    return drafting.draft(question, llm, progress=progress, cancel=cancel)
+
+
+def default_saver(question):
+    try:
+        from ..dialogue.drafting import save_custom
+    except ImportError:  # drafting not in this version: write it where the bank reads user questions
+        import yaml
+
+        from ..paths import user_questions_dir
+
+        path = user_questions_dir() / f"{question.id}.yaml"
+        path.write_text(yaml.safe_dump(question.model_dump(exclude_none=True, exclude_defaults=False),
+                                       sort_keys=False, allow_unicode=True), encoding="utf-8")
+        return path
+    return save_custom(question)
+
+
+def _table(headers: list[str], stretch: int) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.verticalHeader().setVisible(False)
+    table.setWordWrap(True)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setTabKeyNavigation(False)  # Tab leaves the table: one stop, arrows move inside
+    header = table.horizontalHeader()
+    for c in range(len(headers)):
+        header.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch if c == stretch
+                                    else QHeaderView.ResizeMode.ResizeToContents)
+    table.setMinimumHeight(table.fontMetrics().height() * 7)
+    return table
+
+
+class QuestionsPage(QWidget):
+    drafted = Signal(object)  # the drafted Question
+    draft_failed = Signal(str, str)
+    saved = Signal(str)  # the file it was saved to
+    save_failed = Signal(dict)  # {field: what to fix}
+
+    def __init__(self, drafter: Callable | None = None, saver: Callable | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.drafter = drafter or default_drafter
+        self.saver = saver or default_saver
+        self.llm = None
+        self.cancel: CancelFlag | None = None
+        self.drafting = False
+        lay = page_layout(self)
+        lay.addWidget(heading("My questions", TITLE))
+        lay.addWidget(caption("Write a question of your own. The interviewer asks it like the bank's questions, "
+                              "follows up on the key points you list, and scores answers against them."))
+
+        frame, box = card()
+        box.addWidget(heading("The question", SECTION))
+        form = QFormLayout()
+        box.addLayout(form)
+        from ..bank import CATEGORIES, CATEGORY_TITLES
+
+        self.category = QComboBox()
+        for c in CATEGORIES:
+            self.category.addItem(CATEGORY_TITLES.get(c, c), c)
+        self.difficulty = QComboBox()
+        for n, text in ((1, "Easy"), (2, "Medium"), (3, "Hard")):
+            self.difficulty.addItem(text, n)
+        self.difficulty.setCurrentIndex(1)
+        self.target = QSpinBox()
+        self.target.setRange(15, 600)
+        self.target.setSingleStep(15)
+        self.target.setValue(120)
+        self.target.setSuffix(" s to answer")
+        self.prompt = QPlainTextEdit()
+        self.prompt.setPlaceholderText("e.g. How would you detect data drift in a deployed fraud model?")
+        self.prompt.setTabChangesFocus(True)
+        self.prompt.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 14)
+        for text, w in (("&Category:", self.category), ("Di&fficulty:", self.difficulty),
+                        ("&Target time:", self.target), ("&Question:", self.prompt)):
+            label = QLabel(text)
+            label.setBuddy(w)
+            form.addRow(label, w)
+        lay.addWidget(frame)
+
+        frame, box = card()
+        box.addWidget(heading("Key points", SECTION))
+        box.addWidget(caption("What a strong answer contains, and the words that show it is there (separated by "
+                              "commas). Drafting fills in how the interviewer names each point aloud."))
+        self.key_points = _table(["What a strong answer says", "Words that show it", "How to name it aloud"], 0)
+        self.key_points.setAccessibleName("Key points")
+        box.addWidget(self.key_points)
+        row = QHBoxLayout()
+        self.add_point_button = QPushButton("&Add key point")
+        self.remove_point_button = QPushButton("Remove key &point")
+        self.add_point_button.clicked.connect(lambda: self._add_point())
+        self.remove_point_button.clicked.connect(lambda: self._remove(self.key_points))
+        row.addWidget(self.add_point_button)
+        row.addWidget(self.remove_point_button)
+        row.addStretch(1)
+        box.addLayout(row)
+        lay.addWidget(frame)
+
+        draft_row = QHBoxLayout()
+        self.draft_button = primary(QPushButton("&Draft follow-ups"))
+        self.draft_button.clicked.connect(self.draft)
+        self.cancel_button = QPushButton("Ca&ncel drafting")
+        self.cancel_button.clicked.connect(self.cancel_draft)
+        self.cancel_button.hide()
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)
+        self.busy.setFixedWidth(self.fontMetrics().horizontalAdvance("M") * 6)
+        self.busy.setFixedHeight(max(4, self.fontMetrics().height() // 4))
+        self.busy.hide()
+        draft_row.addWidget(self.draft_button)
+        draft_row.addWidget(self.cancel_button)
+        draft_row.addWidget(self.busy)
+        draft_row.addStretch(1)
+        lay.addLayout(draft_row)
+        self.status = caption("Fill in the question and its key points, then draft the follow-ups.")
+        self.status.setAccessibleName("Drafting")
+        lay.addWidget(self.status)
+
+        self.drafts, box = card()
+        box.addWidget(heading("Follow-ups", SECTION))
+        box.addWidget(caption("One per key point, asked when an answer misses it. Untick one to leave it out; "
+                              "double-click to edit."))
+        self.follow_ups = _table(["Keep", "About", "Follow-up question"], 2)
+        self.follow_ups.setAccessibleName("Follow-ups")
+        box.addWidget(self.follow_ups)
+        box.addWidget(heading("Deeper questions", SECTION))
+        box.addWidget(caption("Asked when an answer is strong: they build on a key point it covered."))
+        self.probes = _table(["Keep", "After", "Deeper question"], 2)
+        self.probes.setAccessibleName("Deeper questions")
+        box.addWidget(self.probes)
+        self.drafts.hide()
+        lay.addWidget(self.drafts)
+
+        save_row = QHBoxLayout()
+        self.save_button = QPushButton("&Save question")
+        self.save_button.clicked.connect(self.save)
+        save_row.addWidget(self.save_button)
+        save_row.addStretch(1)
+        lay.addLayout(save_row)
+        self.message = wrap_label()
+        self.message.setAccessibleName("Question problems")
+        lay.addWidget(self.message)
+        lay.addStretch(1)
+        for _ in range(3):
+            self._add_point()
+
+    def set_llm(self, llm) -> None:
+        self.llm = llm
+
+    # -- key points ------------------------------------------------------------------------
+    def _add_point(self, label: str = "", cues: str = "", topic: str = "") -> None:
+        r = self.key_points.rowCount()
+        self.key_points.insertRow(r)
+        for c, text in enumerate((label, cues, topic)):
+            self.key_points.setItem(r, c, QTableWidgetItem(text))
+
+    def _remove(self, table: QTableWidget) -> None:
+        rows = sorted({i.row() for i in table.selectedIndexes()} or {table.rowCount() - 1}, reverse=True)
+        for r in rows:
+            if r >= 0:
+                table.removeRow(r)
+
+    def _cell(self, table: QTableWidget, r: int, c: int) -> str:
+        item = table.item(r, c)
+        return item.text().strip() if item else ""
+
+    def points(self) -> list[dict]:
+        rows = []
+        for r in range(self.key_points.rowCount()):
+            label, cues, topic = (self._cell(self.key_points, r, c) for c in range(3))
+            if label or cues:
+                rows.append({"label": label, "cues": cues, "topic": topic})
+        return rows
+
+    def set_points(self, rows: list[dict]) -> None:
+        self.key_points.setRowCount(0)
+        for kp in rows:
+            self._add_point(kp.get("label", ""), kp.get("cues", ""), kp.get("topic", ""))
+
+    def data(self, with_drafts: bool = True) -> dict:
+        def kept(table: QTableWidget) -> list[dict]:
+            out = []
+            for r in range(table.rowCount()):
+                keep = table.item(r, 0)
+                if keep is not None and keep.checkState() == Qt.CheckState.Checked:
+                    out.append({"row": table.item(r, 1).data(Qt.ItemDataRole.UserRole), "text": self._cell(table, r, 2)})
+            return out
+
+        return build(self.prompt.toPlainText(), self.category.currentData(), self.difficulty.currentData(),
+                     self.target.value(), self.points(), kept(self.follow_ups) if with_drafts else [],
+                     kept(self.probes) if with_drafts else [])
+
+    def _validated(self, data: dict):
+        """The bank's Question, or None after showing what to fix, field by field."""
+        from ..bank import parse_question
+        from ..errors import QuestionError
+
+        try:
+            return parse_question(data, "Your question")
+        except QuestionError as exc:
+            self.show_errors(plain_errors(exc.problem))
+            return None
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        bad = tint(self.palette(), BAD, 0.3)
+        for table in (self.key_points, self.follow_ups, self.probes):
+            for r in range(table.rowCount()):
+                for c in range(table.columnCount()):
+                    item = table.item(r, c)
+                    if item is not None:
+                        item.setBackground(QColor(0, 0, 0, 0))
+        points = self.points()
+        for field in errors:
+            parts = field.split(".")
+            if parts[0] == "key_points" and len(parts) > 1 and parts[1].isdigit() and int(parts[1]) < len(points):
+                col = {"label": 0, "cues": 1, "topic": 2}.get(parts[2] if len(parts) > 2 else "label", 0)
+                row = self._table_row_of_point(int(parts[1]))
+                item = self.key_points.item(row, col)
+                if item is not None:
+                    item.setBackground(bad)
+        self.message.setText("Not saved. Fix " + ("this" if len(errors) == 1 else f"these {len(errors)}")
+                             + ":\n" + "\n".join(f"• {m}" for m in errors.values()) if errors else "")
+        self.message.setStyleSheet(f"color: {BAD.name()}" if errors else "")
+        if errors:
+            self.save_failed.emit(errors)
+            first = next(iter(errors))
+            (self.prompt if first.startswith("prompt") else self.key_points).setFocus()
+
+    def _table_row_of_point(self, n: int) -> int:
+        seen = -1
+        for r in range(self.key_points.rowCount()):
+            if self._cell(self.key_points, r, 0) or self._cell(self.key_points, r, 1):
+                seen += 1
+                if seen == n:
+                    return r
+        return n
+
+    # -- drafting --------------------------------------------------------------------------
+    def draft(self) -> None:
+        if self.drafting:
+            return
+        question = self._validated(self.data(with_drafts=False))
+        if question is None:
+            return
+        self.message.setText("")
+        self.drafting = True
+        self.cancel = CancelFlag()
+        cancel, llm, drafter = self.cancel, self.llm, self.drafter
+        self.draft_button.setEnabled(False)
+        self.cancel_button.show()
+        self.busy.show()
+        self.status.setText(f"Drafting follow-ups for {plural(len(question.key_points), 'key point')}… "
+                            "(a few seconds with the language model)")
+
+        def work(progress):
+            def report(*args):
+                if args:
+                    value = args[0]
+                    progress(f"Drafting… {value * 100:.0f} %" if isinstance(value, float) and value <= 1
+                             else f"Drafting… {value}")
+            return drafter(question, llm, report, cancel)
+
+        def done(result) -> None:
+            self._draft_over()
+            if cancel.is_set():
+                self.status.setText("Drafting cancelled. Your question is as you left it.")
+                return
+            self.show_draft(result)
+
+        def failed(problem: str, fix: str) -> None:
+            self._draft_over()
+            if isinstance(problem, str) and "No module named" in problem and "drafting" in problem:
+                problem = "Drafting is not in this version of the app yet."
+                fix = "Write the follow-ups yourself: add rows with the buttons below, then save."
+                self._show_tables()
+            self.status.setText(f"{problem} {fix}".strip())
+            self.draft_failed.emit(problem, fix)
+
+        run_task(work, done, failed, with_progress=True, on_progress=self.status.setText)
+
+    def cancel_draft(self) -> None:
+        if self.cancel is not None:
+            self.cancel.set()
+            self.status.setText("Cancelling…")
+
+    def _draft_over(self) -> None:
+        self.drafting = False
+        self.draft_button.setEnabled(True)
+        self.cancel_button.hide()
+        self.busy.hide()
+
+    def _show_tables(self) -> None:
+        self.drafts.show()
+
+    def show_draft(self, question) -> None:
+        """Topics into the key point rows; the drafted follow-ups and probes, all kept."""
+        ids = [kp.id for kp in question.key_points]
+        labels = {kp.id: kp.label for kp in question.key_points}
+        for n, kp in enumerate(question.key_points):
+            row = self._table_row_of_point(n)
+            if row < self.key_points.rowCount() and kp.topic:
+                self.key_points.setItem(row, 2, QTableWidgetItem(kp.topic))
+
+        def fill(table: QTableWidget, rows: list[tuple[int | None, str, str]]) -> None:
+            table.setRowCount(0)
+            for key_row, about, text in rows:
+                r = table.rowCount()
+                table.insertRow(r)
+                keep = QTableWidgetItem()
+                keep.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+                keep.setCheckState(Qt.CheckState.Checked)
+                table.setItem(r, 0, keep)
+                where = QTableWidgetItem(about)
+                where.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+                where.setData(Qt.ItemDataRole.UserRole, key_row)
+                table.setItem(r, 1, where)
+                table.setItem(r, 2, QTableWidgetItem(text))
+            table.resizeRowsToContents()
+
+        fill(self.follow_ups, [(ids.index(f.targets) if f.targets in ids else -1, labels.get(f.targets, f.targets),
+                                f.text) for f in question.follow_ups])
+        fill(self.probes, [(ids.index(p.after) if p.after in ids else None,
+                            labels.get(p.after, "a strong answer") if p.after else "a strong answer", p.text)
+                           for p in question.probes])
+        self._show_tables()
+        self.status.setText(f"Drafted {plural(len(question.follow_ups), 'follow-up')} and "
+                            f"{plural(len(question.probes), 'deeper question')}. Keep, edit or untick them, then save.")
+        self.save_button.setProperty("primary", True)
+        self.save_button.style().unpolish(self.save_button)
+        self.save_button.style().polish(self.save_button)
+        self.drafted.emit(question)
+
+    # -- saving ----------------------------------------------------------------------------
+    def save(self) -> None:
+        question = self._validated(self.data())
+        if question is None:
+            return
+        self.show_errors({})
+        saver = self.saver
+        self.message.setText("Saving…")
+
+        def done(path) -> None:
+            self.message.setText(f"Saved. “{question.prompt[:60]}” is in your questions ({path}); it joins the "
+                                 "question bank the next time the app starts.")
+            self.saved.emit(str(path))
+
+        def failed(problem: str, fix: str) -> None:
+            self.message.setText(f"Not saved: {problem} {fix}".strip())
+
+        run_task(lambda: saver(question), done, failed)
