@@ -74,6 +74,43 @@ def evidence_phrase(kp: KeyPoint, answer: str) -> str | None:
     return None
 
 
+# Key points every story answer sets up before anything else: after a story of this length
+# an interviewer asks about what the candidate did, how it ended and what they learned.
+STORY_CONTEXT = frozenset({"situation", "task", "context", "background"})
+STORY_WORDS = 50
+
+
+def likely_said(question: Question, kp: KeyPoint, answer: str) -> bool:
+    """The answer probably made this point in words the cue matcher missed: one sentence
+    shares two distinctive words with what the point is about (its label, topic and the
+    follow-ups written for it). Asking it anyway would re-ask what was said, the worst
+    thing an interviewer can do; skipping a truly missed point only moves on to the next.
+    Measured on the review set's tuning part: 20 of 31 points it skips were covered."""
+    if question.category in ("behavioral", "project") and kp.id in STORY_CONTEXT \
+            and len(answer.split()) >= STORY_WORDS:
+        return True
+    focus = " ".join([kp.label, kp.topic or "", *(fu.text for fu in question.follow_ups_for(kp.id))])
+    wanted = {s for s in content_stems(focus) if len(s) >= 4} - _subject_stems(question)
+    return any(len(wanted & set(content_stems(sent))) >= 2 for sent in sentences(answer) or [answer])
+
+
+def _subject_stems(question: Question) -> set[str]:
+    """Words that say what the question is about (its prompt, and words several key points'
+    labels share), plus words every answer uses: they say nothing about a particular point."""
+    from collections import Counter
+
+    counts: Counter[str] = Counter()
+    for kp in question.key_points:
+        counts.update(set(content_stems(kp.label)))
+    return set(content_stems(question.prompt)) | {s for s, n in counts.items() if n >= 2} | _COMMON
+
+
+_COMMON = frozenset(content_stems(
+    "model models data dataset thing things way ways use used using would could make made get good better best "
+    "work really just also first then one two lot time people point case answer question system approach value "
+    "values result results feature features train training test"))
+
+
 def _fresh(text: str, asked: list[str]) -> bool:
     return all(jaccard(text, a) < REPEAT_SIMILARITY for a in asked)
 
@@ -142,7 +179,7 @@ class Interviewer:
         if self.persona is not None:
             order = self.persona.order_missed(question, order)
         for kp_id in order:
-            if kp_id not in asked_targets:
+            if kp_id not in asked_targets and not likely_said(question, question.key_point(kp_id), answer):
                 return "missed", question.key_point(kp_id)
         candidates = [kp for kp in question.key_points if kp.id in covered and kp.id not in asked_targets]
         said = set(content_stems(answer))
