@@ -93,7 +93,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("devices", parents=[common], help="list microphones and speakers")
     p.add_argument("--json", action="store_true", help="print as JSON")
 
-    p = sub.add_parser("questions", parents=[common], help="list or summarize the question bank")
+    p = sub.add_parser("questions", parents=[common], help="list the question bank, or add your own question")
+    p.add_argument("action", nargs="?", choices=["list", "draft", "add"], default="list",
+                   help="list (default); draft FILE: what the interviewer would add to your question (topics, "
+                        "follow-ups, probes); add FILE: draft it, show it, and save it to your questions")
+    p.add_argument("file", nargs="?", type=Path, help="draft/add: a question file (YAML or JSON)")
+    p.add_argument("--out", type=Path, help="draft: write the drafted question here, to edit and then `add`")
+    p.add_argument("--yes", action="store_true", help="add: save without asking")
+    p.add_argument("--no-llm", action="store_true", help="draft/add: without the language model (plainer topics)")
     p.add_argument("--category", help="only this category")
     p.add_argument("--stats", action="store_true", help="counts per category and difficulty")
     p.add_argument("--json", action="store_true", help="print as JSON")
@@ -122,6 +129,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("which", choices=["latency", "analysis", "follow-ups", "history"], help="what to measure")
     p.add_argument("--json", action="store_true", help="print as JSON (the default output is JSON too)")
     p.add_argument("--turns", type=int, default=10, help="turns to replay (latency)")
+    p.add_argument("--part", choices=["tuning", "heldout", "all"], default="all",
+                   help="follow-ups: which part of the review set (default: both)")
     return parser
 
 
@@ -350,6 +359,8 @@ def cmd_devices(args, settings) -> int:
 def cmd_questions(args, settings) -> int:
     from .bank import CATEGORIES, load_bank
 
+    if args.action in ("draft", "add"):
+        return _question_draft(args, settings)
     bank = load_bank()
     if args.category and args.category not in CATEGORIES:
         raise UserError(f"Unknown category '{args.category}'", f"Choose one of: {', '.join(CATEGORIES)}.")
@@ -361,6 +372,58 @@ def cmd_questions(args, settings) -> int:
     qs = bank.by_category(args.category) if args.category else list(bank)
     data = [{"id": q.id, "category": q.category, "difficulty": q.difficulty, "tags": q.tags, "prompt": q.prompt} for q in qs]
     _emit(data, args.json, lambda d: "\n".join(f"{q['id']:40} {q['category']:14} d{q['difficulty']}  {q['prompt']}" for q in d))
+    return 0
+
+
+def _question_draft(args, settings) -> int:
+    """`questions draft FILE [--out F]` and `questions add FILE [--yes]`: what a custom question
+    lacks (spoken topics, follow-ups, probes) is drafted off the live path, shown, and saved."""
+    import yaml
+
+    from .bank import load_question_file
+    from .dialogue.drafting import draft, needs_draft, save_custom
+
+    if args.file is None:
+        raise UserError(f"`questions {args.action}` needs a question file", f"For example: interviewer questions "
+                        f"{args.action} my-question.yaml (fields: id, category, prompt, key_points).")
+    question = load_question_file(args.file)
+    if needs_draft(question):
+        llm = None
+        if not args.no_llm:
+            from .llm.worker import LlmSettings, LlmWorker
+            from .model_registry import active_paths
+
+            _, llm_path = active_paths(_opt(args, "stt_model"), _opt(args, "llm_model"), settings)
+            llm = LlmWorker(llm_path, LlmSettings.from_settings(settings)).start()
+        try:
+            if llm is not None:
+                llm.wait_loaded()
+            question = draft(question, llm, progress=lambda m: None if args.json else print(f"... {m}",
+                                                                                            file=sys.stderr))
+        finally:
+            if llm is not None:
+                llm.close()
+    data = question.model_dump(mode="json", exclude_none=True)
+    if args.action == "draft":
+        if args.out:
+            args.out.write_text(yaml.safe_dump([data], sort_keys=False, allow_unicode=True, width=110),
+                                encoding="utf-8")
+            print(f"Draft written to {args.out}: edit it, then `interviewer questions add {args.out}`.",
+                  file=sys.stderr)
+        _emit(data, args.json, lambda d: yaml.safe_dump(d, sort_keys=False, allow_unicode=True, width=110))
+        return 0
+    if not args.json:
+        print(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=110))
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise UserError("Not saved: `questions add` asks before saving, and there is no terminal to ask in",
+                            "Add --yes to save without asking, or use `questions draft FILE --out F` to edit first.")
+        if input("Save this question to your questions? [y/N] ").strip().lower() not in ("y", "yes"):
+            print("Not saved.")
+            return 1
+    path = save_custom(question)
+    _emit({"saved": str(path), "id": question.id}, args.json,
+          lambda d: f"Saved {d['id']} to {d['saved']}: it is in the bank from now on (edit the file to change it).")
     return 0
 
 
@@ -397,24 +460,15 @@ def cmd_score(args, settings) -> int:
 
 
 def cmd_follow_up(args, settings) -> int:
-    from .analysis_bridge import score_answer
     from .bank import load_question_file
-    from .dialogue.clarify import answer_clarification, is_clarifying_question
-    from .llm.brain import Interviewer
-    from .transcript import Transcript, Word
+    from .dialogue.drafting import drafted
+    from .dialogue.wording import Interviewer
+    from .engine.policy import Policy, Thread, text_analysis
 
     question = load_question_file(args.question_file)
     text = args.answer_text.strip()
     if not text:
         raise UserError("--answer-text is empty", "Pass the candidate's answer as text.")
-    if is_clarifying_question(text):
-        data = {"text": answer_clarification(question, text), "targets": None, "source": "rubric", "kind": "clarification"}
-        _emit(data, args.json, lambda d: d["text"])
-        return 0
-    # Text has no timing; spread the words at a typical 150 wpm so the analysis can run.
-    tokens = text.split()
-    words = [Word(t, i * 0.4, i * 0.4 + 0.35) for i, t in enumerate(tokens)]
-    analysis = score_answer(question, Transcript(words, len(tokens) * 0.4))
     llm = None
     if not args.no_llm:
         from .llm.worker import LlmSettings, LlmWorker
@@ -423,15 +477,22 @@ def cmd_follow_up(args, settings) -> int:
         _, llm_path = active_paths(_opt(args, "stt_model"), _opt(args, "llm_model"), settings)
         llm = LlmWorker(llm_path, LlmSettings.from_settings(settings)).start()
     try:
-        decision = Interviewer(llm).follow_up(question, text, analysis["key_points"]["covered"],
-                                              analysis["key_points"]["missed"])
+        if llm is not None:
+            llm.wait_loaded()
+        # A question with no authored topics or follow-ups (a custom one) is drafted once and cached.
+        question = drafted(question, llm)
+        policy = Policy(Interviewer(llm), max_follow_ups=2, pushes_back=False)
+        thread = Thread(question)
+        plan = policy.plan(thread, text)
+        decision = policy.word(plan, thread, text)
     finally:
         if llm:
             llm.close()
+    coverage = text_analysis(question, text)["key_points"]
     data = {"text": decision.text, "targets": decision.targets, "source": decision.source, "kind": decision.kind,
-            "covered": analysis["key_points"]["covered"], "missed": analysis["key_points"]["missed"],
-            "samples": decision.attempts}
-    _emit(data, args.json, lambda d: f"{d['text']}\n  ({d['source']}, targets {d['targets']})")
+            "plan": plan.kind.value, "lead_in": decision.lead_in, "covered": coverage["covered"],
+            "missed": coverage["missed"], "samples": decision.attempts}
+    _emit(data, args.json, lambda d: f"{d['text']}\n  ({d['plan']}, {d['source']}, targets {d['targets']})")
     return 0
 
 
@@ -443,7 +504,8 @@ def cmd_bench(args, settings) -> int:
     elif args.which == "follow-ups":
         from .followup_bench import bench_follow_ups
 
-        data = bench_follow_ups(stt_override=_opt(args, "stt_model"), llm_override=_opt(args, "llm_model"),
+        parts = ("tuning", "heldout") if args.part == "all" else (args.part,)
+        data = bench_follow_ups(parts, stt_override=_opt(args, "stt_model"), llm_override=_opt(args, "llm_model"),
                                 settings=settings)
     elif args.which == "history":
         from .store import bench_history

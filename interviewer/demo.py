@@ -33,7 +33,8 @@ def run_demo(stt_override: str | None = None, llm_override: str | None = None, o
              settings=None, progress=lambda msg: None) -> dict:
     from .analysis_bridge import score_answer
     from .bank import load_question_file
-    from .llm.brain import Interviewer
+    from .dialogue.wording import Interviewer
+    from .engine.policy import Policy, Thread
     from .llm.worker import LlmSettings, LlmWorker
     from .model_registry import active_paths, discover
     from .paths import data_dir
@@ -82,7 +83,8 @@ def run_demo(stt_override: str | None = None, llm_override: str | None = None, o
     t0 = time.perf_counter()
     llm.wait_loaded()
     timings["llm_load_s"] = llm.load_seconds or 0.0
-    decision = brain.follow_up(question, transcript.text, analysis["key_points"]["covered"], analysis["key_points"]["missed"])
+    policy, thread = Policy(brain, max_follow_ups=2, pushes_back=False), Thread(question)
+    decision = policy.word(policy.plan(thread, transcript.text), thread, transcript.text)
     llm.close()
     timings["follow_up_s"] = time.perf_counter() - t0
     timings["total_s"] = time.perf_counter() - t_all
@@ -101,6 +103,7 @@ def run_demo(stt_override: str | None = None, llm_override: str | None = None, o
             "text": decision.text,
             "targets": decision.targets,
             "source": decision.source,
+            "lead_in": decision.lead_in,
             "samples": len(decision.attempts),
         },
         "key_points": analysis["key_points"],

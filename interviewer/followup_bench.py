@@ -1,9 +1,12 @@
-"""How often the LLM, not the rubric fallback, words the follow-up, and how grounded it is.
+"""Are the interviewer's follow-ups questions a senior interviewer would ask? Judged by reading.
 
-`interviewer bench follow-ups` runs the interviewer brain over partial answers to bank
-questions (tests/fixtures/partial_answers.yaml, or a file given) and reports the share
-of follow-ups worded by the LLM that passed validation, their grounding in the
-candidate's words, and the time per follow-up.
+`interviewer bench follow-ups --json` runs every case of the review set
+(tests/fixtures/follow_up_review: candidate answers to bank questions, to custom questions
+and in project rehearsals) through the real policy and wording, then looks each reply up
+in the set's verdicts, which people wrote by reading it as a senior ML interviewer would
+(verdicts.yaml, keyed by case and exact text). It reports the judged shares per part
+(tuning, held-out) and lists every reply nobody has judged yet: a changed wording has to
+be read before any figure counts.
 """
 
 from __future__ import annotations
@@ -14,55 +17,117 @@ from pathlib import Path
 
 from .paths import REPO_ROOT
 
-FIXTURES = REPO_ROOT / "tests" / "fixtures" / "partial_answers.yaml"
+REVIEW = REPO_ROOT / "tests" / "fixtures" / "follow_up_review"
+PARTS = {"tuning": "cases.yaml", "heldout": "heldout.yaml"}
+VERDICTS = ("good", "ok", "bad")
 
 
-def bench_follow_ups(path: Path | None = None, stt_override=None, llm_override=None, settings=None,
-                     seeds: int = 1) -> dict:
+def _yaml(path: Path):
     import yaml
 
-    from .analysis_bridge import score_answer
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+def load_cases(parts=tuple(PARTS), folder: Path = REVIEW) -> list[dict]:
+    cases = []
+    for part in parts:
+        for case in _yaml(folder / PARTS[part]) or []:
+            cases.append({**case, "part": part})
+    return cases
+
+
+def load_verdicts(folder: Path = REVIEW) -> dict[tuple[str, str], dict]:
+    path = folder / "verdicts.yaml"
+    if not path.is_file():
+        return {}
+    return {(v["case"], v["text"]): v for v in _yaml(path) or []}
+
+
+def question_for(case: dict, bank, llm, folder: Path = REVIEW):
+    """The question as the interview would have it: a bank question, a custom question (with
+    its draft, cached beside the set by content), or a project question grounded in notes."""
+    from .bank import load_question_file
+    from .dialogue.drafting import drafted
+    from .projects import Project, ground_question
+
+    if case.get("question_file"):
+        return drafted(load_question_file(folder / case["question_file"]), llm, cache_dir=folder / "drafts")
+    question = bank.get(case["question"])
+    if case.get("project"):
+        notes = next(p for p in _yaml(folder / "projects.yaml") if p["id"] == case["project"])
+        question = ground_question(question, Project(**notes))
+    return question
+
+
+def reply_for(policy, question, answer: str, seed: int = 0) -> dict:
+    from .engine.policy import Thread
+
+    t0 = time.perf_counter()
+    thread = Thread(question)
+    plan = policy.plan(thread, answer)
+    decision = policy.word(plan, thread, answer, seed=seed)
+    return {"plan": plan.kind.value, "targets": decision.targets, "text": decision.text, "source": decision.source,
+            "lead_in": decision.lead_in, "seconds": round(time.perf_counter() - t0, 3)}
+
+
+def _shares(rows: list[dict]) -> dict:
+    judged = [r for r in rows if r.get("verdict")]
+    n = len(judged)
+
+    def share(pred):
+        return round(sum(1 for r in judged if pred(r)) / n, 3) if n else None
+
+    return {
+        "cases": len(rows), "judged": n, "unjudged": len(rows) - n,
+        "good": sum(1 for r in judged if r["verdict"] == "good"),
+        "ok": sum(1 for r in judged if r["verdict"] == "ok"),
+        "bad": sum(1 for r in judged if r["verdict"] == "bad"),
+        "sensible_share": share(lambda r: r["verdict"] in ("good", "ok")),
+        "bad_share": share(lambda r: r["verdict"] == "bad"),
+        "good_share": share(lambda r: r["verdict"] == "good"),
+        "grounded_share": share(lambda r: bool(r.get("grounded"))),
+    }
+
+
+def bench_follow_ups(parts=tuple(PARTS), stt_override=None, llm_override=None, settings=None,
+                     folder: Path = REVIEW, persona: str | None = None, mode: str = "study") -> dict:
     from .bank import load_bank
-    from .llm.brain import Interviewer, grounding
+    from .dialogue.wording import Interviewer
+    from .engine.policy import Policy
     from .llm.worker import LlmSettings, LlmWorker
     from .model_registry import active_paths
-    from .transcript import Transcript, Word
+    from .personas import get_persona
 
-    items = yaml.safe_load(Path(path or FIXTURES).read_text())
     bank = load_bank(include_user=False)
     _, llm_path = active_paths(stt_override, llm_override, settings)
     llm = LlmWorker(llm_path, LlmSettings.from_settings(settings)).start()
     llm.wait_loaded()
-    brain = Interviewer(llm)
+    who = get_persona(persona)
+    brain = Interviewer(llm, persona=who)
     brain.prime()
+    policy = Policy(brain, max_follow_ups=2, pushes_back=mode == "real" or bool(who and who.pushback))
+    verdicts = load_verdicts(folder)
     rows = []
-    for seed in range(seeds):
-        for item in items:
-            q = bank.get(item["question"])
-            text = item["answer"]
-            words = [Word(t, i * 0.4, i * 0.4 + 0.35) for i, t in enumerate(text.split())]
-            kp = score_answer(q, Transcript(words, len(words) * 0.4))["key_points"]
-            t0 = time.perf_counter()
-            d = brain.follow_up(q, text, kp["covered"], kp["missed"], seed=seed)
-            rows.append({
-                "question": q.id, "covered": kp["covered"], "missed": kp["missed"], "kind": d.kind,
-                "text": d.text, "targets": d.targets, "source": d.source, "samples": len(d.attempts),
-                "grounded": d.source == "llm" and grounding(d.text, text, d.topic or "") > 0,
-                "seconds": round(time.perf_counter() - t0, 3),
-                "rejected": [a["rejected"] for a in d.attempts if a["rejected"]],
-            })
-    llm.close()
-    asked = [r for r in rows if r["kind"] == "follow_up"]
-    llm_rows = [r for r in asked if r["source"] == "llm"]
+    try:
+        for case in load_cases(parts, folder):
+            question = question_for(case, bank, llm, folder)
+            row = {"case": case["id"], "part": case["part"], "format": case["format"], "kind": case["kind"],
+                   **reply_for(policy, question, case["answer"])}
+            verdict = verdicts.get((case["id"], row["text"]))
+            if verdict:
+                row.update(verdict=verdict["verdict"], grounded=bool(verdict.get("grounded")),
+                           why=verdict.get("why"))
+            rows.append(row)
+    finally:
+        llm.close()
     return {
         "model": str(llm_path),
-        "answers": len(rows),
-        "follow_ups": len(asked),
-        "llm_worded": len(llm_rows),
-        "llm_share": round(len(llm_rows) / len(asked), 3) if asked else None,
-        "grounded_in_answer": sum(1 for r in llm_rows if r["grounded"]),
-        "targeted_missed_point": sum(1 for r in asked if r["targets"] in r["missed"]),
-        "median_s": round(statistics.median(r["seconds"] for r in rows), 3) if rows else None,
-        "max_s": max((r["seconds"] for r in rows), default=None),
+        "parameters": llm.parameters,
+        "free_wording": brain.free_wording,
+        **{part: _shares([r for r in rows if r["part"] == part]) for part in parts},
+        "all": _shares(rows),
+        "median_reply_s": round(statistics.median(r["seconds"] for r in rows), 3) if rows else None,
+        "unjudged": [{"case": r["case"], "text": r["text"]} for r in rows if not r.get("verdict")],
+        "bad": [{"case": r["case"], "text": r["text"], "why": r.get("why")} for r in rows if r.get("verdict") == "bad"],
         "rows": rows,
     }

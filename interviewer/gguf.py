@@ -41,6 +41,7 @@ class GgufInfo:
     tensor_count: int
     metadata: dict = field(default_factory=dict)
     expected_size: int | None = None
+    parameters: int = 0  # summed over the tensor table: what the model's tier is judged by
 
     @property
     def name(self) -> str:
@@ -127,6 +128,7 @@ def read_gguf(path: str | Path) -> GgufInfo:
             if key in _KEEP:
                 meta[key] = val
         end = 0
+        parameters = 0
         for _ in range(tensor_count):
             r.string()
             n_dims = r.unpack("<I")
@@ -135,6 +137,7 @@ def read_gguf(path: str | Path) -> GgufInfo:
             elements = 1
             for _ in range(n_dims):
                 elements *= r.unpack("<Q")
+            parameters += elements
             ttype, offset = r.unpack("<I"), r.unpack("<Q")
             block = _BLOCKS.get(ttype)
             if block is None:
@@ -143,7 +146,7 @@ def read_gguf(path: str | Path) -> GgufInfo:
                 end = max(end, offset + elements // block[0] * block[1])
         align = int(meta.get("general.alignment") or 32)
         data_start = -(-fh.tell() // align) * align
-    info = GgufInfo(path, version, tensor_count, meta)
+    info = GgufInfo(path, version, tensor_count, meta, parameters=parameters)
     if end >= 0:
         info.expected_size = data_start + end
         if size < info.expected_size:

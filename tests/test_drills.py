@@ -9,7 +9,7 @@ from interviewer.audio import SAMPLE_RATE
 from interviewer.audio.io import load_audio
 from interviewer.bank import load_bank
 from interviewer.drills import concept_question, drill_report
-from interviewer.llm.brain import Interviewer
+from interviewer.dialogue.wording import Interviewer
 from interviewer.personas import PERSONAS, get_persona
 from interviewer.engine.policy import is_vague
 from interviewer.transcript import Transcript, Word
@@ -89,7 +89,7 @@ def test_vague_answers_get_pushback_from_a_strict_interviewer():
     bank = load_bank(include_user=False)
     q = bank.get("fund-bias-variance")
     brain = Interviewer(None, persona=PERSONAS["rigorous"])
-    d = brain.pushback(q, [kp.id for kp in q.key_points][1:])
+    d = brain.pushback(q, q.key_points[1].id, "It is about models and data, basically.")
     assert d.kind == "follow_up" and d.text.endswith("?") and d.targets in [kp.id for kp in q.key_points]
     assert is_vague({"word_count": 12, "scores": {"depth": 60}})
     assert not is_vague({"word_count": 120, "scores": {"depth": 70}})

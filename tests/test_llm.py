@@ -1,4 +1,4 @@
-"""The local LLM worker and the interviewer brain's validation, with the real SmolLM2."""
+"""The local LLM worker, and how the interviewer uses (and checks) a model's wording, with the real SmolLM2."""
 
 import threading
 
@@ -6,7 +6,8 @@ import pytest
 
 from interviewer.bank import load_question_file
 from interviewer.dialogue.clarify import answer_clarification, is_clarifying_question
-from interviewer.llm.brain import Interviewer, clean, validate
+from interviewer.dialogue.validate import clean, validate
+from interviewer.dialogue.wording import Interviewer
 from interviewer.paths import REPO_ROOT
 
 QUESTION = load_question_file(REPO_ROOT / "interviewer" / "demo_data" / "question.yaml")
@@ -66,42 +67,48 @@ def test_primed_prefix_stays_in_the_kv_cache(llm):
 
 
 @pytest.mark.slow
-def test_follow_up_from_the_real_model_is_valid_and_targets_a_missed_point(llm):
-    brain = Interviewer(llm)
-    brain.prime()
+def test_the_135m_default_never_words_live_follow_ups_but_a_forced_free_wording_is_validated(llm):
+    assert 100e6 < llm.parameters < 200e6  # read from the GGUF's tensor table
     answer = "Bias means the model underfits because it is too simple. Variance means it overfits the training data."
-    d = brain.follow_up(QUESTION, answer, ["bias_def", "variance_def"], ["tradeoff", "diagnosis", "remedies"])
-    assert d.kind == "follow_up" and d.targets == "tradeoff"
-    assert d.source in ("llm", "rubric") and d.attempts
-    terms = [d.topic, *QUESTION.key_point("tradeoff").cues]
-    assert validate(d.text, question=QUESTION, topic_terms=terms) is None
+    authored = Interviewer(llm)
+    assert not authored.free_wording  # too small to trust with wording
+    d = authored.follow_up(QUESTION, answer, "missed", "tradeoff")
+    assert d.source == "authored" and not d.attempts and QUESTION.follow_ups_for("tradeoff")[0].text in d.text
+    free = Interviewer(llm, free_wording=True)  # what a large model does: sampled, and every sample checked
+    free.prime()
+    d = free.follow_up(QUESTION, answer, "missed", "tradeoff")
+    assert d.attempts and all(a["rejected"] is None or isinstance(a["rejected"], str) for a in d.attempts)
+    if d.source == "llm":
+        assert validate(d.text, question=QUESTION, topic_terms=[d.topic, *QUESTION.key_point("tradeoff").cues],
+                        answer=answer) is None
+    else:
+        assert d.source == "authored"
 
 
-def test_rubric_only_interviewer_falls_back_to_authored_follow_ups():
+def test_choosing_what_to_ask_goes_to_missed_points_first_then_probes():
     brain = Interviewer(None)
-    d = brain.follow_up(QUESTION, "Bias is underfitting.", ["bias_def"], ["variance_def", "tradeoff"])
-    assert d.source == "rubric" and d.targets == "variance_def"
-    d2 = brain.follow_up(QUESTION, "Bias is underfitting.", ["bias_def"], ["variance_def", "tradeoff"],
-                         asked_targets=["variance_def"])
-    assert d2.targets == "tradeoff" and d2.text == QUESTION.follow_ups_for("tradeoff")[0].text
+    assert brain.choose_target(QUESTION, "Bias is underfitting.", ["bias_def"], ["variance_def", "tradeoff"],
+                               [])[1].id == "variance_def"
+    assert brain.choose_target(QUESTION, "Bias is underfitting.", ["bias_def"], ["variance_def", "tradeoff"],
+                               ["variance_def"])[1].id == "tradeoff"
     everything = [kp.id for kp in QUESTION.key_points]
-    done = brain.follow_up(QUESTION, "x", everything, [], asked_targets=everything)
-    assert done.kind == "move_on"
+    mode, kp = brain.choose_target(QUESTION, "a learning curve shows the gap", everything, [], [])
+    assert mode == "probe" and QUESTION.probes_after(kp.id)
+    assert brain.choose_target(QUESTION, "x", everything, [], everything) is None
 
 
-def test_generic_fallbacks_are_valid_spoken_questions_that_name_the_topic():
-    """A key point with no authored follow-up (variance_def) gets a template from prompts/: each
-    variant must pass the same validator as the LLM's wordings."""
+def test_templates_over_a_topic_are_valid_spoken_questions():
+    """A key point with no authored line left gets a template over its spoken topic: each
+    variant must pass the same validator as a model's wording."""
     brain = Interviewer(None)
     kp = QUESTION.key_point("variance_def")
-    assert not QUESTION.follow_ups_for("variance_def")
-    texts = {brain.follow_up(QUESTION, "Bias is underfitting.", ["bias_def"], ["variance_def"], seed=seed).text
-             for seed in range(8)}
+    asked = [fu.text for fu in QUESTION.follow_ups_for("variance_def")]
+    texts = {brain.follow_up(QUESTION, "Bias is underfitting.", "missed", "variance_def", asked_texts=asked,
+                             seed=seed).text for seed in range(8)}
     assert len(texts) >= 3  # varied across turns, not one stock phrase
     for text in texts:
-        topic = Interviewer.topic_of(kp)
-        assert topic in text
-        assert validate(text, question=QUESTION, topic_terms=[topic, *kp.cues]) is None, text
+        assert kp.topic in text
+        assert validate(text, question=QUESTION, topic_terms=[kp.topic, *kp.cues]) is None, text
 
 
 @pytest.mark.parametrize(

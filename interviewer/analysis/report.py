@@ -79,8 +79,10 @@ class AnswerAnalysis:
         return d
 
 
-def _tip(text: str, evidence: str, start: float | None = None, area: str = "") -> dict:
+def _tip(text: str, evidence: str, start: float | None = None, area: str = "", key_point: str | None = None) -> dict:
     d = {"tip": text, "evidence": evidence}
+    if key_point:
+        d["key_point"] = key_point  # a later answer in the same thread may cover it: the report drops the tip
     if start is not None:
         d["start"] = round(start, 2)
         d["at"] = fmt_time(start)
@@ -317,7 +319,7 @@ def _feedback(question, depth, structure, pacing, fillers, lex, hed, reps, longs
         ))
     missed = [r for r in depth.key_points if not r.covered and not r.named_only]
     for r in missed[:3]:
-        tips.append(_tip(f"Cover this point: {r.label}.", span_ev, None, "depth"))
+        tips.append(_tip(f"Cover this point: {r.label}.", span_ev, None, "depth", r.id))
     if any(r.covered for r in depth.key_points) and not depth.specificity["numbers"]:
         tips.append(_tip("Add one concrete number (a size, a rate, a before/after) to make the answer specific.", f"no numbers anywhere in {fmt_time(onset)}-{fmt_time(offset)}", None, "depth"))
     elif any(r.covered for r in depth.key_points) and not depth.specificity["examples"]:

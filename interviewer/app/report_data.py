@@ -46,6 +46,23 @@ def _turn(kind, interviewer_text, targets, transcript, analysis, audio_path, ass
             "assessment": assessment}
 
 
+def thread_credit(q: dict) -> dict[str, dict]:
+    """Where each key point of a question was covered anywhere in its thread: the first
+    answer, a follow-up answer, or a pitch. {kp id: {turn, where, at}} (turn 0 is the first
+    answer; `at` the seconds into that turn's recording where it was first said)."""
+    credit: dict[str, dict] = {}
+    answers = [t for t in q["turns"] if t["kind"] in ("answer", "follow_up") and t["analysis"]]
+    for n, turn in enumerate(answers):
+        where = "your answer" if n == 0 else ("your follow-up answer" if n == 1 else f"follow-up answer {n}")
+        for ev in turn["analysis"].get("key_point_evidence") or []:
+            if ev.get("covered") and ev.get("id") not in credit:
+                starts = [e.get("start") for e in ev.get("evidence") or [] if e.get("start") is not None]
+                credit[ev["id"]] = {"turn": n, "where": where, "at": min(starts) if starts else None}
+        for kp_id in (turn["analysis"].get("key_points") or {}).get("covered") or []:
+            credit.setdefault(kp_id, {"turn": n, "where": where, "at": None})
+    return credit
+
+
 def _finish(report: dict, bank) -> dict:
     """Per-question scores and the session-level roll-ups from the turns."""
     mains = []
@@ -78,15 +95,17 @@ def _finish(report: dict, bank) -> dict:
             for way in ("raised", "lowered"):
                 for item in (expl.get(dim) or {}).get(way) or []:
                     evidence[dim][way].append({**item, "question": n})
-        for tip in (main.get("feedback") or [])[:3]:
+        credit = thread_credit(q)
+        q["credit"] = credit
+        q["recovered"] = [k for k, c in credit.items() if c["turn"] > 0]
+        # a point covered later in the thread is not something to work on
+        for tip in [t for t in main.get("feedback") or [] if t.get("key_point") not in credit][:3]:
             tips.append({**tip, "question": n})
-        kps = main.get("key_points") or {}
-        addressed = {(t["assessment"] or {}).get("target") for t in q["turns"]
-                     if t["kind"] == "follow_up" and (t["assessment"] or {}).get("addressed")}
-        q["recovered"] = [k for k in kps.get("missed") or [] if k in addressed]
-        covered += [q["labels"].get(k, k) for k in kps.get("covered") or []]
+        all_ids = list(dict.fromkeys([*((main.get("key_points") or {}).get("covered") or []),
+                                      *((main.get("key_points") or {}).get("missed") or [])]))
+        covered += [q["labels"].get(k, k) for k in all_ids if k in credit and credit[k]["turn"] == 0]
         recovered += [q["labels"].get(k, k) for k in q["recovered"]]
-        missed += [q["labels"].get(k, k) for k in kps.get("missed") or [] if k not in addressed]
+        missed += [q["labels"].get(k, k) for k in all_ids if k not in credit]
     report["evidence"] = evidence
     report["tips"] = tips
     report["key_points"] = {"covered": covered, "recovered": recovered, "missed": missed}

@@ -16,7 +16,8 @@ _CLARIFY_OPENERS = re.compile(
 _CLARIFY_PHRASES = re.compile(
     r"\b(can i assume|may i assume|should i assume|am i allowed|is it okay if|are we assuming|do we have|do we know|"
     r"is there a|what is the (budget|scale|latency|size)|just to clarify|to clarify|quick question|"
-    r"before i start|before i begin|could you clarify|what do you mean)\b",
+    r"before i start|before i begin|before i answer|before i get into it|could you clarify|what do you mean|"
+    r"just to check|quick check|sorry, quick question|can you tell me|do you want me to|should i focus)\b",
     re.I,
 )
 
@@ -36,7 +37,7 @@ def is_clarifying_question(text: str) -> bool:
     sents = sentences(text) or [text]
     if len(sents) > 1 and len(tokens(sents[-1])) <= 3:
         sents = sents[:-1]
-    last = sents[-1]
+    last = re.sub(r"^(and|so|also|or|but)\s+", "", sents[-1], flags=re.I)
     return last.endswith("?") and (bool(_CLARIFY_OPENERS.match(last)) or n <= 20)
 
 

@@ -19,7 +19,7 @@ from ..analysis_bridge import score_answer
 from ..bank import Question
 from ..dialogue.clarify import answer_clarification, is_clarifying_question
 from ..dialogue.off_topic import is_off_topic
-from ..llm.brain import Decision, Interviewer
+from ..dialogue.wording import Decision, Interviewer
 from ..transcript import Transcript, Word
 
 MAX_CLARIFICATIONS = 3
@@ -105,7 +105,7 @@ class Policy:
                                           thread.asked_targets)
         if choice is None:
             return Plan(PlanKind.MOVE_ON)
-        mode, kp, _topic = choice
+        mode, kp = choice
         return Plan(PlanKind.MISSED if mode == "missed" else PlanKind.PROBE, kp.id)
 
     def word(self, plan: Plan, thread: Thread, text: str, *, seed: int = 0, budget_s: float | None = None,
@@ -119,10 +119,6 @@ class Policy:
             return self.brain.redirect(question, seed)
         answers = " ".join([*thread.answers, text])
         if plan.kind is PlanKind.PUSHBACK:
-            return self.brain.pushback(question, [plan.target], thread.asked_targets, seed=seed)
-        analysis = text_analysis(question, answers)
-        coverage = analysis["key_points"]
-        return self.brain.follow_up(question, answers, coverage["covered"], coverage["missed"],
-                                    asked_targets=thread.asked_targets, asked_texts=thread.asked_texts,
-                                    seed=seed, budget_s=budget_s, cancel=cancel, before_sample=before_sample,
-                                    target=(plan.kind.value, plan.target))
+            return self.brain.pushback(question, plan.target, answers, seed=seed)
+        return self.brain.follow_up(question, answers, plan.kind.value, plan.target, asked_texts=thread.asked_texts,
+                                    seed=seed, budget_s=budget_s, cancel=cancel, before_sample=before_sample)

@@ -86,6 +86,8 @@ class Store(Protocol):
 
 
 class Llm(Protocol):
+    parameters: int  # the model's size (from its GGUF): large ones may word follow-ups freely
+
     def complete(self, prompt: str, *, max_tokens: int, temperature: float, stop: list[str], seed: int,
                  cancel: threading.Event | None = None) -> Future: ...
 

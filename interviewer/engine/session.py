@@ -20,7 +20,7 @@ from pathlib import Path
 from ..audio.vad import StreamingVad
 from ..bank import Question
 from ..errors import UserError
-from ..llm.brain import Interviewer
+from ..dialogue.wording import Interviewer
 from ..personas import get_persona
 from ..speech.stt import build_prompt
 from ..speech.tts import Voice

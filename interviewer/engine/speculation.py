@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..llm.brain import Decision
+from ..dialogue.wording import Decision
 from ..transcript import Transcript
 from .policy import Plan, PlanKind, Policy, Thread
 from .ports import Llm

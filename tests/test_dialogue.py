@@ -1,0 +1,205 @@
+"""What the interviewer says: lead-ins in the candidate's own words, authored lines over
+templates, redirects, clarifications, and drafting for custom questions. Fast: no model
+(the drafting path with the real LLM is in the slow tier at the end)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from interviewer.bank import load_question_file, parse_question
+from interviewer.dialogue.clarify import is_clarifying_question
+from interviewer.dialogue.drafting import content_key, draft, drafted, needs_draft, save_custom
+from interviewer.dialogue.lead_in import lead_in, to_second_person
+from interviewer.dialogue.validate import misattributes, validate
+from interviewer.dialogue.wording import Interviewer
+from interviewer.engine.policy import Plan, PlanKind, Policy, Thread
+from interviewer.paths import REPO_ROOT
+
+QUESTION = load_question_file(REPO_ROOT / "interviewer" / "demo_data" / "question.yaml")
+CUSTOM = {
+    "id": "custom-feature-scaling", "category": "fundamentals",
+    "prompt": "When and why would you scale your features before training a model?",
+    "key_points": [
+        {"id": "distance", "label": "Distance- and gradient-based models are sensitive to feature scale",
+         "cues": ["knn", "svm", "gradient descent", "distance"]},
+        {"id": "trees", "label": "Tree models do not need scaling", "cues": ["decision tree", "random forest"]},
+        {"id": "fit_on_train", "label": "Fit the scaler on the training data only to avoid leakage",
+         "cues": ["fit on training", "leakage", "transform the test"]},
+        {"id": "methods", "label": "Describes standardization versus min-max scaling and when each fits",
+         "cues": ["standardization", "z score", "min max"]},
+    ],
+}
+
+
+# -- lead-ins ------------------------------------------------------------------------------
+
+
+def test_lead_in_quotes_a_related_clause_in_the_second_person():
+    answer = ("So I think the model is fine. I would look at accuracy on a held-out test set, "
+              "and we trained a gradient boosting model on usage features.")
+    said = lead_in(answer, "Fraud is rare, so how does class imbalance change whether accuracy is the right metric?",
+                   avoid=["How would you evaluate a fraud model?"])
+    assert said == "You said you would look at accuracy on a held-out test set."
+    assert not misattributes(said, answer)
+
+
+def test_no_lead_in_without_a_related_whole_statement():
+    assert lead_in("Bias is underfitting. Variance is overfitting.", "How would you choose k for clustering?") is None
+    # a fragment cut at a comma mid-thought is not quoted ("you'd let a sliver of users")
+    answer = "I'd let a sliver of users, say one percent, see the new model first."
+    said = lead_in(answer, "users percent rollout")
+    assert said is None or said == "You said you'd let a sliver of users, say one percent, see the new model first."
+    assert lead_in("I'm not sure, maybe it uses regularization.", "regularization strength") is None  # hedged
+
+
+def test_lead_in_needs_words_the_recogniser_was_sure_of():
+    answer = "I would use smote to balance the classes."
+    focus = "How does oversampling with SMOTE interact with cross validation? balance classes"
+    assert lead_in(answer, focus) is not None
+    assert lead_in(answer, focus, confident_words={"i", "would", "use", "to", "balance", "the", "classes"}) is None
+
+
+@pytest.mark.parametrize("first,second", [
+    ("I'd retrain every month", "you'd retrain every month"),
+    ("we shipped it behind a flag", "you shipped it behind a flag"),
+    ("my team owned the pipeline", "your team owned the pipeline"),
+    ("I was on call that week", "you were on call that week"),
+])
+def test_second_person(first, second):
+    assert to_second_person(first) == second
+
+
+def test_misattribution_is_caught():
+    answer = "I would look at accuracy on a held-out test set."
+    assert misattributes("You would check the data distribution, so how would you do that?", answer)
+    assert misattributes("You mentioned the data distribution. How would you check it?", answer)
+    assert not misattributes("How would you check the data distribution?", answer)
+    assert validate("You mentioned drift. How would you detect drift in production?", question=QUESTION,
+                    topic_terms=["drift"], answer=answer) == "attributes words the candidate did not say"
+
+
+# -- wording -----------------------------------------------------------------------------------
+
+
+def test_missed_point_gets_the_banks_line_with_a_lead_in():
+    brain = Interviewer(None)
+    answer = "Bias is underfitting. To tell which one you have, I would compare the training error with the validation error."
+    d = brain.follow_up(QUESTION, answer, "missed", "tradeoff")
+    assert d.source == "authored" and d.text.endswith(QUESTION.follow_ups_for("tradeoff")[0].text)
+    assert d.lead_in == "You said you would compare the training error with the validation error."
+    assert d.text.startswith(d.lead_in)
+
+
+def test_probe_goes_deeper_on_a_covered_point_and_never_repeats():
+    brain = Interviewer(None)
+    answer = "Bagging averages many deep trees, which lowers the variance."
+    first = brain.follow_up(QUESTION, answer, "probe", "variance_def")
+    assert QUESTION.probes_after("variance_def")[0].text in first.text
+    second = brain.follow_up(QUESTION, answer, "probe", "variance_def", asked_texts=[first.text])
+    assert second.text != first.text
+
+
+def test_policy_plans_each_kind_of_reply():
+    policy = Policy(Interviewer(None), max_follow_ups=2, pushes_back=False)
+    t = Thread(QUESTION)
+    assert policy.plan(t, "Can I assume any kind of model for the example?").kind is PlanKind.CLARIFY
+    assert policy.plan(t, "Bias is the error of a model that is too simple so it underfits.") == \
+        Plan(PlanKind.MISSED, "variance_def")
+    everything = ("High bias means the model is too simple, so it underfits even the training data. Variance means "
+                  "it overfits and memorizes the training data. "
+                  "The trade-off: more complexity lowers bias and raises variance, total error is bias squared plus "
+                  "variance plus irreducible noise. I would compare training error and validation error on a "
+                  "learning curve, and fix variance with regularization or more data.")
+    assert policy.plan(t, everything).kind is PlanKind.PROBE
+    t.follow_ups = 2
+    assert policy.plan(t, "Anything at all.").kind is PlanKind.MOVE_ON
+
+
+def test_an_answer_about_something_else_is_redirected_but_a_story_never_is(bank):
+    policy = Policy(Interviewer(None), max_follow_ups=2, pushes_back=False)
+    code = bank.get("code-kmeans")
+    off = ("Honestly these days I would embed both strings with a sentence transformer, take the cosine similarity, "
+           "store them in a FAISS index and call it a match above a threshold. We did exactly that for "
+           "company names in our CRM and it scaled to millions of names.")
+    plan = policy.plan(Thread(code), off)
+    assert plan.kind is PlanKind.REDIRECT
+    assert code.prompt in policy.word(plan, Thread(code), off).text
+    story = bank.by_category("behavioral")[0]
+    assert policy.plan(Thread(story), off).kind is not PlanKind.REDIRECT
+
+
+def test_clarifying_questions_are_told_from_answers():
+    assert is_clarifying_question("Just to check, is it sampling without replacement? And do the events have weights?")
+    assert is_clarifying_question("Before I answer, is this a binary classifier?")
+    assert not is_clarifying_question("What is overfitting? It is when a model memorises the training data and "
+                                      "does badly on new data, so I would regularize.")
+
+
+# -- drafting custom questions -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def bank():
+    from interviewer.bank import load_bank
+
+    return load_bank(include_user=False)
+
+
+def test_a_custom_question_is_drafted_with_a_follow_up_for_every_point():
+    q = parse_question(CUSTOM, "custom")
+    assert needs_draft(q)
+    d = draft(q)
+    assert not needs_draft(d)
+    for kp in d.key_points:
+        (fu, *_) = d.follow_ups_for(kp.id)
+        assert fu.text.endswith("?") and 4 <= len(fu.text.split()) <= 30
+    assert len(d.probes) >= 3
+    assert d.key_point("fit_on_train").topic == "fitting the scaler on the training data only"
+    assert "standardization versus min-max scaling" in d.follow_ups_for("methods")[0].text
+    assert [kp.label for kp in d.key_points] == [kp["label"] for kp in CUSTOM["key_points"]]  # the user's words kept
+
+
+def test_a_draft_names_nothing_the_user_did_not_write():
+    d = draft(parse_question(CUSTOM, "custom"))
+    user_words = set(json.dumps(CUSTOM).lower().replace("-", " ").split())
+    for kp in d.key_points:
+        if kp.topic:
+            assert kp.topic.split()[0].endswith("ing") or set(kp.topic.lower().split()) <= user_words, kp.topic
+
+
+def test_drafts_are_cached_by_content(tmp_path):
+    q = parse_question(CUSTOM, "custom")
+    first = drafted(q, None, cache_dir=tmp_path)
+    assert len(list(tmp_path.glob("*.json"))) == 1
+    assert drafted(q, None, cache_dir=tmp_path) == first
+    changed = parse_question({**CUSTOM, "prompt": CUSTOM["prompt"] + " Give an example."}, "custom")
+    assert content_key(changed) != content_key(q)
+    drafted(changed, None, cache_dir=tmp_path)
+    assert len(list(tmp_path.glob("*.json"))) == 2
+    (tmp_path / f"{content_key(q)}.json").write_text("{ not json")  # a damaged entry is drafted again
+    assert drafted(q, None, cache_dir=tmp_path) == first
+
+
+def test_a_saved_custom_question_joins_the_bank(tmp_path):
+    from interviewer.bank import load_bank
+
+    path = save_custom(draft(parse_question(CUSTOM, "custom")), folder=tmp_path)
+    bank = load_bank(extra_dirs=[tmp_path], include_user=False)
+    assert bank.get("custom-feature-scaling").follow_ups_for("trees")
+
+
+@pytest.mark.slow
+def test_cli_follow_up_on_a_custom_question_file_drafts_once_and_asks_a_checked_question(tmp_path):
+    import yaml
+    from helpers import run_json
+
+    path = tmp_path / "q.yaml"
+    path.write_text(yaml.safe_dump(CUSTOM))
+    answer = "I'd standardize everything so gradient descent converges, and I would fit the scaler on all the data."
+    out = run_json("follow-up", "--question-file", str(path), "--answer-text", answer, "--json")
+    assert out["plan"] in ("missed", "probe") and out["text"].endswith("?")
+    assert out["source"] in ("authored", "template") and not out["samples"]  # the 135M model words nothing live
+    again = run_json("follow-up", "--question-file", str(path), "--answer-text", answer, "--json")
+    assert again["text"] == out["text"]  # the draft was cached by the file's content
