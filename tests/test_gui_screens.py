@@ -1,9 +1,11 @@
-"""Screenshots of every page, to look at: light, dark palette, and 200 % scaling.
+"""Screenshots of every page, to look at: light, dark, 200 % scaling, and the window's
+own minimum size.
 
 They are rendered under Xvfb (a real X server, the xcb platform plugin) when it is
 installed, else offscreen, by `python -m interviewer.gui.screenshots`, into
 tests/_artifacts/screenshots/ (git-ignored). The test checks that every page was drawn
-and is not blank; a person looks at the pictures.
+and is not blank, and that no two widgets overlap on any of them (the screenshot tool
+checks each scene); a person looks at the pictures.
 """
 
 from __future__ import annotations
@@ -20,9 +22,10 @@ pytestmark = pytest.mark.gui
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "tests" / "_artifacts" / "screenshots"
-PAGES = ["home", "mic", "interview", "report-summary", "report-questions", "history", "history-progress", "settings",
-         "drill-setup", "drill-countdown", "drill-overtime", "drill-report", "projects", "projects-invalid",
-         "rehearsal-report", "rehearsal-followups"]
+PAGES = ["home", "home-no-mic", "mic-none", "mic", "home-demo", "interview", "report-summary", "report-evidence",
+         "report-questions", "report-replay", "history", "history-progress", "settings", "settings-bad-model",
+         "settings-voice-test", "drill-setup", "drill-countdown", "drill-overtime", "drill-report", "projects",
+         "projects-invalid", "rehearsal-report", "rehearsal-followups", "questions", "questions-drafted"]
 
 
 @pytest.fixture(scope="module")
@@ -56,6 +59,8 @@ def shoot(display, tmp_path, prefix: str, *extra: str, scale: str | None = None)
     proc = subprocess.run([sys.executable, "-m", "interviewer.gui.screenshots", str(OUT), "--prefix", prefix, *extra],
                           cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]
+    overlapping = (OUT / f"{prefix}overlaps.txt").read_text(encoding="utf-8")
+    assert not overlapping, f"widgets overlap:\n{overlapping}"
     return [OUT / f"{prefix}{page}.png" for page in PAGES]
 
 
@@ -71,7 +76,7 @@ def check(paths: list[Path], min_width: int) -> None:
         assert len(colours) > 40, f"{path} looks empty ({len(colours)} colours)"
 
 
-@pytest.mark.parametrize("variant", ["light", "dark", "scaled-200"])
+@pytest.mark.parametrize("variant", ["light", "dark", "scaled-200", "minimum"])
 def test_screenshots_of_every_page(display, tmp_path, variant):
     if variant == "light":
         paths = shoot(display, tmp_path, "light-")
@@ -79,7 +84,10 @@ def test_screenshots_of_every_page(display, tmp_path, variant):
     elif variant == "dark":
         paths = shoot(display, tmp_path, "dark-", "--dark")
         check(paths, 1000)
-    else:
+    elif variant == "scaled-200":
         # a 1920 x 1120 laptop screen at 200 %: 960 x 560 logical pixels
         paths = shoot(display, tmp_path, "scale200-", "--size", "960x560", scale="2")
         check(paths, 1900)  # drawn at twice the size, not shrunk
+    else:
+        paths = shoot(display, tmp_path, "min-", "--size", "min")  # the window's own minimum size
+        check(paths, 700)

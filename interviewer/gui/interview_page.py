@@ -54,6 +54,7 @@ class InterviewPage(QWidget):
         self.clock = AnswerClock()
         self.mode = "study"
         self.context = ""
+        self.lead = ""
 
         lay = page_layout(self)
         self.progress_label = caption()
@@ -119,6 +120,7 @@ class InterviewPage(QWidget):
         self.live.setAlignment(Qt.AlignmentFlag.AlignBottom | Qt.AlignmentFlag.AlignLeft)
         self.live.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         live_box.addWidget(self.live)
+        self.set_live("")
         lay.addWidget(live_card)
 
         self.note = fixed_slot(caption())
@@ -135,11 +137,14 @@ class InterviewPage(QWidget):
         lay.addStretch(1)
 
         buttons = QHBoxLayout()
+        # short labels, the key beside each: the row fits the smallest window without scrolling
         self.done_button = primary(QPushButton("&Done answering (Space)"))
-        self.repeat_button = QPushButton("Rep&eat question (R)")
+        self.repeat_button = QPushButton("Rep&eat (R)")
         self.skip_button = QPushButton("S&kip (S)")
         self.pause_button = QPushButton("&Pause (P)")
-        self.end_button = QPushButton("E&nd interview (Ctrl+E)")
+        self.end_button = QPushButton("E&nd (Ctrl+E)")
+        self.repeat_button.setToolTip("Repeat the question (R)")
+        self.end_button.setToolTip("End the interview; what you said is kept (Ctrl+E)")
         for b in (self.done_button, self.repeat_button, self.skip_button, self.pause_button, self.end_button):
             buttons.addWidget(b)
         buttons.insertStretch(4, 1)
@@ -167,11 +172,11 @@ class InterviewPage(QWidget):
         self.thread_items = []
         self.thread.clear()
         self.thread_toggle.set_open(False)
-        self.live.clear()
+        self.set_live("")
         self.note.hide()
         self._show_line("", "")
-        lead = "Answered by recordings." if demo else ""
-        self.progress_label.setText(" · ".join(x for x in (context, lead) if x))
+        self.lead = "Answered by recordings" if demo else ""
+        self.progress_label.setText(" · ".join(x for x in (context, self.lead) if x))
         self.question.setText("Getting the first question ready…")
         self.target_seconds = 0
         self.clock.reset()
@@ -211,13 +216,13 @@ class InterviewPage(QWidget):
 
         category = CATEGORY_TITLES.get(e.category, e.category.replace("_", " "))
         aim = f" · aim for about {clock(e.target_seconds)}" if e.target_seconds else ""
-        self.progress_label.setText((f"{self.context} · " if self.context else "")
-                                    + f"Question {e.index + 1} of {e.total} · {category}{aim}")
+        self.progress_label.setText(" · ".join(x for x in (self.context, self.lead) if x) + (" · " if self.context
+                                    or self.lead else "") + f"Question {e.index + 1} of {e.total} · {category}{aim}")
         self.question.setText(e.prompt)
         self._show_line("", "")
         self.target_seconds = int(e.target_seconds or 0)
         self.clock.reset()
-        self.live.clear()
+        self.set_live("")
         self.note.hide()
         if self.thread_items:
             self._add("divider", "")
@@ -246,11 +251,16 @@ class InterviewPage(QWidget):
         self.meter.set_level(e.value, e.voiced)
 
     def _on_partial(self, e) -> None:
-        self.live.setText(e.text)
+        self.set_live(e.text)
+
+    def set_live(self, text: str) -> None:
+        """What the candidate is saying, as it is transcribed; a quiet hint while nothing is."""
+        self.live.setText(text or "What you say appears here as you speak.")
+        self.live_text = text
 
     def _on_final(self, e) -> None:
         self._add("you", e.text or "(nothing was heard)")
-        self.live.clear()
+        self.set_live("")
 
     def _on_analysis(self, e) -> None:
         if not e.show_now:

@@ -38,9 +38,14 @@ class CancelFlag(threading.Event):
 
 
 def default_drafter(question, llm, progress, cancel):
+    import inspect
+
     from ..dialogue import drafting
 
-    return drafting.draft(question, llm, progress=progress, cancel=cancel)
+    # a drafter that can stop early is told when the user cancels; one that cannot simply
+    # finishes, and its result is dropped
+    extra = {"cancel": cancel} if "cancel" in inspect.signature(drafting.draft).parameters else {}
+    return drafting.draft(question, llm, progress=progress, **extra)
 
 
 def default_saver(question):
@@ -66,9 +71,10 @@ def _table(headers: list[str], stretch: int) -> QTableWidget:
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setTabKeyNavigation(False)  # Tab leaves the table: one stop, arrows move inside
     header = table.horizontalHeader()
-    for c in range(len(headers)):
-        header.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch if c == stretch
-                                    else QHeaderView.ResizeMode.ResizeToContents)
+    for c in range(len(headers)):  # text columns share the width; a "Keep" tick column fits its header
+        short = headers[c] == "Keep"
+        header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents if short
+                                    else QHeaderView.ResizeMode.Stretch)
     table.setMinimumHeight(table.fontMetrics().height() * 7)
     return table
 

@@ -86,19 +86,25 @@ def make_window(size: tuple[int, int] | None, dark: bool):
 def shoot(out: Path, prefix: str = "", dark: bool = False, size: tuple[int, int] | None = (1180, 800)) -> list[Path]:
     from .screenshot_scenes import SCENES
 
+    from .layout_check import overlaps
+
     out.mkdir(parents=True, exist_ok=True)
     window, store, bank = make_window(size, dark)
     saved = []
+    problems: list[str] = []
 
     def save(name: str, widget=None) -> None:
         settle()
         path = out / f"{prefix}{name}.png"
         (widget or window).grab().save(str(path))
         saved.append(path)
+        problems.extend(f"{name}: {p}" for p in overlaps(widget or window))
 
     for scene in SCENES:
         scene(window, save, store, bank)
     window.close()
+    # what a person would see as overlapping rows, for the screenshot test to check
+    (out / f"{prefix}overlaps.txt").write_text("".join(f"{p}\n" for p in problems), encoding="utf-8")
     return saved
 
 

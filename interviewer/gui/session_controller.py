@@ -50,11 +50,13 @@ class SessionController(QObject):
         self.state = "idle"
         self.closing = False
         self.preparing = False  # the demo's answers or a project are being read: no second start
+        self._over = False  # the running session has reported its end
 
     # -- state -----------------------------------------------------------------------------
     @property
     def running(self) -> bool:
-        return self.thread is not None and self.thread.running
+        """A session is on: from launch until it has finished (its thread may still be winding down)."""
+        return self.thread is not None and self.thread.running and not self._over
 
     def _can_start(self) -> bool:
         if self.runtime is None:
@@ -225,6 +227,7 @@ class SessionController(QObject):
 
         worker = SessionWorker(build)
         self.worker, self.plan, self.kind, self.state = worker, plan, plan.kind, "starting"
+        self._over = False
         worker.event.connect(self._on_event)
         worker.failed.connect(self._on_failed)
         worker.finished.connect(self._on_finished)
@@ -270,6 +273,7 @@ class SessionController(QObject):
     def _on_finished(self, summary) -> None:
         session = self.worker.session if self.worker is not None else None
         self.state = "finished"
+        self._over = True
         self.idle.emit("")
         self.finished.emit(summary)
         if self.closing:

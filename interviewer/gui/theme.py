@@ -44,7 +44,7 @@ LIGHT = Tokens(window="#f3f4f6", card="#ffffff", sunken="#e8eaee", text="#1c2026
                border="#cfd5dd", accent="#2458c6", accent_text="#ffffff", accent_soft="#dce6fb",
                good="#1a7f37", warn="#9a6300", bad="#c42b2b", focus="#2458c6", bad_soft="#fdf0f0")
 DARK = Tokens(window="#16181c", card="#1f2228", sunken="#1a1d22", text="#e6e8eb", dim="#a2aab5",
-              border="#3a414c", accent="#6ea2ff", accent_text="#0c1424", accent_soft="#243a61",
+              border="#4d5662", accent="#6ea2ff", accent_text="#0c1424", accent_soft="#243a61",
               good="#4cc26a", warn="#e0a93a", bad="#f47a72", focus="#8cb6ff", bad_soft="#3a2426")
 
 _applied: dict = {}
