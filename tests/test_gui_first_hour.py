@@ -139,7 +139,8 @@ def test_the_demo_shows_its_own_options_is_labelled_in_history_and_can_be_left(m
     assert home.n_questions.value() == 5 and home.real.isChecked() and home.form_frame.isEnabled()
     assert not home.demo_banner.isVisibleTo(home)
 
-    # the demo's session is in History, labelled as a demo
+    # the demo's session is in History, labelled as a demo, and is not the user's practice
+    qtbot.waitUntil(lambda: "4 sessions" in home.streak.text())  # the sample's four; not the demo
     saved = store.session(session.session_id)
     assert saved["settings"].get("demo") is True
     with qtbot.waitSignal(window.history.loaded, timeout=20_000):

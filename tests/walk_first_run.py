@@ -37,7 +37,8 @@ class Walk:
         self.log: list[str] = []
 
     # -- tools ---------------------------------------------------------------------------------
-    def wait(self, signal, what: str, timeout_s: float = 60) -> list:
+    def wait(self, signal, what: str, timeout_s: float = 60, do=None) -> list:
+        """Wait for `signal`; `do` (an action that may emit it at once) runs after listening starts."""
         from PySide6.QtCore import QEventLoop, QTimer
 
         got: list = []
@@ -48,8 +49,11 @@ class Walk:
             loop.quit()
 
         signal.connect(on)
-        QTimer.singleShot(int(timeout_s * 1000), loop.quit)
-        loop.exec()
+        if do is not None:
+            do()
+        if not got:
+            QTimer.singleShot(int(timeout_s * 1000), loop.quit)
+            loop.exec()
         signal.disconnect(on)
         if not got:
             raise SystemExit(f"walk failed: {what} did not happen within {timeout_s:.0f} s")
@@ -136,8 +140,8 @@ class Walk:
             from PySide6.QtCore import Qt
             from PySide6.QtTest import QTest
 
-            QTest.keyClick(w.report.transcript, Qt.Key.Key_Escape)
-            self.wait(view.replay_stopped, "Esc stopping the replay", 10)
+            self.wait(view.replay_stopped, "Esc stopping the replay", 10,
+                      do=lambda: QTest.keyClick(w.report.transcript, Qt.Key.Key_Escape))
         else:
             self.shot("report-questions")
 
@@ -228,4 +232,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # The walk never ran app.exec(): leave without the interpreter's final garbage collection
+    # of Qt objects, whose order PySide does not guarantee (it can crash after the walk is done).
+    os._exit(code)

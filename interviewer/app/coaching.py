@@ -45,7 +45,8 @@ def priorities(report: dict, limit: int = 3) -> list[dict]:
         scored += 1
         scores = main.get("scores") or {}
         weights = _weights(q.get("category"))
-        tips = [t for t in main.get("feedback") or [] if t.get("tip")]
+        credit = q.get("credit") or {}  # points covered anywhere in the thread (a follow-up answer too)
+        tips = [t for t in main.get("feedback") or [] if t.get("tip") and t.get("key_point") not in credit]
         in_area = Counter(t.get("area") or "" for t in tips)
         for t in tips:
             area = t.get("area") or ""

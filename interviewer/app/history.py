@@ -44,3 +44,26 @@ def session_labels(store, ids: Iterable[str], known: dict[str, bool] | None = No
         except Exception:  # a session deleted meanwhile: no label
             known[sid] = False
     return known
+
+
+def own_practice(store, progress: dict, known: dict[str, bool] | None = None) -> dict:
+    """`store.progress()` with the demo's sessions taken out of the totals and the streak:
+    recordings answering is not the user practising. (The per-category trends still hold
+    the demo's answers; the store would have to leave them out to fix that too.)"""
+    from datetime import date
+
+    from ..store.db import streak
+
+    sessions = store.sessions(limit=None)
+    labels = session_labels(store, [s["id"] for s in sessions], known)
+    demo = [s for s in sessions if labels.get(s["id"])]
+    if not demo:
+        return progress
+    own = [s for s in sessions if not labels.get(s["id"])]
+    days = sorted({(s.get("started_at") or "")[:10] for s in own if s.get("answers") and s.get("started_at")})
+    today = store.today() if hasattr(store, "today") else date.today()
+    totals = dict(progress.get("totals") or {})
+    totals.update(sessions=len(own), answers=sum(s.get("answers") or 0 for s in own), practice_days=len(days),
+                  finished=sum(1 for s in own if s.get("status") == "finished"),
+                  first_day=days[0] if days else None, last_day=days[-1] if days else None)
+    return {**progress, "totals": totals, "streak": streak(days, today), "demo_sessions": len(demo)}

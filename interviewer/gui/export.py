@@ -17,6 +17,8 @@ from PySide6.QtWidgets import QApplication
 
 from .report_html import document_html, drill_document_html
 
+CHART_SIZE = (560, 180)  # drawn at the size it is printed (the document is at 96 dpi): no stretched gaps
+
 
 def render_charts(report: dict) -> dict[int, QImage]:
     """Question number -> the main answer's pacing chart, painted in light print colours."""
@@ -30,7 +32,7 @@ def render_charts(report: dict) -> dict[int, QImage]:
             continue
         chart = PacingChart()
         chart.setPalette(palette)
-        chart.resize(720, 220)
+        chart.resize(CHART_SIZE[0], CHART_SIZE[1])
         chart.set_data(main)
         images[n] = chart.grab().toImage()
         chart.deleteLater()
@@ -46,7 +48,7 @@ def render_drill_images(report: dict, analysis: dict | None) -> dict[str, QImage
     images = {}
     timeline = DrillTimeline()
     timeline.setPalette(palette)
-    timeline.resize(720, timeline.sizeHint().height())
+    timeline.resize(CHART_SIZE[0], timeline.sizeHint().height())
     timeline.set_report(report)
     images["timeline"] = timeline.grab().toImage()
     timeline.deleteLater()
@@ -54,7 +56,7 @@ def render_drill_images(report: dict, analysis: dict | None) -> dict[str, QImage
     if data.get("wpm_windows"):
         chart = PacingChart()
         chart.setPalette(palette)
-        chart.resize(720, 220)
+        chart.resize(CHART_SIZE[0], CHART_SIZE[1])
         chart.set_data(data)
         images["pace"] = chart.grab().toImage()
         chart.deleteLater()
@@ -94,11 +96,48 @@ def write_pdf(path: Path, make_html: Callable[[dict], str], images: dict, progre
     writer.setResolution(96)
     writer.setTitle("Report")
     writer.setCreator("ML mock interviewer")
+    doc.setDocumentMargin(0)  # the page has its margins already
     doc.setPageSize(QSizeF(writer.width(), writer.height()))
+    keep_sections_together(doc)
     progress("Writing the PDF…")
     doc.print_(writer)
     del writer  # flushes and closes the file
     return path
+
+
+def keep_sections_together(doc: QTextDocument) -> int:
+    """Move each section (a top-level table, see report_html.block) that would straddle two
+    pages to the next page, when it fits on one: Qt splits tables anywhere, which leaves a
+    heading or a line or two alone at a page's foot. Returns how many moved."""
+    from PySide6.QtGui import QTextFormat, QTextTable
+
+    from PySide6.QtGui import QTextBlockFormat, QTextCharFormat, QTextCursor
+
+    # the empty line Qt keeps after the last table: made flat, so it never makes a blank last page
+    tail = QTextCursor(doc.lastBlock())
+    if not doc.lastBlock().text():
+        flat = QTextBlockFormat()
+        flat.setTopMargin(0)
+        flat.setBottomMargin(0)
+        flat.setLineHeight(1, QTextBlockFormat.LineHeightTypes.FixedHeight.value)
+        tail.setBlockFormat(flat)
+        tiny = QTextCharFormat()
+        tiny.setFontPointSize(1)
+        tail.setBlockCharFormat(tiny)
+    page = doc.pageSize().height()
+    layout = doc.documentLayout()
+    moved = 0
+    for frame in doc.rootFrame().childFrames():
+        if not isinstance(frame, QTextTable):
+            continue
+        rect = layout.frameBoundingRect(frame)
+        first = int(rect.top() // page)
+        if rect.bottom() > (first + 1) * page and rect.height() < page * 0.85:
+            fmt = frame.frameFormat()
+            fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+            frame.setFrameFormat(fmt)  # the layout after it moves down; later sections are measured anew
+            moved += 1
+    return moved
 
 
 def export_report(path: Path, report: dict, images: dict[int, QImage], fmt: str,

@@ -238,12 +238,14 @@ class HistoryPage(QWidget):
     def reload_progress(self) -> None:
         if self.store is None:
             return
-        store, bank = self.store, self.bank
+        store, bank, known = self.store, self.bank, self.labels
 
         def query():
             from ..practice import due_today
 
-            return store.progress(bank=bank), due_today(store, bank)
+            from ..app.history import own_practice
+
+            return own_practice(store, store.progress(bank=bank), known), due_today(store, bank)
 
         run_task(query, lambda r: self._show_progress(*r),
                  lambda p, fx: error_dialog(self.window(), "Cannot read your progress", p, fx))

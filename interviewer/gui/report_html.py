@@ -143,14 +143,29 @@ _STYLE = ("body{{font-family:sans-serif;color:{text};max-width:50em;margin:auto;
           " h3{{font-size:110%;margin-bottom:0.2em}} .dim{{color:{dim}}} td,th{{padding:3px 8px;text-align:left;"
           "vertical-align:top}} th{{color:{dim};font-weight:normal}} .good{{color:{good}}} .bad{{color:{bad}}}"
           " .big{{font-size:300%;font-weight:bold}} hr{{border:0;border-top:1px solid {rule}}}"
-          " .card{{border:1px solid {rule};padding:8px}}")
+          " .card{{border:1px solid {rule};padding:8px}} table{{page-break-inside:avoid}}")
+
+
+def block(html_text: str, break_before: bool = False) -> str:
+    """A section that moves to the next page whole rather than leave its heading, or a line
+    or two, stranded at a page's foot: a one-cell table (Qt keeps a table row together when
+    it fits on a page; browsers show it as a plain block)."""
+    if not html_text:
+        return ""
+    style = " style='page-break-before:always'" if break_before else ""
+    return f"<table width='100%' cellspacing='0' cellpadding='0'{style}><tr><td>{html_text}</td></tr></table>"
 
 
 def _page(title: str, body: list[str], c: dict) -> str:
+    footer = (f"<p class='dim'>Legend: {legend_html(c)}</p><p class='dim'>Made offline by the ML mock interviewer. "
+              "Nothing left this computer.</p>")
+    end = "</td></tr></table>"
+    if body and body[-1].endswith(end):  # inside the last section: never a page of its own
+        body = [*body[:-1], body[-1][:-len(end)] + footer + end]
+    else:
+        body = [*body, footer]
     return ("<html><head><meta charset='utf-8'><title>" + _esc(title) + "</title><style>" + _STYLE.format(**c)
-            + "</style></head><body>" + "".join(body)
-            + f"<p class='dim'>Legend: {legend_html(c)}</p><p class='dim'>Made offline by the ML mock interviewer. "
-              "Nothing left this computer.</p></body></html>")
+            + "</style></head><body>" + "".join(body) + "</body></html>")
 
 
 def priorities_html(report: dict, c: dict) -> str:
@@ -171,7 +186,8 @@ def key_points_html(kp: dict, c: dict) -> str:
     return f"<h2>Key points</h2><p>{rows or '–'}</p>"
 
 
-def rehearsal_html(summary: dict, c: dict) -> str:
+def rehearsal_html(summary: dict, c: dict) -> list[str]:
+    """The pitch timing, the structure checklist and the follow-ups: three sections."""
     parts = ["<h2>Pitch timing</h2>"]
     timing = summary.get("timing")
     if timing and timing["verdict"] != "no speech":
@@ -183,9 +199,10 @@ def rehearsal_html(summary: dict, c: dict) -> str:
                                               for n, p in enumerate(timing["parts"], 1)) + "</p>")
     else:
         parts.append(f"<p>No speech was heard in the pitch (target {clock(summary['target_s'])}).</p>")
+    sections = ["".join(parts)]
     found = sum(1 for e in summary["elements"] if e["found"])
-    parts.append(f"<h2>Pitch structure</h2><p>{found} of {len(summary['elements'])} parts of a project pitch "
-                 "were heard.</p><table>")
+    parts = [f"<h2>Pitch structure</h2><p>{found} of {len(summary['elements'])} parts of a project pitch "
+             "were heard.</p><table>"]
     for e in summary["elements"]:
         if e["found"]:
             at = f" at {clock(e['start'])}" if e.get("start") is not None else ""
@@ -195,7 +212,9 @@ def rehearsal_html(summary: dict, c: dict) -> str:
             expected = f" <span class='dim'>— {_esc(e['expected'])}</span>" if e.get("expected") else ""
             parts.append(f"<tr><td><span class='bad'>✗</span> <b>{_esc(e['title'])}</b></td><td>missing{expected}"
                          "</td></tr>")
-    parts.append("</table><h2>Follow-ups</h2>")
+    parts.append("</table>")
+    sections.append("".join(parts))
+    parts = ["<h2>Follow-ups</h2>"]
     if summary["follow_ups"]:
         parts.append("<ol>")
         for f in summary["follow_ups"]:
@@ -207,7 +226,8 @@ def rehearsal_html(summary: dict, c: dict) -> str:
         parts.append("</ol>")
     else:
         parts.append("<p>The interviewer asked no follow-ups.</p>")
-    return "".join(parts)
+    sections.append("".join(parts))
+    return sections
 
 
 def document_html(report: dict, charts: dict[int, str] | None = None, colors: dict | None = None,
@@ -223,20 +243,21 @@ def document_html(report: dict, charts: dict[int, str] | None = None, colors: di
     body = [f"<h1>{_esc(title)}</h1><p class='dim'>{_esc(subtitle(report))}</p>",
             f"<table class='card'><tr><td><span class='big'>{_esc(overall if overall is not None else '–')}</span>"
             f"<br><span class='dim'>out of 100</span></td><td>{_esc(headline(report))}</td></tr></table>",
-            priorities_html(report, c)]
+            block(priorities_html(report, c))]
     if rehearsal:
-        body.append(rehearsal_html(rehearsal, c))
-    body.append("<h2>Scores</h2><table><tr><th>Area</th><th>Score</th><th>What raised it</th>"
-                "<th>What lowered it</th></tr>")
+        body.extend(block(part) for part in rehearsal_html(rehearsal, c))
+    scores = ["<h2>Scores</h2><table><tr><th>Area</th><th>Score</th><th>What raised it</th>"
+              "<th>What lowered it</th></tr>"]
     for dim in DIMENSIONS:
         raised, lowered = evidence_items(report, dim, limit=2)
         fmt = lambda items: "<br>".join(  # noqa: E731
             f"{_esc(tidy(e.get('reason')))} <span class='dim'>({_esc(evidence_line(e))})</span>" for e in items) or "–"
         score = s.get(dim) if s.get(dim) is not None else "–"
-        body.append(f"<tr><td>{DIMENSION_TITLES[dim]}</td><td><b>{_esc(score)}</b></td><td>{fmt(raised)}</td>"
-                    f"<td>{fmt(lowered)}</td></tr>")
-    body.append("</table>")
-    body.append(key_points_html(report["key_points"], c))
+        scores.append(f"<tr><td>{DIMENSION_TITLES[dim]}</td><td><b>{_esc(score)}</b></td><td>{fmt(raised)}</td>"
+                      f"<td>{fmt(lowered)}</td></tr>")
+    scores.append("</table>")
+    body.append(block("".join(scores)))
+    body.append(block(key_points_html(report["key_points"], c)))
     for n, q in enumerate(report["questions"], 1):
         body.append(question_html(n, q, charts.get(n), c))
     return _page(title, body, c)
@@ -245,34 +266,36 @@ def document_html(report: dict, charts: dict[int, str] | None = None, colors: di
 def question_html(n: int, q: dict, chart: str | None, c: dict) -> str:
     qs = q.get("scores") or {}
     # each question starts a page: its heading is never stranded at the foot of the last one
-    parts = [f"<h2 style='page-break-before:always'>Q{n}. {_esc(q.get('prompt'))}</h2>"
-             f"<p class='dim'>{_esc(format_title(q.get('category')))}"
-             + (" · " + ", ".join(f"{DIMENSION_TITLES[d]} {qs[d]}" for d in (*DIMENSIONS, 'overall')
-                                  if qs.get(d) is not None) if qs else "") + "</p>"]
+    head = (f"<h2>Q{n}. {_esc(q.get('prompt'))}</h2><p class='dim'>{_esc(format_title(q.get('category')))}"
+            + (" · " + ", ".join(f"{DIMENSION_TITLES[d]} {qs[d]}" for d in (*DIMENSIONS, 'overall')
+                                 if qs.get(d) is not None) if qs else "") + "</p>")
     if chart:
-        parts.append(f"<p><img src='{chart}' width='640'></p>")
+        head += f"<p><img src='{chart}'></p>"
+    parts = [block(head, break_before=True)]  # each question starts a page
     for k, t in enumerate(q["turns"]):
-        if t["kind"] != "answer":
-            parts.append(f"<p><b>Interviewer:</b> {_esc(t['interviewer_text'])}</p>")
-        parts.append(f"<h3>{TURN_TITLES.get(t['kind'], t['kind'])}</h3>" + transcript_html(t, k, c, clickable=False))
+        turn = f"<p><b>Interviewer:</b> {_esc(t['interviewer_text'])}</p>" if t["kind"] != "answer" else ""
+        turn += f"<h3>{TURN_TITLES.get(t['kind'], t['kind'])}</h3>" + transcript_html(t, k, c, clickable=False)
         if t.get("assessment"):
             a = t["assessment"]
             how = a.get("directness_label") or ("addressed" if a.get("addressed") else "not addressed")
-            parts.append(f"<p class='dim'>Follow-up on “{_esc(a.get('label') or a.get('target'))}”: {_esc(how)}"
-                         f" – {_esc(a.get('reason') or '')}</p>")
+            turn += (f"<p class='dim'>Follow-up on “{_esc(a.get('label') or a.get('target'))}”: {_esc(how)}"
+                     f" – {_esc(a.get('reason') or '')}</p>")
+        parts.append(block(turn))
     main = q.get("main") or {}
     kps = main.get("key_points") or {}
     if kps:
         recovered = q.get("recovered") or []
-        parts.append("<p>" + "".join(f"<span class='good'>✓</span> {_esc(q['labels'].get(k, k))}<br>"
+        parts.append(block("<p>" + "".join(f"<span class='good'>✓</span> {_esc(q['labels'].get(k, k))}<br>"
                                      for k in kps.get("covered") or [])
                      + "".join(f"<span class='good'>↻</span> {_esc(q['labels'].get(k, k))} "
                                f"<span class='dim'>(after the follow-up)</span><br>" for k in recovered)
                      + "".join(f"<span class='bad'>✗</span> {_esc(q['labels'].get(k, k))}<br>"
-                               for k in kps.get("missed") or [] if k not in recovered) + "</p>")
-    if main.get("feedback"):
-        parts.append("<ul>" + "".join(f"<li>{_esc(t.get('tip'))} <span class='dim'>({_esc(tidy(t.get('evidence')))})"
-                                      "</span></li>" for t in main["feedback"][:4]) + "</ul>")
+                               for k in kps.get("missed") or [] if k not in recovered) + "</p>"))
+    credit = q.get("credit") or {}
+    tips = [t for t in main.get("feedback") or [] if t.get("key_point") not in credit][:3]
+    if tips:
+        parts.append(block("<ul>" + "".join(f"<li>{_esc(t.get('tip'))} <span class='dim'>"
+                                            f"({_esc(tidy(t.get('evidence')))})</span></li>" for t in tips) + "</ul>"))
     return "".join(parts)
 
 
@@ -284,27 +307,29 @@ def drill_document_html(report: dict, prompt: str, images: dict[str, str] | None
     images = images or {}
     who = "for a non-expert" if report.get("audience") == "non_expert" else "for an interviewer"
     verdict = VERDICT_TEXT.get(report["verdict"], report["verdict"])
-    cls = {"on time": "good", "over": "bad"}.get(report["verdict"], "")
+    color = {"on time": c["good"], "over": c["bad"]}.get(report["verdict"], c.get("warn", c["text"]))
     body = [f"<h1>Timed drill</h1><p class='dim'>{_esc(prompt)} · target {fmt_target(report['target_s'])}, {who}"
             + (" · answered by the demo's recordings" if report.get("demo") else "") + "</p>",
-            f"<p><span class='big {cls}'>{_esc(verdict)}</span></p><p>{_esc(verdict_sentence(report))} "
-            "Time used runs from your first word to your last.</p>", "<h2>Where the time went</h2>"]
+            f"<p><span class='big' style='color:{color}'>{_esc(verdict)}</span></p>"
+            f"<p>{_esc(verdict_sentence(report))} Time used runs from your first word to your last.</p>"]
+    where = "<h2>Where the time went</h2>"
     if images.get("timeline"):
-        body.append(f"<p><img src='{images['timeline']}' width='640'></p>")
-    body.append("<p>" + ("<br>".join(f"{n}. {_esc(p['label'])} <span class='dim'>from {clock(p['start'])}, "
-                                     f"{p['seconds']:.0f} s ({p['share'] * 100:.0f} %)</span>"
-                                     for n, p in enumerate(report["parts"], 1))
-                         or "No part of a good explanation was recognised.") + "</p>")
-    body.append(f"<h2>Pace</h2><p>{_esc(pace_sentence(report.get('wpm')))}</p>")
+        where += f"<p><img src='{images['timeline']}'></p>"
+    where += "<p>" + ("<br>".join(f"{n}. {_esc(p['label'])} <span class='dim'>from {clock(p['start'])}, "
+                                  f"{p['seconds']:.0f} s ({p['share'] * 100:.0f} %)</span>"
+                                  for n, p in enumerate(report["parts"], 1))
+                      or "No part of a good explanation was recognised.") + "</p>"
+    body.append(block(where))
+    pace = f"<h2>Pace</h2><p>{_esc(pace_sentence(report.get('wpm')))}</p>"
     if images.get("pace"):
-        body.append(f"<p><img src='{images['pace']}' width='640'></p>")
+        pace += f"<p><img src='{images['pace']}'></p>"
+    body.append(block(pace))
     for title, key, empty in (("What to cut", "cut", "Nothing to cut."),
                               ("What to add", "add", "Nothing to add: every part was there.")):
         items = "".join(f"<li>{_esc(e['tip'])}<br><span class='dim'>{_esc(tidy(e['evidence']))}</span></li>"
                         for e in report[key])
-        body.append(f"<h2>{title}</h2>" + (f"<ul>{items}</ul>" if items else f"<p class='dim'>{empty}</p>"))
+        body.append(block(f"<h2>{title}</h2>" + (f"<ul>{items}</ul>" if items else f"<p class='dim'>{empty}</p>")))
     scores = report.get("scores") or {}
-    body.append("<h2>Scores</h2><table>" + "".join(
-        f"<tr><td>{DIMENSION_TITLES[d]}</td><td><b>{_esc(scores.get(d, '–'))}</b></td></tr>"
-        for d in (*DIMENSIONS, "overall")) + "</table>")
+    body.append(block("<h2>Scores</h2><p>" + " · ".join(
+        f"{DIMENSION_TITLES[d]} <b>{_esc(scores.get(d, '–'))}</b>" for d in (*DIMENSIONS, "overall")) + "</p>"))
     return _page("Timed drill report", body, c)

@@ -211,7 +211,8 @@ class QuestionsView(QSplitter):
                           for x in kps.get("missed") or [] if x not in recovered))
         else:
             self.key_points.setText("")
-        fb = a.get("feedback") or []
+        credit = q.get("credit") or {}  # a point covered later in the thread is not a tip any more
+        fb = [tip for tip in a.get("feedback") or [] if tip.get("key_point") not in credit or t["kind"] != "answer"]
         if t["kind"] != "answer":  # a follow-up answer is about one point: its depth/structure tips mislead
             fb = [tip for tip in fb if tip.get("area") in ("clarity", "pacing")]
         self.tips.setText(("<b>Feedback on this turn</b><ul style='margin-left:0'>" + "".join(

@@ -22,12 +22,15 @@ class WindowSessions:
         rt = self.runtime
         if rt is None or rt.store is None:
             return
-        store, bank = rt.store, rt.bank
+        store, bank, known = rt.store, rt.bank, self.history.labels
 
         def query():
             from ..practice import due_today
 
-            return store.incomplete_sessions(), due_today(store, bank), store.progress(bank=bank)
+            from ..app.history import own_practice
+
+            return (store.incomplete_sessions(), due_today(store, bank),
+                    own_practice(store, store.progress(bank=bank), known))
 
         def done(result) -> None:
             incomplete, due, progress = result
@@ -71,7 +74,8 @@ class WindowSessions:
             d = plan.drill
             self.drill.begin(d["prompt"], d["target_s"], d["audience"], recorded)
         else:
-            self.interview.reset(plan.config.mode, recorded, plan.title if plan.kind == "rehearsal" else "")
+            context = plan.title if plan.kind == "rehearsal" else ("Demo" if self.demo else "")
+            self.interview.reset(plan.config.mode, recorded, context)
         self._set_busy(True)
         self.goto("drill" if plan.kind == "drill" else "interview")
         self._sync_actions()
