@@ -230,6 +230,8 @@ class InterviewSession:
         self.session_id = None
         self.records: list[TurnRecord] = []
         self.summary: dict | None = None
+        self.error: Exception | None = None  # why the session stopped early; it is then left resumable
+        self.unsaved: list[str] = []  # question ids of answers the store failed to save
         self._commands: queue.Queue = queue.Queue()
         self._paused = threading.Event()
         self._ended = threading.Event()
@@ -306,12 +308,16 @@ class InterviewSession:
             log.info("session ended by the user")
         except Exception as exc:
             log.exception("session failed")
+            self.error = exc
             fix = exc.fix if isinstance(exc, UserError) else "Your answers so far are saved."
             self._emit("error", message=str(getattr(exc, "problem", exc)), fix=fix)
+        except BaseException:  # Ctrl+C, SIGTERM: stop here, but leave the session resumable
+            self.error = self.error or InterruptedError("interrupted")
+            raise
         finally:
             self.source.stop()
             self.summary = self._summarize()
-            if self.store is not None and self.session_id is not None:
+            if self.store is not None and self.session_id is not None and self.error is None:
                 try:
                     self.store.finish_session(self.session_id, self.summary)
                 except Exception:
@@ -543,6 +549,7 @@ class InterviewSession:
                     transcript=rec.transcript, analysis=analysis or {}, audio_path=audio_path, timings=rec.timings)
             except Exception:
                 log.exception("could not store the answer (kept in memory)")
+                self.unsaved.append(question.id)
         self._emit("turn", record=rec.to_dict())
 
     # -- speaking ------------------------------------------------------------------------------
@@ -623,7 +630,8 @@ class InterviewSession:
         spool = None
         audio_path = None
         if self.store is not None and self.session_id is not None and hasattr(self.store, "audio_writer"):
-            spool = self.store.audio_writer(self.session_id, f"turn{turn_id:03d}")
+            # kind and question in the key: a resumed session knows what a cut-off recording answered
+            spool = self.store.audio_writer(self.session_id, f"turn{turn_id:03d}-{kind}-{question.id}")
         elif self.audio_dir is not None:
             from .store.recording import AudioWriter
 
