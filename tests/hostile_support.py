@@ -50,7 +50,7 @@ def nested_array(depth: int) -> bytes:
 def wav_bytes(rate: int, data: bytes, channels: int = 1, width: int = 2) -> bytes:
     """A canonical PCM WAV whose header says `rate`, whatever the data is."""
     return struct.pack("<4sI4s4sIHHIIHH4sI", b"RIFF", 36 + len(data), b"WAVE", b"fmt ", 16, 1, channels, rate,
-                       rate * channels * width, channels * width, 8 * width, b"data", len(data)) + data
+                       (rate * channels * width) & 0xFFFFFFFF, channels * width, 8 * width, b"data", len(data)) + data
 
 
 # -- questions ---------------------------------------------------------------------------------

@@ -87,8 +87,13 @@ def test_c_plus_plus_cue_still_loads_and_matches():
     import yaml
 
     q = parse_question(yaml.safe_load(question_yaml("cpp-q", "C++"))[0], "inline")
-    result = analyze(q, transcript_from_text("I wrote the training loop in C++ because it memorizes nothing.", wpm=150))
+    result = analyze(q, transcript_from_text("In C++ it is when the model memorizes the noise in the training data "
+                                             "instead of the signal, so it does badly on new data.", wpm=150))
     assert "definition" in result.to_dict()["key_points"]["covered"]
+
+
+EXPLAINED = ("Overfitting is when the model memorizes the noise in the training data instead of the signal, "
+             "so it does badly on new data.")
 
 
 def test_depth_analysis_survives_a_cue_that_never_went_through_validation():
@@ -100,7 +105,7 @@ def test_depth_analysis_survives_a_cue_that_never_went_through_validation():
 
     q = parse_question(yaml.safe_load(question_yaml("late-q"))[0], "inline")
     q.key_points[0].cues.append("深度学习")
-    result = analyze(q, transcript_from_text("Overfitting means the model memorizes noise.", wpm=150))
+    result = analyze(q, transcript_from_text(EXPLAINED, wpm=150))
     assert "definition" in result.to_dict()["key_points"]["covered"]
 
 
@@ -272,8 +277,12 @@ def test_unreadable_file_in_the_user_questions_folder_is_a_message(capsys):
 
 @pytest.mark.parametrize("target", ["10", "0", "-30", "100000"])
 def test_drill_target_is_checked_before_the_models_load(capsys, target, no_models):
-    code, _, err = cli(capsys, "drill", "--concept", "gradient descent", "--target", target)
-    assert code in (1, 2) and "--target" in err
+    from interviewer.cli import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["drill", "--concept", "gradient descent", "--target", target])
+    assert exit_.value.code == 2
+    assert "--target" in capsys.readouterr().err
 
 
 def test_drill_unknown_question_is_checked_before_the_models_load(capsys, no_models):
@@ -441,7 +450,8 @@ def test_resume_transcribes_the_cut_off_answer_and_finishes_the_session(tmp_path
     assert first["question"]["id"] == "fund-bias-variance" and first["turn"].get("cut_off") is True
     assert "memorizes" in first["transcript"]["text"], "the cut-off answer was not transcribed"
     assert first["audio_exists"]
-    assert [t["question"]["id"] for t in report["turns"]] == ["fund-bias-variance", "fund-supervised-vs-unsupervised"]
+    assert [(t["question"]["id"], t["turn"]["kind"]) for t in report["turns"]] == [
+        ("fund-bias-variance", "answer"), ("fund-supervised-vs-unsupervised", "answer")], report["turns"]
     assert report["partial_recordings"] == []
 
 
