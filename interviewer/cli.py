@@ -286,6 +286,10 @@ def _session_outcome(session, config) -> int:
     unsaved = list(getattr(session, "unsaved", ()) or ())
     if getattr(session, "error", None) is None and not unsaved:
         return 0
+    if isinstance(session.error, OSError):  # a disk problem: say which, and what to do about it
+        from .errors import os_error
+
+        print(f"error: {os_error(session.error, 'record the session')}", file=sys.stderr)
     if unsaved:
         print(f"error: {len(unsaved)} answer(s) could not be saved to the history (details in the log file).",
               file=sys.stderr)

@@ -473,7 +473,7 @@ def test_corrupted_pages_are_a_message_not_a_traceback(capsys):
             assert "damaged" in err
 
 
-def test_garbage_values_in_the_rows_are_read_or_reported(capsys):
+def test_garbage_values_in_the_rows_do_not_hide_the_history(capsys):
     from interviewer.paths import data_dir
 
     db = data_dir() / "history.sqlite3"
@@ -484,6 +484,7 @@ def test_garbage_values_in_the_rows_are_read_or_reported(capsys):
             timings_json = '5', tags_json = '{"a": 1}', category = X'ff00';
         UPDATE sessions SET settings_json = '[]', question_ids_json = '{"a": 1}', summary_json = '"s"';
         UPDATE sessions SET started_at = X'00ff', format = 7 WHERE rowid = 1;
+        UPDATE answers SET created_at = 'garbage', transcript_text = CAST(X'80ff' AS TEXT) WHERE id = 1;
         UPDATE recordings SET duration_s = 'long', turn_key = X'00';
         UPDATE review_items SET due = 'tomorrow-ish', easiness = 'high';
         INSERT INTO key_point_results VALUES (1, 'x', 'q', 'k', X'00', 'maybe', 'someday');
@@ -494,10 +495,7 @@ def test_garbage_values_in_the_rows_are_read_or_reported(capsys):
                  ["history", "progress"], ["history", "due"], ["history", "plan"],
                  ["history", "export-all", str(data_dir() / "x.zip")]):
         code, out, err = cli(capsys, *argv)
-        assert code in (0, 1), argv
-        assert "unexpected" not in err, (argv, err)
-        if code:
-            assert "Fix:" in err
+        assert code == 0, (argv, err)  # the history is still readable: garbage reads as "missing"
 
 
 # -- 9. smaller ------------------------------------------------------------------------------

@@ -199,6 +199,14 @@ def _text(value) -> str | None:
     return str(value)
 
 
+def _is_day(text: str | None) -> bool:
+    try:
+        date.fromisoformat(text)
+        return True
+    except (TypeError, ValueError):
+        return False
+
+
 def _dumps(value) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
@@ -210,6 +218,12 @@ def _round(value: float | None, digits: int = 1) -> float | None:
 def _like(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+def _lenient_text(data: bytes) -> str:
+    """TEXT as SQLite hands it over. Bytes that are not UTF-8 (another program wrote them)
+    become U+FFFD instead of an error that would hide every other row of the history."""
+    return data.decode("utf-8", errors="replace")
 
 
 def _has_data(db_path: Path) -> bool:
@@ -266,6 +280,7 @@ def _connect(db_path: Path, durability: str) -> sqlite3.Connection:
         conn = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False, timeout=10)
     except sqlite3.Error as exc:
         raise db_error(exc, db_path) from None
+    conn.text_factory = _lenient_text
     try:
         conn.execute("PRAGMA busy_timeout = 10000")
         conn.execute("PRAGMA journal_mode = WAL")
@@ -298,6 +313,7 @@ def _connect_readonly(db_path: Path) -> sqlite3.Connection:
         except sqlite3.Error as exc:
             last = exc
             continue
+        conn.text_factory = _lenient_text
         try:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             conn.execute("SELECT COUNT(*) FROM sessions").fetchone()
@@ -924,6 +940,12 @@ class Store:
             due = conn.execute("SELECT COUNT(*), COUNT(DISTINCT question_id) FROM review_items WHERE due <= ?",
                                (today.isoformat(),)).fetchone()
 
+        # _text: a category or id stored as a BLOB by another program must not break sorting
+        cat_rows = [(_text(r[0]), *r[1:]) for r in cat_rows]
+        week_rows = [(_text(r[0]), _text(r[1]), *r[2:]) for r in week_rows if r[1] is not None]  # a bad date: no week
+        kp_rows = [(_text(r[0]), _text(r[1]), _text(r[2]), *r[3:]) for r in kp_rows]
+        q_rows = [(_text(r[0]), _text(r[1]), *r[2:]) for r in q_rows]
+        days = [d for d in map(_text, days) if _is_day(d)]
         categories = {}
         for cat, n, overall, clarity, pacing, depth, structure, recent, before, last in cat_rows:
             categories[cat] = {
@@ -1056,9 +1078,15 @@ def _bank_label(bank, qid: str, kp_id: str) -> str:
 
 def streak(days: list[str], today: date) -> dict:
     """Consecutive practice days. The current streak survives until today is over."""
-    if not days:
+    parsed = []
+    for d in days:
+        try:
+            parsed.append(date.fromisoformat(d))
+        except (TypeError, ValueError):  # a date another program mangled: not a practice day
+            pass
+    if not parsed:
         return {"current": 0, "longest": 0, "last_day": None, "practised_today": False}
-    parsed = sorted({date.fromisoformat(d) for d in days})
+    parsed = sorted(set(parsed))
     longest = run = 1
     for prev, cur in zip(parsed, parsed[1:]):
         run = run + 1 if (cur - prev).days == 1 else 1
