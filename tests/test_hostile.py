@@ -159,6 +159,25 @@ def test_resample_refuses_to_allocate_for_an_implausible_rate():
         resample(np.zeros(20_000, np.float32), 1)
 
 
+def test_resampling_memory_is_bounded_whatever_the_rate():
+    """30 s at 384 kHz (the highest rate accepted) resampled in capped blocks, not one FFT."""
+    import tracemalloc
+
+    from interviewer.audio.io import resample
+
+    audio = (0.5 * np.sin(2 * np.pi * 440 * np.arange(384_000 * 30) / 384_000)).astype(np.float32)
+    tracemalloc.start()
+    try:
+        out = resample(audio, 384_000)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert out.size == 16_000 * 30
+    assert peak < 110e6, f"{peak / 1e6:.0f} MB"
+    tone = 0.5 * np.sin(2 * np.pi * 440 * np.arange(out.size) / 16_000)
+    assert np.abs(out - tone)[16_000:-16_000].max() < 1e-4  # the blocks join without a seam
+
+
 def test_archive_with_a_1_hz_recording_is_refused(tmp_path):
     from interviewer.store import Store
 

@@ -10,6 +10,8 @@ import numpy as np
 from ..errors import AudioError
 from . import MAX_RATE, MIN_RATE, SAMPLE_RATE
 
+MAX_BLOCK = 1 << 22  # samples resampled in one FFT (4.2 M: 87 s at 48 kHz, 11 s at 384 kHz)
+
 
 def resample(audio: np.ndarray, rate: int, target: int = SAMPLE_RATE) -> np.ndarray:
     """Band-limited resampling in the frequency domain (no aliasing of sibilants into speech).
@@ -24,7 +26,10 @@ def resample(audio: np.ndarray, rate: int, target: int = SAMPLE_RATE) -> np.ndar
             raise ValueError(f"sample rate {r} Hz is outside {MIN_RATE}-{MAX_RATE} Hz")
     if rate == target or audio.size == 0:
         return audio
-    block = rate * 60
+    # One minute per block, but never more than MAX_BLOCK samples: at 384 kHz a minute's FFT
+    # alone would take 370 MB; capped, a block costs about 70 MB whatever the rate. Blocks are
+    # whole seconds so each maps to a whole number of output samples (no drift at the joins).
+    block = rate * max(1, min(60, MAX_BLOCK // rate))
     if audio.size <= block * 1.5:
         return _fft_resample(audio, rate, target)
     pad = rate  # 1 s of context on each side hides block edges
