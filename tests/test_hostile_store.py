@@ -125,6 +125,45 @@ def test_migration_rechecks_the_version_inside_its_transaction(tmp_path):
     assert b.execute("SELECT COUNT(*) FROM sessions").fetchone()[0] == 0
 
 
+def test_an_immediate_busy_on_a_fresh_file_is_waited_out(tmp_path, monkeypatch):
+    """On a fresh file (rollback-journal mode until one process switches it to WAL), two
+    openers that both hold a shared lock and want the exclusive one deadlock, and SQLite
+    answers one SQLITE_BUSY at once, without the busy timeout (shown here with two
+    connections). The loser must back off and try again, not report a busy database."""
+    import threading
+
+    path = tmp_path / "deadlock.sqlite3"
+    path.write_bytes(b"")
+    a = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10)
+    b = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10)
+    b.execute("BEGIN")
+    b.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()  # B holds SHARED
+    switch = threading.Thread(target=lambda: a.execute("PRAGMA journal_mode = WAL").fetchone())
+    switch.start()  # A takes PENDING and waits for B's SHARED
+    time.sleep(0.3)
+    t0 = time.monotonic()
+    with pytest.raises(sqlite3.OperationalError) as busy:
+        b.execute("CREATE TABLE t (x)")  # B wants to write too: deadlock
+    assert busy.value.sqlite_errorname == "SQLITE_BUSY" and time.monotonic() - t0 < 1.0
+    b.execute("ROLLBACK")
+    switch.join()
+
+    import interviewer.store.db as db
+
+    real = db.apply_migrations
+    calls = []
+
+    def busy_once(conn, db_path, *args):
+        calls.append(1)
+        if len(calls) == 1:
+            raise busy.value
+        return real(conn, db_path, *args)
+
+    monkeypatch.setattr(db, "apply_migrations", busy_once)
+    with Store.open(tmp_path / "h" / "history.sqlite3") as store:
+        assert store.schema_version == 4 and len(calls) == 2
+
+
 def test_a_really_damaged_database_is_called_damaged_and_the_advice_keeps_the_history(capsys):
     from interviewer.paths import data_dir
 

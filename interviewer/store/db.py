@@ -9,11 +9,13 @@ import errno
 import json
 import logging
 import os
+import random
 import re
 import secrets
 import shutil
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
@@ -282,11 +284,7 @@ def _connect(db_path: Path, durability: str) -> sqlite3.Connection:
         raise db_error(exc, db_path) from None
     conn.text_factory = _lenient_text
     try:
-        conn.execute("PRAGMA busy_timeout = 10000")
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute(f"PRAGMA synchronous = {_DURABILITY[durability]}")
-        conn.execute("PRAGMA foreign_keys = ON")
-        apply_migrations(conn, db_path)
+        _set_up(conn, db_path, durability)
     except sqlite3.Error as exc:
         conn.close()
         raise db_error(exc, db_path) from None
@@ -297,6 +295,28 @@ def _connect(db_path: Path, durability: str) -> sqlite3.Connection:
         conn.close()
         raise
     return conn
+
+
+def _set_up(conn: sqlite3.Connection, db_path: Path, durability: str, patience_s: float = 10.0) -> None:
+    """WAL mode, pragmas, migrations. On a fresh file, still in rollback-journal mode, two
+    processes that both hold a shared lock and both want the exclusive one to switch to WAL
+    would deadlock: SQLite answers one of them SQLITE_BUSY at once, without waiting on the
+    busy timeout. That one backs off and tries again (every step here is idempotent)."""
+    deadline = time.monotonic() + patience_s
+    while True:
+        try:
+            conn.execute("PRAGMA busy_timeout = 10000")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute(f"PRAGMA synchronous = {_DURABILITY[durability]}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            apply_migrations(conn, db_path)
+            return
+        except sqlite3.OperationalError as exc:
+            if _error_kind(exc, None) != "busy" or time.monotonic() > deadline:
+                raise
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            time.sleep(random.uniform(0.02, 0.2))
 
 
 def _connect_readonly(db_path: Path) -> sqlite3.Connection:
