@@ -515,13 +515,18 @@ class MainWindow(QMainWindow):
     def resume_incomplete(self, row: dict) -> None:
         from ..app.plans import plan_resume
 
-        if self.runtime is None or not row.get("remaining_question_ids"):
+        rt = self.runtime
+        if rt is None or not row.get("remaining_question_ids"):
             return
-        plan = plan_resume(self.runtime, row)
-        if plan is None:  # none of its questions is left in the bank
-            self._close_incomplete(row["id"], "resumed")
-            return
-        self._launch(plan)  # continues in the same history entry
+        self.busy("Picking up where you left off…")
+
+        def resumed(plan) -> None:  # None: nothing was left to ask, and the session is now finished
+            self.idle("")
+            self._launch(plan) if plan is not None else self.refresh_home()
+
+        # off the GUI thread: the answer the interruption cut off is transcribed first
+        run_task(lambda: plan_resume(rt, row), resumed,
+                 lambda p, f: (self.idle(""), error_dialog(self, "Could not resume the session", p, f)))
 
     def dismiss_incomplete(self, sid: str) -> None:
         self._close_incomplete(sid, "dismissed")
