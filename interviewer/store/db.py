@@ -1009,11 +1009,7 @@ class Store:
                 acc[1] += avg * n
         topic_list = [{"topic": name, "kind": kind, "answers": n, "overall": round(total / n, 1)}
                       for (kind, name), (n, total) in topics.items() if n]
-        enough = [t for t in topic_list if t["answers"] >= 2] or topic_list
-        ranked = sorted(enough, key=lambda t: (t["overall"], -t["answers"], t["topic"]))
-        half = max(1, len(ranked) // 2) if len(ranked) > 1 else len(ranked)
-        weakest = ranked[: min(5, half)]
-        strongest = [t for t in reversed(ranked) if t not in weakest][:5]
+        strongest, weakest = strongest_and_weakest(topic_list)
 
         return {
             "today": today.isoformat(),
@@ -1086,6 +1082,28 @@ class Store:
         from .archive import import_archive
 
         return import_archive(self, Path(path))
+
+
+# A topic is named strongest or weakest only on enough answers, and only when it stands
+# apart from the other end by more than answer-to-answer noise (scores of one person's
+# answers to similar questions vary by about ten points).
+TOPIC_MIN_ANSWERS = 2
+TOPIC_GAP = 10.0
+
+
+def strongest_and_weakest(topics: list[dict]) -> tuple[list[dict], list[dict]]:
+    """([strongest], [weakest]) topics, each list empty when the data cannot tell them apart;
+    a topic is never in both."""
+    enough = [t for t in topics if t["answers"] >= TOPIC_MIN_ANSWERS]
+    if len(enough) < 2:
+        return [], []
+    ranked = sorted(enough, key=lambda t: (t["overall"], -t["answers"], t["topic"]))
+    low, high = ranked[0]["overall"], ranked[-1]["overall"]
+    if high - low < TOPIC_GAP:
+        return [], []
+    weakest = [t for t in ranked if t["overall"] <= low + TOPIC_GAP / 2][:5]
+    strongest = [t for t in reversed(ranked) if t["overall"] >= high - TOPIC_GAP / 2 and t not in weakest][:5]
+    return strongest, weakest
 
 
 def _bank_label(bank, qid: str, kp_id: str) -> str:
