@@ -35,6 +35,7 @@ class ModelInfo:
     source: str  # embedded | user-dir | settings | cli
     active: bool = False
     verified: bool | None = None  # sha256 checked against the manifest (None: no hash known)
+    parameters: int | None = None  # an LLM's size: what it is trusted with (models/README.md, tiers)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -255,7 +256,8 @@ def _llm_info(path: Path, source: str) -> ModelInfo:
     entry, verified = verify_against_manifest("llm", path)
     name = entry["name"] if entry else f"{info.name} ({path.name})"
     lic = entry["license"] if entry else str(info.metadata.get("general.license") or "unknown")
-    return ModelInfo(name, "llm", str(path), path.stat().st_size, lic, source, verified=verified)
+    return ModelInfo(name, "llm", str(path), path.stat().st_size, lic, source, verified=verified,
+                     parameters=info.parameters)
 
 
 def discover(stt_override: str | None = None, llm_override: str | None = None, settings=None,
