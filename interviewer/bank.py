@@ -40,6 +40,22 @@ def _clean_phrases(values: list[str]) -> list[str]:
     return list(dict.fromkeys(cleaned))
 
 
+def _matchable_cues(values: list[str]) -> list[str]:
+    """Key-point cues are matched against an English transcript, word by word, by a
+    tokenizer that knows a-z and digits only. A cue with neither ('深度学习', an emoji,
+    '++') could never match, and would reach the matcher as a phrase of no words, so it
+    is refused here, with the cue named, rather than failing mid-interview."""
+    from .analysis.text import split_word  # late: analysis imports this module
+
+    cleaned = _clean_phrases(values)
+    for cue in cleaned:
+        if not split_word(cue):
+            raise ValueError(
+                f"cue {cue!r} has no letter a-z or digit, so it can never be heard in the (English) transcript; "
+                "write it the way an English speaker says it (e.g. 'deep learning', 'c plus plus') or remove it")
+    return cleaned
+
+
 def _spoken_question(text: str) -> str:
     text = " ".join(text.split())
     if not text.endswith("?"):
@@ -60,7 +76,7 @@ class KeyPoint(BaseModel):
         description="How an interviewer names the point aloud: a short noun phrase that reads well in "
                     "'You haven't talked about <topic> yet' (e.g. 'the irreducible error', 'choosing k').")
 
-    _cues_clean = field_validator("cues")(lambda cls, v: _clean_phrases(v))
+    _cues_clean = field_validator("cues")(lambda cls, v: _matchable_cues(v))
 
     @field_validator("topic")
     @classmethod
@@ -179,6 +195,11 @@ def _read_yaml(path: Path) -> object:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise QuestionError(f"{path}: cannot read the file ({exc.strerror})", "Check the path.") from None
+    except UnicodeDecodeError as exc:  # Latin-1, UTF-16 or a binary file
+        raise QuestionError(f"{path}: is not UTF-8 text (byte {exc.start} is 0x{exc.object[exc.start]:02x}); "
+                            "a question file is YAML or JSON saved as UTF-8",
+                            "Save the file as UTF-8 (most editors: 'Save with encoding'), or check that it is "
+                            "the right file.") from None
     try:
         if path.suffix.lower() == ".json":
             return json.loads(text)
@@ -186,6 +207,10 @@ def _read_yaml(path: Path) -> object:
         return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (yaml.YAMLError, json.JSONDecodeError) as exc:
         raise QuestionError(f"{path}: not valid YAML/JSON: {exc}", "Fix the syntax at the line named.") from None
+    except RecursionError:  # the parsers recurse once per level: [[[[... ten thousand deep
+        raise QuestionError(f"{path}: nests lists or mappings thousands of levels deep; a question is a few "
+                            "levels deep", "Check that it is the right file, or rewrite it from an example in "
+                            "questions/.") from None
 
 
 def load_question_file(path: str | Path) -> Question:

@@ -9,6 +9,8 @@ import argparse
 import json
 import logging
 import os
+import signal
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -16,6 +18,23 @@ from . import __version__
 from .errors import UserError
 
 log = logging.getLogger("interviewer")
+PERSONAS = ("friendly", "rigorous", "manager")
+
+
+def _int_in(lo: int, hi: int):
+    """An argparse type for a whole number in [lo, hi]: a bad value is a usage error (exit 2)
+    raised while parsing, before any model loads."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+        if not lo <= value <= hi:
+            raise argparse.ArgumentTypeError(f"{value} is out of range: use {lo} to {hi}")
+        return value
+
+    parse.__name__ = "whole number"
+    return parse
 
 
 def _common() -> argparse.ArgumentParser:
@@ -50,21 +69,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("interview", parents=[common], help="a spoken interview in the terminal (microphone or WAVs)")
     p.add_argument("--format", default="fundamentals", help="a category, or 'mixed' (default: fundamentals)")
-    p.add_argument("--questions", type=int, default=3, help="how many questions (default 3)")
+    p.add_argument("--questions", type=_int_in(1, 100), default=3, help="how many questions (default 3)")
     p.add_argument("--difficulty", type=int, choices=[1, 2, 3], action="append", help="repeat to allow several")
     p.add_argument("--mode", choices=["study", "real"], default="study")
-    p.add_argument("--max-follow-ups", type=int, default=None, help="per question (default: settings, 2)")
+    p.add_argument("--max-follow-ups", type=_int_in(0, 5), default=None, help="per question (default: settings, 2)")
     p.add_argument("--question-id", action="append", help="ask this question (repeatable)")
     p.add_argument("--answers", type=Path, nargs="+", metavar="WAV",
                    help="answer from these recordings, replayed in real time, instead of the microphone")
     p.add_argument("--seed", type=int)
-    p.add_argument("--persona", choices=["friendly", "rigorous", "manager"], help="who interviews you")
+    p.add_argument("--persona", choices=PERSONAS, help="who interviews you")
+    p.add_argument("--resume", nargs="?", const="latest", metavar="ID",
+                   help="continue an interrupted session (default: the latest); its cut-off answer is transcribed")
     p.add_argument("--json", action="store_true", help="print events as JSON lines")
 
     p = sub.add_parser("drill", parents=[common], help="a timed explanation: one concept against the clock")
     p.add_argument("--question-id", help="a question from the bank")
     p.add_argument("--concept", help="or any concept, typed in")
-    p.add_argument("--target", type=int, default=60, help="target seconds: 30, 60, 120 or 180 (default 60)")
+    p.add_argument("--target", type=_int_in(15, 1800), default=60,
+                   help="target seconds: 30, 60, 120 or 180 (15 to 1800; default 60)")
     p.add_argument("--non-expert", action="store_true", help="explain it to a non-expert: jargon weighs more")
     p.add_argument("--answers", type=Path, nargs="+", metavar="WAV", help="answer from a recording")
     p.add_argument("--json", action="store_true")
@@ -80,9 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("rehearse", parents=[common], help="pitch one of your projects, then answer follow-ups")
     p.add_argument("--project", required=True, help="project id (see `interviewer projects`)")
     p.add_argument("--pitch", type=int, choices=[120, 180], default=120, help="pitch length in seconds")
-    p.add_argument("--deep-dives", type=int, default=2, help="deep-dive questions after the pitch")
-    p.add_argument("--max-follow-ups", type=int)
-    p.add_argument("--persona", choices=["friendly", "rigorous", "manager"])
+    p.add_argument("--deep-dives", type=_int_in(0, 10), default=2, help="deep-dive questions after the pitch")
+    p.add_argument("--max-follow-ups", type=_int_in(0, 5))
+    p.add_argument("--persona", choices=PERSONAS)
     p.add_argument("--answers", type=Path, nargs="+", metavar="WAV", help="answer from recordings")
     p.add_argument("--seed", type=int)
     p.add_argument("--json", action="store_true")
@@ -128,7 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", parents=[common], help="speed and memory benchmarks (JSON)")
     p.add_argument("which", choices=["latency", "analysis", "follow-ups", "history"], help="what to measure")
     p.add_argument("--json", action="store_true", help="print as JSON (the default output is JSON too)")
-    p.add_argument("--turns", type=int, default=10, help="turns to replay (latency)")
+    p.add_argument("--turns", type=_int_in(1, 1000), default=10, help="turns to replay (latency)")
     p.add_argument("--part", choices=["tuning", "heldout", "all"], default="all",
                    help="follow-ups: which part of the review set (default: both)")
     return parser
@@ -152,8 +174,9 @@ def cmd_models(args, settings) -> int:
     from .model_registry import discover
     from .paths import user_models_dir
 
-    models = discover(_opt(args, "stt_model"), _opt(args, "llm_model"), settings)
-    data = {"models_dir": str(user_models_dir()), "models": [m.to_dict() for m in models]}
+    skipped: list[dict] = []
+    models = discover(_opt(args, "stt_model"), _opt(args, "llm_model"), settings, skipped=skipped)
+    data = {"models_dir": str(user_models_dir()), "models": [m.to_dict() for m in models], "skipped": skipped}
 
     def human(d):
         rows = [f"{'':2}{'kind':5} {'name':44} {'size':>9}  {'licence':12} {'source':9} path"]
@@ -162,6 +185,7 @@ def cmd_models(args, settings) -> int:
                 f"{'*' if m['active'] else ' ':2}{m['kind']:5} {m['name'][:44]:44} {m['size_bytes'] / 1e6:7.1f}MB  "
                 f"{m['license'][:12]:12} {m['source']:9} {m['path']}"
             )
+        rows += [f"  skipped {x['path']}: {x['problem']}" for x in d["skipped"]]
         rows.append(f"\n* active.  Drop a faster-whisper folder or a .gguf file into {d['models_dir']} to add one.")
         return "\n".join(rows)
 
@@ -220,19 +244,30 @@ def _show_event(args):
     return show
 
 
-def _run_engine(args, settings, planner):
-    """Plan (flags are checked before any model loads), load the models, run the session in
-    this terminal. Returns (plan, session, summary)."""
+def _run_engine(args, settings, planner, *, needs_models: bool = False):
+    """Plan the session (flags and ids are checked before any model loads, unless the plan
+    itself needs the models), load the models, run the session in this terminal.
+
+    Returns (plan, session, summary); (None, None, None) when the planner finds nothing to
+    ask (a resumed session whose last question was the one cut off). On Ctrl+C or SIGTERM
+    the session is left unfinished in the history, and this says how to continue it.
+    """
     import threading
 
     from .app.plans import start
     from .app.runtime import Runtime
 
     runtime = Runtime(settings, stt_override=_opt(args, "stt_model"), llm_override=_opt(args, "llm_model"))
+    session = plan = None
     try:
-        plan = planner(runtime)
+        if not needs_models:
+            plan = planner(runtime)
         source = _source(args, settings)
         runtime.load(progress=lambda m: None if args.json else print(f"... {m}", file=sys.stderr))
+        if needs_models:
+            plan = planner(runtime)
+            if plan is None:
+                return None, None, None
         session = start(runtime, plan, source=source, on_event=_show_event(args))
         if sys.stdin.isatty():
             keys = {"": session.done, "s": session.skip, "r": session.repeat, "q": session.end}
@@ -245,24 +280,91 @@ def _run_engine(args, settings, planner):
 
             threading.Thread(target=read_keys, daemon=True).start()
         summary = session.run()
+    except KeyboardInterrupt:
+        if session is not None and session.session_id:
+            print(_kept_unfinished(session, plan.config), file=sys.stderr)
+        raise
     finally:
         runtime.close()
     return plan, session, summary
 
 
+def _kept_unfinished(session, config) -> str:
+    sid = session.session_id
+    if config.format in ("drill", "project"):
+        return f"Session {sid} is kept, unfinished, in the history (`interviewer history show {sid}`)."
+    return f"Session {sid} is kept, unfinished: `interviewer interview --resume {sid}` continues it."
+
+
+def _session_outcome(session, config) -> int:
+    """Exit status of a session that ran: 1 if it failed or lost an answer, with what to do next
+    (the failure itself was printed when it happened)."""
+    unsaved = list(getattr(session, "unsaved", ()) or ())
+    if getattr(session, "error", None) is None and not unsaved:
+        return 0
+    if isinstance(session.error, OSError):  # a disk problem: say which, and what to do about it
+        from .errors import os_error
+
+        print(f"error: {os_error(session.error, 'record the session')}", file=sys.stderr)
+    if unsaved:
+        print(f"error: {len(unsaved)} answer(s) could not be saved to the history (details in the log file).",
+              file=sys.stderr)
+    if session.session_id:
+        print(_kept_unfinished(session, config), file=sys.stderr)
+    return 1
+
+
+
 def cmd_interview(args, settings) -> int:
     from .app.plans import plan_interview
 
-    _plan, session, summary = _run_engine(args, settings, lambda rt: plan_interview(
-        rt, format=args.format, n_questions=args.questions, difficulties=args.difficulty, mode=args.mode,
-        seed=args.seed, question_ids=args.question_id, max_follow_ups=args.max_follow_ups, persona=args.persona))
+    if args.resume:
+        from .app.plans import plan_resume
+
+        resumed = _resumable(args.resume, settings)  # checked before any model loads
+
+        def planner(runtime):  # transcribes the cut-off answer first: needs the models
+            return plan_resume(runtime, resumed, max_follow_ups=args.max_follow_ups, on_recovered=lambda turn: None
+                               if args.json else print(f"... transcribed the cut-off answer to {turn['question_id']}: "
+                                                       f"{turn['text'][:60]!r}", file=sys.stderr))
+
+        plan, session, summary = _run_engine(args, settings, planner, needs_models=True)
+        if session is None:
+            print(f"Session {resumed['id']} had nothing left to ask; it is now finished. "
+                  f"See `interviewer history show {resumed['id']}`.")
+            return 0
+    else:
+        plan, session, summary = _run_engine(args, settings, lambda rt: plan_interview(
+            rt, format=args.format, n_questions=args.questions, difficulties=args.difficulty, mode=args.mode,
+            seed=args.seed, question_ids=args.question_id, max_follow_ups=args.max_follow_ups,
+            persona=args.persona))
     if args.json:
         print(json.dumps({"event": "summary", "session_id": session.session_id, **summary}, default=str))
     else:
         print(f"\nSession {session.session_id}: overall {summary.get('scores', {}).get('overall')}, "
               f"{summary['answers']} answers, {summary['follow_ups_asked']} follow-ups. "
               "See `interviewer history show ID`.")
-    return 0
+    return _session_outcome(session, plan.config)
+
+
+def _resumable(wanted: str, settings) -> dict:
+    """The interrupted session to continue ('latest': the newest), checked before any model loads."""
+    from .store import Store
+
+    with Store.open(settings=settings) as store:
+        if wanted == "latest":
+            rows = store.incomplete_sessions()
+            if not rows:
+                raise UserError("There is no interrupted session to resume",
+                                "Start a new one with `interviewer interview`; `interviewer history` lists past ones.")
+            wanted = rows[0]["id"]
+        report = store.session(wanted)  # a UserError naming the id if there is none
+        if report["status"] == "finished":
+            raise UserError(f"Session {wanted} is already finished", "Start a new one with `interviewer interview`.")
+        if report["live"]:
+            raise UserError(f"Session {wanted} is open in another window of the app", "Continue it there.")
+        return {"id": wanted, "format": report["format"], "mode": report["mode"], "persona": report["persona"],
+                "settings": report["settings"], "remaining_question_ids": report.get("remaining_question_ids") or []}
 
 
 def cmd_drill(args, settings) -> int:
@@ -271,6 +373,9 @@ def cmd_drill(args, settings) -> int:
 
     plan, session, _summary = _run_engine(args, settings, lambda rt: plan_drill(
         rt, target_s=args.target, question_id=args.question_id, concept=args.concept, non_expert=args.non_expert))
+    failed = _session_outcome(session, plan.config)
+    if failed:
+        return failed
     result = drill_from_records(plan, session.records, session.session_id)
     if result is None:
         raise UserError("No answer was recorded", "Speak after the question, or pass --answers WAV.")
@@ -341,6 +446,9 @@ def cmd_rehearse(args, settings) -> int:
                               max_follow_ups=args.max_follow_ups)
 
     plan, session, summary = _run_engine(args, settings, planner)
+    failed = _session_outcome(session, plan.config)
+    if failed:
+        return failed
     result = rehearsal_result(plan, session.records, summary, session.session_id, args.pitch)
     _emit(result, args.json, lambda d: json.dumps(d, indent=2, default=str))
     return 0
@@ -478,6 +586,8 @@ def cmd_follow_up(args, settings) -> int:
         llm = LlmWorker(llm_path, LlmSettings.from_settings(settings)).start()
     try:
         if llm is not None:
+            # A model llama.cpp cannot load is a failure to report, not a cue to fall back to
+            # the authored follow-up in silence (and exit 0): --no-llm asks for that.
             llm.wait_loaded()
         # A question with no authored topics or follow-ups (a custom one) is drafted once and cached.
         question = drafted(question, llm)
@@ -541,6 +651,20 @@ COMMANDS = {
 }
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread like Ctrl+C, so the same clean-up runs: the
+    session is left unfinished (resumable), recordings are kept, the exit code says why."""
+
+
+def _on_sigterm(signum, frame) -> None:
+    raise Terminated()
+
+
+def _file_only(message: str, *args) -> None:
+    """The traceback of the exception being handled, in the log file only."""
+    log.error(message, *args, exc_info=True, extra={"console": False})
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -549,6 +673,12 @@ def main(argv: list[str] | None = None) -> int:
     log_path = setup_logging(bool(_opt(args, "verbose")))
     command = args.command or "gui"
     log.info("interviewer %s: %s", __version__, " ".join(sys.argv[1:] if argv is None else argv))
+    previous_sigterm = None
+    if command != "gui":  # the GUI closes its windows on its own terms
+        try:
+            previous_sigterm = signal.signal(signal.SIGTERM, _on_sigterm)
+        except ValueError:  # not the main thread (an embedding program): leave signals alone
+            pass
     try:
         from .config import load_settings
 
@@ -558,6 +688,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         log.info("user error: %s", exc)
         return 1
+    except Terminated:
+        print("terminated", file=sys.stderr)
+        return 143
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
@@ -567,11 +700,27 @@ def main(argv: list[str] | None = None) -> int:
         except OSError:
             pass
         return 0
-    except Exception as exc:  # a bug: the details go to the log file, not a traceback on screen
-        log.exception("unexpected error")
-        print(f"error: unexpected {exc.__class__.__name__}: {exc}\n  Details are in {log_path}. "
-              "Please report it with that file.", file=sys.stderr)
+    except sqlite3.DatabaseError as exc:  # met outside the history commands' own handling
+        from .store.db import db_error
+
+        _file_only("database error")
+        print(f"error: {db_error(exc, None)}", file=sys.stderr)
         return 1
+    except OSError as exc:  # a disk or path problem no command anticipated: still the system's own words
+        from .errors import os_error
+
+        _file_only("system error")
+        print(f"error: {os_error(exc, f'use {exc.filename}' if exc.filename else 'finish')}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # a bug: the details go to the log file, not a traceback on screen
+        _file_only("unexpected error")
+        where = (f"Details are in {log_path}. Please report it with that file." if log_path else
+                 "No log file could be written (is the home folder read-only?). Please report the command you ran.")
+        print(f"error: unexpected {exc.__class__.__name__}: {exc}\n  {where}", file=sys.stderr)
+        return 1
+    finally:
+        if previous_sigterm is not None:
+            signal.signal(signal.SIGTERM, previous_sigterm)
 
 
 if __name__ == "__main__":  # pragma: no cover

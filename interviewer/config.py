@@ -38,13 +38,27 @@ def settings_path() -> Path:
 
 
 def load_settings(path: Path | None = None) -> Settings:
-    path = path or settings_path()
+    if path is None:
+        try:
+            path = settings_path()
+        except OSError as exc:  # no config folder and none can be made (a read-only home): defaults
+            log.info("no settings folder (%s): using the defaults", exc)
+            return Settings()
     if not path.exists():
         return Settings()
     try:
         return Settings.model_validate(json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise UserError(f"Cannot read the settings file {path}: {exc}", f"Fix or delete {path}.") from None
+    except OSError as exc:
+        raise UserError(f"Cannot read the settings file {path}: {exc.strerror or exc}",
+                        f"Check its permissions, or delete {path} (the app writes a new one).") from None
+    except UnicodeDecodeError:
+        raise UserError(f"The settings file {path} is not UTF-8 text (a binary or otherwise damaged file)",
+                        f"Delete {path}: the app starts with default settings and writes a new one.") from None
+    except json.JSONDecodeError as exc:
+        raise UserError(f"The settings file {path} is not valid JSON: {exc}", f"Fix or delete {path}.") from None
+    except RecursionError:
+        raise UserError(f"The settings file {path} nests JSON thousands of levels deep (a damaged file)",
+                        f"Delete {path}: the app starts with default settings and writes a new one.") from None
     except ValidationError as exc:
         err = exc.errors()[0]
         field = ".".join(str(x) for x in err["loc"])

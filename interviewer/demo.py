@@ -29,6 +29,17 @@ def level_dbfs(audio: np.ndarray) -> float:
     return round(20 * np.log10(rms), 1) if rms > 0 else -120.0
 
 
+def _new_demo_dir(parent: Path) -> Path:
+    """A folder of its own for this run, private (0700): named by the time, with a random
+    tail so two demos started in the same second do not write over each other's files."""
+    import tempfile
+
+    from .paths import _private_dir
+
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    return Path(tempfile.mkdtemp(prefix=f"{stamp}-", dir=_private_dir(parent)))
+
+
 def run_demo(stt_override: str | None = None, llm_override: str | None = None, out_dir: Path | None = None,
              settings=None, progress=lambda msg: None) -> dict:
     from .analysis_bridge import score_answer
@@ -43,7 +54,7 @@ def run_demo(stt_override: str | None = None, llm_override: str | None = None, o
 
     timings: dict[str, float] = {}
     t_all = time.perf_counter()
-    out_dir = Path(out_dir) if out_dir else data_dir() / "demo" / datetime.now().strftime("%Y%m%d-%H%M%S")
+    out_dir = Path(out_dir) if out_dir else _new_demo_dir(data_dir() / "demo")
     out_dir.mkdir(parents=True, exist_ok=True)
 
     stt_path, llm_path = active_paths(stt_override, llm_override, settings)

@@ -25,6 +25,12 @@ def concept_question(concept: str, target_s: int, audience: str = "interviewer")
     since no rubric knows the concept's content."""
     concept = " ".join(concept.split())
     words = [w for w in tokens(concept) if w not in STOPWORDS] or tokens(concept)
+    if not words:  # the answer is transcribed in English: nothing in the concept could be recognised
+        from .errors import QuestionError
+
+        raise QuestionError(f"The concept {concept!r} has no letter a-z or digit, so the drill could never "
+                            "recognise it in your (English) answer",
+                            "Type the concept in English, e.g. --concept 'gradient descent'.")
     who = "someone with no technical background" if audience == "non_expert" else "an interviewer"
     minutes = f"{target_s} seconds" if target_s < 90 else f"{target_s // 60} minutes"
     kps = [

@@ -16,6 +16,8 @@ from .errors import ModelError
 _MAX_STRING = 64 << 20
 _MAX_COUNT = 50_000_000
 _MAX_ENTRIES = 1_000_000
+_MAX_NESTING = 8
+_MAX_ALIGNMENT = 1 << 20
 
 # value type -> struct format for fixed-size scalars
 _SCALARS = {0: "<B", 1: "<b", 2: "<H", 3: "<h", 4: "<I", 5: "<i", 6: "<f", 7: "<?", 10: "<Q", 11: "<q", 12: "<d"}
@@ -77,7 +79,7 @@ class _Reader:
             raise self._bad(f"a string claims {n} bytes")
         return self.read(n).decode("utf-8", errors="replace")
 
-    def value(self, vtype: int, keep: bool):
+    def value(self, vtype: int, keep: bool, depth: int = 0):
         if vtype in _SCALARS:
             return self.unpack(_SCALARS[vtype])
         if vtype == _STRING:
@@ -89,6 +91,8 @@ class _Reader:
             self.fh.seek(n, 1)
             return None
         if vtype == _ARRAY:
+            if depth >= _MAX_NESTING:  # real files nest one level (token lists); a deep one is hostile
+                raise self._bad(f"arrays nested more than {_MAX_NESTING} deep")
             etype, count = self.unpack("<I"), self.unpack("<Q")
             if count > _MAX_COUNT:
                 raise self._bad(f"an array claims {count} entries")
@@ -96,15 +100,39 @@ class _Reader:
                 self.fh.seek(struct.calcsize(_SCALARS[etype]) * count, 1)
             else:
                 for _ in range(count):
-                    self.value(etype, keep=False)
+                    self.value(etype, keep=False, depth=depth + 1)
             return None
         raise self._bad(f"unknown metadata type {vtype}")
 
 
 def read_gguf(path: str | Path) -> GgufInfo:
+    """The header of a GGUF file, checked. Whatever the file holds, the only exception
+    that leaves is a ModelError naming it (a hostile file must not look like a bug)."""
     path = Path(path)
     if not path.is_file():
         raise ModelError(f"LLM model file not found: {path}", "Check the path, or run `interviewer models` to list models.")
+    try:
+        return _read_gguf(path)
+    except ModelError:
+        raise
+    except OSError as exc:
+        raise ModelError(f"Cannot read the LLM model file {path}: {exc.strerror or exc}",
+                         "Check that the file is readable, or pick another .gguf model.") from None
+    except (struct.error, ValueError, OverflowError, RecursionError, MemoryError) as exc:
+        raise ModelError(f"{path} is not a usable GGUF model: its header is malformed ({exc.__class__.__name__})",
+                         "The file is corrupt; download it again, or pick another .gguf chat model.") from None
+
+
+def _alignment(meta: dict, r: "_Reader") -> int:
+    value = meta.get("general.alignment", 32)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise r._bad(f"general.alignment is {type(value).__name__} {value!r}, not a whole number")
+    if not 0 < value <= _MAX_ALIGNMENT or value & (value - 1):
+        raise r._bad(f"general.alignment is {value} (llama.cpp needs a power of two)")
+    return value
+
+
+def _read_gguf(path: Path) -> GgufInfo:
     size = path.stat().st_size
     with path.open("rb") as fh:
         r = _Reader(fh, path)
@@ -144,7 +172,7 @@ def read_gguf(path: str | Path) -> GgufInfo:
                 end = -1  # a type this table does not know: leave the size check to llama.cpp
             elif end >= 0:
                 end = max(end, offset + elements // block[0] * block[1])
-        align = int(meta.get("general.alignment") or 32)
+        align = _alignment(meta, r)
         data_start = -(-fh.tell() // align) * align
     info = GgufInfo(path, version, tensor_count, meta, parameters=parameters)
     if end >= 0:

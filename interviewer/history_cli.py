@@ -178,79 +178,116 @@ def _confirm(question: str) -> bool:
     return input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
 
 
+READ_ONLY_ACTIONS = ("list", "show", "export", "export-all", "progress", "due", "plan")
+
+
 def cmd_history(args, settings) -> int:
+    """Run one history action. Whatever the database or the disk holds, the outcome is a
+    result or a message with a fix: SQLite's errors are named by their real cause (busy,
+    read-only, full, damaged), rows another program filled with garbage are reported, and
+    reading works on a read-only or full disk."""
+    import sqlite3
+
     from .store import Store
+    from .store.db import db_error
 
     action = getattr(args, "history_command", None) or "list"
+    store = Store.open(settings=settings, readonly_ok=action in READ_ONLY_ACTIONS)
+    try:
+        if store.readonly is not None:
+            print(f"note: the history is open read-only: {store.readonly.problem}", file=sys.stderr)
+        return _run(action, args, store)
+    except sqlite3.DatabaseError as exc:
+        raise db_error(exc, store.path) from None
+    except OSError as exc:
+        from .errors import os_error
+
+        target = {"export": "export to", "export-all": "write", "import": "import"}.get(action, "use")
+        err = os_error(exc, f"{target} {exc.filename or 'the history'}")
+        if action == "import":  # the import rolled back before this reached here
+            err = UserError(f"{err.problem}. Nothing was changed", err.fix)
+        raise err from None
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
+        import logging
+
+        logging.getLogger(__name__).error("history %s failed", action, exc_info=True, extra={"console": False})
+        raise UserError(f"The history could not be read: {exc.__class__.__name__}: {exc} (a row in {store.path} "
+                        "holds data this version does not expect, or this is a bug)",
+                        "Other sessions are likely fine: `interviewer history` lists them and `history export ID` "
+                        "saves one. The details are in the log file; please report it.") from None
+    finally:
+        store.close()
+
+
+def _run(action: str, args, store) -> int:
     as_json = bool(getattr(args, "json", False))
-    with Store.open(settings=settings) as store:
-        if action == "list":
-            status = "incomplete" if getattr(args, "incomplete", False) else None
-            filters = dict(search=getattr(args, "search", None), category=getattr(args, "category", None),
-                           since=getattr(args, "since", None), status=status)
-            limit = getattr(args, "limit", 20)
-            if limit is not None and limit < 0:
-                raise UserError("--limit must be 0 (all) or more", "Pass e.g. --limit 50.")
-            rows = store.sessions(**filters, limit=None if not limit else limit)
-            total = store.count_sessions(**filters)
-            if as_json:
-                _print_json({"total": total, "sessions": rows})
-            else:
-                print(format_sessions(rows, total))
-                stale = store.incomplete_sessions()
-                if stale and status is None:
-                    print(f"{len(stale)} session(s) were interrupted; `interviewer history --incomplete` lists them.")
-        elif action == "show":
-            report = store.session(args.session_id)
-            _print_json(report) if as_json else print(format_report(report))
-        elif action == "delete":
-            store.session(args.session_id)  # a clear error for an unknown id, before asking
-            if not args.yes and not _confirm(f"Delete session {args.session_id} and its recordings?"):
-                raise UserError(f"Session {args.session_id} was not deleted",
-                                "Pass --yes to delete without being asked.")
-            result = store.delete_session(args.session_id)
-            if as_json:
-                _print_json(result)
-            else:
-                print(f"Deleted session {result['deleted']}: {result['answers']} answers, "
-                      f"{result['files_removed']} audio files.")
-                for f in result["files_failed"]:
-                    print(f"  could not remove {f}", file=sys.stderr)
-            return 1 if result["files_failed"] else 0
-        elif action == "export":
-            folder = store.export_session(args.session_id, args.folder)
-            _print_json({"folder": str(folder)}) if as_json else print(f"Exported to {folder}")
-        elif action == "export-all":
-            path = store.export_all(args.archive)
-            _print_json({"archive": str(path)}) if as_json else print(f"Wrote {path}")
-        elif action == "import":
-            result = store.import_archive(args.path)
-            if as_json:
-                _print_json(result)
-            else:
-                print(f"Imported {len(result['imported'])} session(s)"
-                      + (f"; {len(result['skipped'])} were already here" if result["skipped"] else "") + ".")
-        elif action == "progress":
-            from .bank import load_bank
+    if action == "list":
+        status = "incomplete" if getattr(args, "incomplete", False) else None
+        filters = dict(search=getattr(args, "search", None), category=getattr(args, "category", None),
+                       since=getattr(args, "since", None), status=status)
+        limit = getattr(args, "limit", 20)
+        if limit is not None and limit < 0:
+            raise UserError("--limit must be 0 (all) or more", "Pass e.g. --limit 50.")
+        rows = store.sessions(**filters, limit=None if not limit else limit)
+        total = store.count_sessions(**filters)
+        if as_json:
+            _print_json({"total": total, "sessions": rows})
+        else:
+            print(format_sessions(rows, total))
+            stale = store.incomplete_sessions()
+            if stale and status is None:
+                print(f"{len(stale)} session(s) were interrupted; `interviewer history --incomplete` lists them.")
+    elif action == "show":
+        report = store.session(args.session_id)
+        _print_json(report) if as_json else print(format_report(report))
+    elif action == "delete":
+        store.session(args.session_id)  # a clear error for an unknown id, before asking
+        if not args.yes and not _confirm(f"Delete session {args.session_id} and its recordings?"):
+            raise UserError(f"Session {args.session_id} was not deleted",
+                            "Pass --yes to delete without being asked.")
+        result = store.delete_session(args.session_id)
+        if as_json:
+            _print_json(result)
+        else:
+            print(f"Deleted session {result['deleted']}: {result['answers']} answers, "
+                  f"{result['files_removed']} audio files.")
+            for f in result["files_failed"]:
+                print(f"  could not remove {f}", file=sys.stderr)
+        return 1 if result["files_failed"] else 0
+    elif action == "export":
+        folder = store.export_session(args.session_id, args.folder)
+        _print_json({"folder": str(folder)}) if as_json else print(f"Exported to {folder}")
+    elif action == "export-all":
+        path = store.export_all(args.archive)
+        _print_json({"archive": str(path)}) if as_json else print(f"Wrote {path}")
+    elif action == "import":
+        result = store.import_archive(args.path)
+        if as_json:
+            _print_json(result)
+        else:
+            print(f"Imported {len(result['imported'])} session(s)"
+                  + (f"; {len(result['skipped'])} were already here" if result["skipped"] else "") + ".")
+    elif action == "progress":
+        from .bank import load_bank
 
-            data = store.progress(bank=load_bank())
-            _print_json(data) if as_json else print(format_progress(data))
-        elif action == "due":
-            from .bank import load_bank
-            from .practice import due_today
+        data = store.progress(bank=load_bank())
+        _print_json(data) if as_json else print(format_progress(data))
+    elif action == "due":
+        from .bank import load_bank
+        from .practice import due_today
 
-            items = due_today(store, load_bank())
-            _print_json(items) if as_json else print(format_due(items))
-        elif action == "plan":
-            from .bank import load_bank
-            from .practice import plan
+        items = due_today(store, load_bank())
+        _print_json(items) if as_json else print(format_due(items))
+    elif action == "plan":
+        from .bank import load_bank
+        from .practice import plan
 
-            start = getattr(args, "start", None)
-            if start is None:
-                first = store.progress()["totals"]["first_day"]
-                start = date.fromisoformat(first) if first else store.today()
-            data = plan(start, store, load_bank())
-            _print_json(data) if as_json else print(format_plan(data))
-        else:  # pragma: no cover - argparse restricts the choices
-            raise UserError(f"Unknown history action '{action}'", f"Use one of: {', '.join(ACTIONS)}.")
+        start = getattr(args, "start", None)
+        if start is None:
+            first = store.progress()["totals"]["first_day"]
+            start = date.fromisoformat(first) if first else store.today()
+        data = plan(start, store, load_bank())
+        _print_json(data) if as_json else print(format_plan(data))
+    else:  # pragma: no cover - argparse restricts the choices
+        raise UserError(f"Unknown history action '{action}'", f"Use one of: {', '.join(ACTIONS)}.")
     return 0

@@ -13,6 +13,7 @@ import hashlib
 import importlib.util
 import json
 import logging
+import struct
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -34,6 +35,7 @@ class ModelInfo:
     source: str  # embedded | user-dir | settings | cli
     active: bool = False
     verified: bool | None = None  # sha256 checked against the manifest (None: no hash known)
+    parameters: int | None = None  # an LLM's size: what it is trusted with (models/README.md, tiers)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -152,7 +154,74 @@ def validate_whisper_dir(path: Path) -> Path:
         raise ModelError(f"{path} has no tokenizer.json or vocabulary file", "Copy the whole model folder, not only model.bin.")
     if (path / "model.bin").stat().st_size < 1024:
         raise ModelError(f"{path / 'model.bin'} is too small to be a model (truncated?)", "Copy the model folder again.")
+    try:
+        config = json.loads((path / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError) as exc:  # ValueError covers bad JSON and bad UTF-8
+        raise ModelError(f"{path / 'config.json'} is not readable JSON ({exc.__class__.__name__})",
+                         "Copy the model folder again.") from None
+    if not isinstance(config, dict):
+        raise ModelError(f"{path / 'config.json'} is not a JSON object", "Copy the model folder again.")
+    check_ctranslate2_model(path / "model.bin")
     return path
+
+
+# CTranslate2's model.bin: uint32 binary version, then (version >= 2) the spec name and
+# revision, the variable table (name, rank, shape, dtype, byte count, bytes) and aliases.
+# Walking the table with seeks costs a millisecond and catches a file of noise or a copy cut
+# short, which CTranslate2 would otherwise meet at load time (or, with noise, crash on).
+_CT2_KNOWN_VERSIONS = range(1, 7)
+_CT2_WALKED_VERSION = 6
+
+
+def check_ctranslate2_model(model_bin: Path) -> None:
+    def bad(what: str) -> ModelError:
+        return ModelError(f"{model_bin} is not a usable faster-whisper (CTranslate2) model: {what}",
+                          "The folder is corrupt or incomplete; copy or convert the model again.")
+
+    size = model_bin.stat().st_size
+    try:
+        with model_bin.open("rb") as fh:
+            def read(fmt: str):
+                n = struct.calcsize(fmt)
+                data = fh.read(n)
+                if len(data) != n:
+                    raise bad("the file ends early (truncated)")
+                return struct.unpack(fmt, data)[0]
+
+            def name() -> bytes:
+                n = read("<H")
+                data = fh.read(n)
+                if len(data) != n:
+                    raise bad("the file ends early (truncated)")
+                return data
+
+            version = read("<I")
+            if version not in _CT2_KNOWN_VERSIONS:
+                raise bad(f"unknown format version {version}")
+            if version < 2:
+                return
+            spec = name().rstrip(b"\0")
+            if not spec.endswith(b"Spec") or not spec.isascii():
+                raise bad(f"unexpected model spec {spec[:40]!r}")
+            read("<I")  # spec revision
+            if version != _CT2_WALKED_VERSION:
+                return  # older layouts differ in detail: CTranslate2 checks them at load time
+            for _ in range(read("<I")):
+                name()
+                rank = read("<B")
+                if rank > 8:
+                    raise bad(f"a variable of rank {rank}")
+                for _ in range(rank):
+                    read("<I")
+                read("<B")  # dtype
+                fh.seek(read("<I"), 1)
+                if fh.tell() > size:
+                    raise bad("the file ends early (truncated)")
+            for _ in range(read("<I")):  # aliases
+                name()
+                name()
+    except OSError as exc:
+        raise ModelError(f"Cannot read {model_bin}: {exc.strerror or exc}", "Check the file's permissions.") from None
 
 
 def validate_gguf(path: Path) -> Path:
@@ -187,14 +256,17 @@ def _llm_info(path: Path, source: str) -> ModelInfo:
     entry, verified = verify_against_manifest("llm", path)
     name = entry["name"] if entry else f"{info.name} ({path.name})"
     lic = entry["license"] if entry else str(info.metadata.get("general.license") or "unknown")
-    return ModelInfo(name, "llm", str(path), path.stat().st_size, lic, source, verified=verified)
+    return ModelInfo(name, "llm", str(path), path.stat().st_size, lic, source, verified=verified,
+                     parameters=info.parameters)
 
 
-def discover(stt_override: str | None = None, llm_override: str | None = None, settings=None) -> list[ModelInfo]:
+def discover(stt_override: str | None = None, llm_override: str | None = None, settings=None,
+             skipped: list[dict] | None = None) -> list[ModelInfo]:
     """Every model found, with the active one of each kind marked.
 
     An explicit choice (command line or settings) that is broken raises; a broken file
-    merely lying in the models folder is logged and skipped.
+    merely lying in the models folder is skipped with a warning that names it (and listed
+    in `skipped`, if given), so it can neither break every command nor become active.
     """
     from .paths import user_models_dir
 
@@ -216,14 +288,24 @@ def discover(stt_override: str | None = None, llm_override: str | None = None, s
             explicit.setdefault(kind, info)
 
     models_dir = user_models_dir()
-    for entry in sorted(models_dir.iterdir()):
+    try:
+        entries = sorted(models_dir.iterdir())
+    except OSError as exc:
+        log.warning("cannot list the models folder %s: %s", models_dir, exc.strerror or exc)
+        entries = []
+    for entry in entries:
         try:
             if entry.is_dir() and (entry / "model.bin").exists():
                 found.append(_stt_info(validate_whisper_dir(entry), "user-dir"))
             elif entry.suffix.lower() == ".gguf":
                 found.append(_llm_info(validate_gguf(entry), "user-dir"))
-        except ModelError as exc:
-            log.warning("skipping %s: %s", entry, exc)
+        except Exception as exc:  # any file at all may lie here: none of them may stop the app
+            problem = exc.problem if isinstance(exc, ModelError) else f"{exc.__class__.__name__}: {exc}"
+            if not isinstance(exc, ModelError):
+                log.debug("while checking %s", entry, exc_info=True)
+            log.warning("skipping %s: %s", entry, problem)
+            if skipped is not None:
+                skipped.append({"path": str(entry), "problem": problem})
 
     stt = embedded_stt_path()
     if stt:

@@ -601,3 +601,16 @@ def test_the_engine_call_shape(store):
         quiet.record_answer(sid, question=QUESTIONS["q-bias"], turn={"kind": "answer", "index": 0},
                             transcript={"text": "x"}, analysis={}, audio_path=str(spool.close()), timings={})
         assert quiet.session(sid)["turns"][0]["audio_path"] is None
+
+
+def test_strongest_and_weakest_are_named_only_when_the_data_tells_them_apart():
+    from interviewer.store.db import strongest_and_weakest
+
+    def t(name, overall, answers=3):
+        return {"topic": name, "kind": "category", "answers": answers, "overall": overall}
+
+    assert strongest_and_weakest([t("fundamentals", 70, answers=1)]) == ([], [])  # one session: nothing to compare
+    assert strongest_and_weakest([t("a", 70), t("b", 74)]) == ([], [])  # within the noise
+    strong, weak = strongest_and_weakest([t("a", 55), t("b", 72), t("c", 80), t("d", 1, answers=1)])
+    assert [x["topic"] for x in weak] == ["a"] and [x["topic"] for x in strong] == ["c"]
+    assert not {x["topic"] for x in strong} & {x["topic"] for x in weak}

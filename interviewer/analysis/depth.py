@@ -174,7 +174,10 @@ def _compile_cached(key: str, question: Question) -> list[KeyPointMatcher]:
         cues = []
         for c in kp.cues:
             parts = split_word(c)
-            cues.append(Cue(make_phrase(c), stem("".join(parts)), _cue_weight(parts), c))
+            phrase = make_phrase(c)
+            if not phrase.stems:  # no a-z or digit ('深度学习'): nothing to find, and no first word to index
+                continue
+            cues.append(Cue(phrase, stem("".join(parts)), _cue_weight(parts), c))
         linked, paras = [], []
         for name, (terms, cparas) in concepts.items():
             if any(_links(t, kp) for t in terms):

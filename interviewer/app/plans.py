@@ -8,6 +8,7 @@ into a running `InterviewSession` with the runtime's loaded models.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -16,7 +17,11 @@ from ..engine import Event, InterviewSession, SessionConfig, TurnSettings, rende
 from ..errors import UserError
 from ..personas import get_persona
 
+log = logging.getLogger(__name__)
+
 from ..drills import TARGETS as DRILL_TARGETS
+
+DRILL_RANGE = (15, 1800)  # seconds; the app offers DRILL_TARGETS, the CLI any whole number in range
 
 
 @dataclass
@@ -60,9 +65,9 @@ def plan_drill(runtime, *, target_s: int, question_id: str | None = None, concep
                non_expert: bool = False) -> SessionPlan:
     if bool(question_id) == bool(concept and concept.strip()):
         raise UserError("Give either a bank question or a concept to explain", "For example: 'gradient descent'.")
-    if target_s not in DRILL_TARGETS:
-        raise UserError(f"A drill's target must be one of {', '.join(map(str, DRILL_TARGETS))} seconds "
-                        f"(got {target_s})", "Pick one of those targets.")
+    if not DRILL_RANGE[0] <= target_s <= DRILL_RANGE[1]:
+        raise UserError(f"A drill's target must be between {DRILL_RANGE[0]} and {DRILL_RANGE[1]} seconds "
+                        f"(got {target_s})", f"Pick one of {', '.join(map(str, DRILL_TARGETS))}.")
     audience = "non_expert" if non_expert else "interviewer"
     question = runtime.drill_question(question_id=question_id, concept=concept, target_s=target_s, audience=audience)
     settings = runtime.settings
@@ -86,15 +91,35 @@ def plan_rehearsal(runtime, project, *, pitch_s: int = 120, deep_dives: int = 3,
     return SessionPlan("rehearsal", config, questions, title=title, project=project)
 
 
-def plan_resume(runtime, row: dict) -> SessionPlan | None:
+def plan_resume(runtime, row: dict, *, max_follow_ups: int | None = None,
+                on_recovered: Callable[[dict], None] | None = None) -> SessionPlan | None:
     """The rest of an interrupted session (a row of store.incomplete_sessions()), in the same
-    history entry; None when none of its remaining questions is in the bank any more."""
-    known = [q for q in row.get("remaining_question_ids") or [] if q in runtime.bank.questions]
+    history entry, with its original persona and follow-up limit. With the models loaded,
+    the answer the interruption cut off is transcribed and stored first (resume.py). None
+    when nothing is left to ask: the session is then finished."""
+    from ..personas import PERSONAS
+    from ..resume import recover_cut_off_answers
+
+    sid = row["id"]
+    if runtime.transcriber is not None:
+        for turn in recover_cut_off_answers(runtime.store, sid, runtime.transcriber, runtime.bank):
+            if on_recovered is not None:
+                on_recovered(turn)
+    remaining = runtime.store.session(sid).get("remaining_question_ids") or row.get("remaining_question_ids") or []
+    known = [q for q in remaining if q in runtime.bank.questions]
+    if len(known) < len(remaining):
+        log.warning("session %s: questions no longer in the bank are skipped: %s", sid,
+                    ", ".join(q for q in remaining if q not in known))
     if not known:
+        runtime.store.finish_session(sid, {"interrupted": True, "resumed": True})
         return None
+    began_with = (row.get("settings") or {}).get("max_follow_ups")
+    if max_follow_ups is None and isinstance(began_with, int):
+        max_follow_ups = min(5, max(0, began_with))  # as the session began
+    persona = row.get("persona") if row.get("persona") in PERSONAS else None  # an older version's persona
     config = config_from_settings(runtime.settings, format=row.get("format") or "mixed",
-                                  mode=row.get("mode") or "study", persona=row.get("persona"),
-                                  n_questions=len(known), question_ids=known, resume_session_id=row["id"])
+                                  mode=row.get("mode") or "study", persona=persona, max_follow_ups=max_follow_ups,
+                                  n_questions=len(known), question_ids=known, resume_session_id=sid)
     return SessionPlan("interview", config, [runtime.bank.get(q) for q in known])
 
 

@@ -36,8 +36,7 @@ class Listener:
     REPLY_DUE_S = 0.35
 
     def __init__(self, *, source: AudioSource, transcriber: Transcriber, vad: Vad, settings: TurnSettings,
-                 commands: Commands, emit: Callable, voice: InterviewerVoice, stt_pool: Executor,
-                 spool: Callable[[int], AudioWriter | None]) -> None:
+                 commands: Commands, emit: Callable, voice: InterviewerVoice, stt_pool: Executor) -> None:
         self.source = source
         self.transcriber = transcriber
         self.vad = vad
@@ -46,10 +45,11 @@ class Listener:
         self.emit = emit
         self.voice = voice
         self.stt_pool = stt_pool
-        self.spool = spool
         self.turns = 0
 
-    def listen(self, stt_prompt: str, spec: Speculation, preroll: list[np.ndarray] | None = None) -> Turn | None:
+    def listen(self, stt_prompt: str, spec: Speculation, spool: Callable[[int], AudioWriter | None],
+               preroll: list[np.ndarray] | None = None) -> Turn | None:
+        """One answer; `spool(turn number)` gives where its audio is recorded."""
         self.turns += 1
         pending = list(preroll or [])
         if not pending:
@@ -58,7 +58,7 @@ class Listener:
         self.vad.reset()
         detector = TurnDetector(self.settings)
         stream = StreamingTranscriber(self.transcriber, prompt=stt_prompt, executor=self.stt_pool)
-        spool = self.spool(self.turns)
+        spool = spool(self.turns)
         self.emit(StateChanged(state=State.LISTENING))
         started = time.monotonic()
         settled = interims = 0

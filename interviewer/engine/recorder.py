@@ -60,6 +60,7 @@ class Recorder:
         self.emit = emit
         self.session_id: str | None = None
         self.records: list[TurnRecord] = []
+        self.unsaved: list[str] = []  # question ids of answers the store failed to save (kept in memory)
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="analysis")
         self._pending: list[PendingAnswer] = []
         self._lock = threading.Lock()
@@ -84,9 +85,10 @@ class Recorder:
             question_ids=[q.id for q in questions])
         return questions
 
-    def spool(self, turn_number: int) -> AudioWriter | None:
-        """Where this turn's audio streams to while it is spoken."""
-        key = f"turn{turn_number:03d}"
+    def spool(self, turn_number: int, kind: str, question_id: str) -> AudioWriter | None:
+        """Where this turn's audio streams to while it is spoken. The kind and question are in
+        its name: resuming after a crash knows what a cut-off recording answered (resume.py)."""
+        key = f"turn{turn_number:03d}-{kind}-{question_id}"
         if self.store is not None and self.session_id is not None:
             return self.store.audio_writer(self.session_id, key)
         if self.audio_dir is not None:
@@ -146,11 +148,13 @@ class Recorder:
                     transcript=rec.transcript, analysis=analysis or {}, audio_path=turn.audio_path, timings=timings)
             except Exception:
                 log.exception("could not store the answer (kept in memory)")
+                self.unsaved.append(question.id)
         self.emit(TurnRecorded(record=rec.to_dict()))
 
     # -- the end ----------------------------------------------------------------------------
-    def finish(self, started_at: float) -> dict:
-        """Wait for every answer, then summarise and close the session's row."""
+    def finish(self, started_at: float, *, close: bool = True) -> dict:
+        """Wait for every answer, then summarise and (with `close`) finish the session's row;
+        a session that failed or was interrupted is left unfinished, so it can be resumed."""
         with self._lock:
             pending = list(self._pending)
         for answer in pending:
@@ -162,7 +166,7 @@ class Recorder:
             except Exception:
                 log.exception("analysing an answer failed")
         summary = self.summary(started_at)
-        if self.store is not None and self.session_id is not None:
+        if close and self.store is not None and self.session_id is not None:
             try:
                 self.store.finish_session(self.session_id, summary)
             except Exception:

@@ -68,10 +68,10 @@ class InterviewSession:
         self._stt_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stt")
         self._prep_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prepare")
         self.listener = Listener(source=source, transcriber=transcriber, vad=vad, settings=config.turn,
-                                 commands=self.commands, emit=self._emit, voice=self.voice, stt_pool=self._stt_pool,
-                                 spool=self.recorder.spool)
+                                 commands=self.commands, emit=self._emit, voice=self.voice, stt_pool=self._stt_pool)
         self.llm = llm
         self.summary: dict | None = None
+        self.error: BaseException | None = None  # why the session stopped early; it is then left resumable
         self._thread: threading.Thread | None = None
         self._started_at = 0.0
         self._next_question: tuple[str, object] | None = None  # (text, Future of its audio)
@@ -83,6 +83,11 @@ class InterviewSession:
     @property
     def records(self) -> list[TurnRecord]:
         return self.recorder.records
+
+    @property
+    def unsaved(self) -> list[str]:
+        """Question ids of answers the history could not store (they are in `records`)."""
+        return self.recorder.unsaved
 
     # -- commands (any thread) ----------------------------------------------------------------
     def done(self) -> None:
@@ -139,14 +144,18 @@ class InterviewSession:
             log.info("session ended by the user")
         except Exception as exc:
             log.exception("session failed")
+            self.error = exc
             problem, fix = (exc.problem, exc.fix) if isinstance(exc, UserError) else \
                 (str(exc), "Your answers so far are saved.")
             self._emit(ErrorRaised(message=problem, fix=fix))
+        except BaseException as exc:  # Ctrl+C, SIGTERM: stop here, but leave the session resumable
+            self.error = exc
+            raise
         finally:
             self.source.stop()
             self._stt_pool.shutdown(wait=False, cancel_futures=True)
             self._prep_pool.shutdown(wait=False, cancel_futures=True)
-            self.summary = self.recorder.finish(self._started_at)
+            self.summary = self.recorder.finish(self._started_at, close=self.error is None)
             self._emit(StateChanged(state=State.FINISHED))
             self._emit(Finished(summary=self.summary))
         return self.summary
@@ -171,7 +180,8 @@ class InterviewSession:
                 return
             spec = Speculation(self.policy, thread, self.voice.synthesize, self._prep_pool, llm=self.llm,
                                seed=self.listener.turns + 1)
-            turn = self.listener.listen(stt_prompt, spec, spoken.barged)
+            turn = self.listener.listen(stt_prompt, spec, lambda n, kind=kind: self.recorder.spool(n, kind, question.id),
+                                        spoken.barged)
             if turn is None:
                 return  # skipped
             text = turn.transcript.text

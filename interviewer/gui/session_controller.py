@@ -126,17 +126,24 @@ class SessionController(QObject):
             if plan is not None:
                 self._launch(plan)
 
-    def resume(self, row: dict) -> bool:
-        """Continue an interrupted session; False when none of its questions is left."""
+    def resume(self, row: dict, nothing_left: Callable[[], None] = lambda: None) -> None:
+        """Continue an interrupted session in the same history entry. Planned off the GUI
+        thread: the answer the interruption cut off is transcribed first. `nothing_left`
+        when no question was left to ask (the session is then finished)."""
         from ..app.plans import plan_resume
 
         if not self._can_start() or not row.get("remaining_question_ids"):
-            return True
-        plan = plan_resume(self.runtime, row)
-        if plan is None:
-            return False
-        self._launch(plan)
-        return True
+            return
+        rt = self.runtime
+
+        def resumed(plan) -> None:
+            if plan is None:
+                nothing_left()
+            else:
+                self._launch(plan)
+
+        self._prepare("Picking up where you left off…", lambda: plan_resume(rt, row), resumed,
+                      "Could not resume the session")
 
     def start_demo(self) -> None:
         """The scripted demo: one question, answered by the demo's recordings, one follow-up."""

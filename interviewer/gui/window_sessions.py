@@ -56,8 +56,7 @@ class WindowSessions:
         self._start_interview(options)
 
     def resume_incomplete(self, row: dict) -> None:
-        if not self.controller.resume(row):  # none of its questions is left in the bank
-            self.controller.close_incomplete(row["id"], "resumed", self.refresh_home)
+        self._guarded(self.controller.resume, row, self.refresh_home)
 
     def command(self, name: str) -> None:
         if name == "done" and self._session_page().state != "listening":

@@ -10,14 +10,24 @@ An archive is a zip:
 Import trusts nothing it reads. Every member name must match that layout exactly (no
 absolute paths, no `..`, no backslashes, no links, no extra files); sizes, SHA-256 and
 CRCs must agree with the manifest; every session.json is checked field by field; every
-WAV must open. Only then are files staged in the data dir, rows inserted in one
-transaction, and the staged files moved into place before the commit. Any failure rolls
-all of it back: the history is exactly as it was. Sessions already present (same id) are
-skipped, so importing the same archive twice is harmless.
+WAV must open and claim a plausible sample rate. What the archive may expand to is
+bounded before a byte is extracted: entries in all and per session, the size of each
+entry and of the whole against what it takes compressed (a zip bomb), and the whole
+against the free space on the disk. Only then are files staged in the data dir, rows
+inserted in one transaction, and the staged files moved into place before the commit.
+Any failure rolls all of it back: the history is exactly as it was. Sessions already
+present (same id) are skipped, so importing the same archive twice is harmless.
+
+A kill -9 or power cut cannot leave half an import either. The staging folder
+(`.import-*`) is locked while its import runs, and before the first file is moved a
+journal in it lists every move. `recover_imports`, run whenever the store opens, looks
+at each unlocked staging folder: if the journal's sessions were committed it finishes
+the moves, if not it takes the moved files back out; then it removes the folder.
 """
 
 from __future__ import annotations
 
+import filecmp
 import hashlib
 import json
 import os
@@ -25,13 +35,15 @@ import re
 import shutil
 import stat
 import tempfile
+import time
 import wave
 import zipfile
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import UserError
+from ..errors import UserError, os_error
+from . import recording
 from .db import KINDS, MODES, _dumps, insert_answer
 from .recording import wav_duration
 
@@ -45,11 +57,23 @@ SESSION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$")
 AUDIO_REF = re.compile(r"^audio/[A-Za-z0-9][A-Za-z0-9_.-]{0,119}\.wav$")
 MEMBER = re.compile(r"^(manifest\.json|sessions/([A-Za-z0-9][A-Za-z0-9_-]{0,79})/(session\.json|audio/[A-Za-z0-9][A-Za-z0-9_.-]{0,119}\.wav))$")
 DIRECTORY = re.compile(r"^sessions/(?:[A-Za-z0-9][A-Za-z0-9_-]{0,79}/(?:audio/)?)?$")
-MAX_MEMBERS = 200_000
+MAX_MEMBERS = 100_000
+MAX_FILES_PER_SESSION = 2_000  # a long session records a few dozen answers
 MAX_JSON_BYTES = 64 * 1024 * 1024
 MAX_TOTAL_BYTES = 64 * 1024**3
-MAX_RATIO = 200  # compressed-to-real size: more looks like a zip bomb (WAV barely compresses)
+# Expanded-to-compressed size. Our exports store WAVs uncompressed and deflate JSON about
+# tenfold, so a real archive sits near 1 (or near 10 without audio). Silence deflates a
+# thousandfold: that is what a zip bomb is made of. Checked for every entry from RATIO_FROM
+# bytes (a small entry can have any ratio and cost nothing), and for the archive as a whole
+# once it expands past TOTAL_RATIO_FROM (many small entries add up).
+MAX_RATIO = 200
+RATIO_FROM = 64 * 1024
+MAX_TOTAL_RATIO = 50
+TOTAL_RATIO_FROM = 16 * 1024 * 1024
+DISK_RESERVE = 64 * 1024 * 1024  # left free after an import, for the database and the next answers
 RECORDING_STATUSES = ("complete", "recovered", "missing")
+JOURNAL = "journal.json"
+LOCK = "lock"
 
 
 class ArchiveError(UserError):
@@ -113,28 +137,68 @@ def export_session(store: "Store", sid: str, folder: Path) -> Path:
     """Write `session.json` and `audio/` into `folder` (into `folder/interview-<id>` if
     `folder` already holds something). Returns the folder written."""
     doc, files = session_document(store, sid)
-    if folder.exists() and any(folder.iterdir()):
-        folder = folder / f"interview-{sid}"
-        if folder.exists():
-            raise UserError(f"{folder} already exists", "Choose another folder or remove that one.")
-    folder.mkdir(parents=True, exist_ok=True)
-    for ref, path in files.items():
-        dest = folder / ref
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, dest)
-    (folder / "session.json").write_text(json.dumps(doc, indent=2, ensure_ascii=False), encoding="utf-8")
+    try:
+        if folder.is_dir() and any(folder.iterdir()):
+            folder = folder / f"interview-{sid}"
+            if folder.exists():
+                raise UserError(f"{folder} already exists", "Choose another folder or remove that one.")
+        # Answers and recordings are as private outside the data dir as inside it: folders
+        # 0700 and files 0600 whatever the umask (as export_all's zip is).
+        _private_tree(folder)
+        for ref, path in files.items():
+            dest = folder / ref
+            _private_tree(dest.parent)
+            _private_copy(path, dest)
+        _private_write(folder / "session.json", json.dumps(doc, indent=2, ensure_ascii=False).encode("utf-8"))
+    except OSError as exc:
+        raise os_error(exc, f"export session {sid} to {folder}") from None
     return folder
+
+
+def _private_tree(folder: Path) -> None:
+    """Create `folder` (and missing parents) mode 0700."""
+    missing = []
+    p = folder
+    while not p.exists():
+        missing.append(p)
+        p = p.parent
+    for d in reversed(missing):
+        d.mkdir(mode=0o700)
+        d.chmod(0o700)  # mkdir's mode is filtered by the umask
+
+
+def _private_write(path: Path, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+    os.chmod(path, 0o600)
+
+
+def _private_copy(src: Path, dest: Path) -> None:
+    fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as out, open(src, "rb") as f:
+        shutil.copyfileobj(f, out, 1 << 20)
+    os.chmod(dest, 0o600)
 
 
 def export_all(store: "Store", archive_path: Path) -> Path:
     """Every session into one zip, written to a temp name and renamed (never half a file)."""
     if archive_path.suffix.lower() != ".zip":
         archive_path = archive_path.with_name(archive_path.name + ".zip")
-    archive_path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        archive_path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=".export-", suffix=".zip", dir=archive_path.parent)
+        os.close(fd)
+    except OSError as exc:
+        raise os_error(exc, f"write the archive {archive_path}") from None
+    try:
+        return _write_archive(store, archive_path, Path(tmp_name))
+    except OSError as exc:
+        raise os_error(exc, f"write the archive {archive_path}") from None
+
+
+def _write_archive(store: "Store", archive_path: Path, tmp: Path) -> Path:
     sids = [s["id"] for s in reversed(store.sessions(limit=None))]  # oldest first
-    fd, tmp_name = tempfile.mkstemp(prefix=".export-", suffix=".zip", dir=archive_path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
     manifest = {"format": ARCHIVE_FORMAT, "version": FORMAT_VERSION,
                 "created_at": store.now().isoformat(timespec="seconds"), "sessions": sids, "files": {}}
     try:
@@ -266,25 +330,75 @@ def _parse_json(data: bytes, source: Path, where: str):
 
 
 def _check_wav(path: Path, source: Path, where: str) -> None:
+    from ..audio import MAX_RATE, MIN_RATE
+
     try:
         with wave.open(str(path), "rb") as wf:
-            ok = wf.getnchannels() in (1, 2) and wf.getsampwidth() in (1, 2, 4) and wf.getframerate() > 0
+            ok = wf.getnchannels() in (1, 2) and wf.getsampwidth() in (1, 2, 4)
+            rate = wf.getframerate()
     except (wave.Error, EOFError, OSError) as exc:
         raise ArchiveError(source, f"{where} is not a readable WAV file ({exc})") from None
     _check(ok, source, f"{where} is not a PCM WAV file")
+    _check(MIN_RATE <= rate <= MAX_RATE, source, f"{where} claims a sample rate of {rate:,} Hz "
+           f"(real recordings are {MIN_RATE // 1000}-{MAX_RATE // 1000} kHz)")
+
+
+def _check_expansion(source: Path, staging: Path, total: int, compressed: int | None) -> None:
+    """What the import will write, against what it may: the archive's own size (a bomb) and
+    the free space on the disk that holds the history."""
+    mb = lambda n: f"{n / 1e6:,.0f} MB"  # noqa: E731
+    _check(total <= MAX_TOTAL_BYTES, source, f"expands to {mb(total)}, more than the {mb(MAX_TOTAL_BYTES)} "
+           "an import may write")
+    if compressed is not None and total > TOTAL_RATIO_FROM:
+        _check(total <= MAX_TOTAL_RATIO * max(1, compressed), source,
+               f"expands from {mb(compressed)} to {mb(total)} ({total / max(1, compressed):,.0f} times): "
+               "a zip bomb, not an export")
+    free = shutil.disk_usage(staging).free
+    _check(total + DISK_RESERVE <= free, source,
+           f"needs {mb(total)} of disk space and only {mb(free)} is free where the history is "
+           f"(keeping {mb(DISK_RESERVE)} spare)")
 
 
 class _Staged:
-    """Sessions read, validated and with their audio copied into a private staging folder."""
+    """Sessions read, validated and with their audio copied into a private staging folder,
+    locked (flock) while this import runs so recovery in another process leaves it alone."""
 
     def __init__(self, store: "Store") -> None:
         from ..paths import _private_dir
 
         self.dir = Path(tempfile.mkdtemp(prefix=".import-", dir=_private_dir(store.root)))
+        self._lock_fd = os.open(self.dir / LOCK, os.O_RDWR | os.O_CREAT, 0o600)
+        recording.try_lock(self._lock_fd)
         self.sessions: list[tuple[dict, dict[str, Path]]] = []  # (doc, ref -> staged file)
+
+    def write_journal(self, moves: dict[str, list[tuple[str, str]]]) -> None:
+        """Before the first move: which staged file goes where, per session id (paths relative
+        to the staging folder and the store root). Written whole and fsynced, then renamed."""
+        tmp = self.dir / (JOURNAL + ".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump({"moves": moves}, f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, self.dir / JOURNAL)
+        _fsync_dir(self.dir)
 
     def cleanup(self) -> None:
         shutil.rmtree(self.dir, ignore_errors=True)
+        os.close(self._lock_fd)
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return  # Windows cannot open a folder; its renames are durable enough for this
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _read_zip(path: Path, staged: _Staged) -> None:
@@ -294,9 +408,10 @@ def _read_zip(path: Path, staged: _Staged) -> None:
         raise ArchiveError(path, f"not a readable zip archive ({exc})") from None
     with zf:
         infos = zf.infolist()
-        _check(0 < len(infos) <= MAX_MEMBERS, path, f"holds {len(infos)} entries")
+        _check(0 < len(infos) <= MAX_MEMBERS, path, f"holds {len(infos):,} entries (at most {MAX_MEMBERS:,})")
         names: dict[str, zipfile.ZipInfo] = {}
-        total = 0
+        total = compressed = 0
+        per_session: dict[str, int] = {}
         for info in infos:
             name = info.filename
             if info.file_size == 0 and DIRECTORY.match(name):
@@ -307,11 +422,18 @@ def _read_zip(path: Path, staged: _Staged) -> None:
             mode = info.external_attr >> 16
             _check(not stat.S_ISLNK(mode), path, f"entry {name!r} is a symbolic link")
             _check(not info.flag_bits & 0x1, path, f"entry {name!r} is encrypted")
-            _check(info.compress_size == 0 or info.file_size / max(1, info.compress_size) <= MAX_RATIO
-                   or info.file_size < 1 << 20, path, f"entry {name!r} expands suspiciously (zip bomb?)")
+            _check(info.file_size < RATIO_FROM or info.file_size <= MAX_RATIO * max(1, info.compress_size), path,
+                   f"entry {name!r} expands {info.file_size / max(1, info.compress_size):,.0f} times "
+                   "(a zip bomb, not an export)")
+            sid = MEMBER.match(name).group(2)
+            if sid:
+                per_session[sid] = per_session.get(sid, 0) + 1
+                _check(per_session[sid] <= MAX_FILES_PER_SESSION + 1, path,
+                       f"session {sid} holds more than {MAX_FILES_PER_SESSION:,} files")
             total += info.file_size
+            compressed += info.compress_size
             names[name] = info
-        _check(total <= MAX_TOTAL_BYTES, path, "expands to more than 64 GB")
+        _check_expansion(path, staged.dir, total, compressed)
         _check("manifest.json" in names, path, "manifest.json is missing")
 
         def read_small(name: str) -> bytes:
@@ -386,8 +508,13 @@ def _read_folder(path: Path, staged: _Staged) -> None:
     _check(doc_path.stat().st_size <= MAX_JSON_BYTES, path, "session.json is too large")
     doc = validate_session_doc(_parse_json(doc_path.read_bytes(), path, "session.json"), path, "session.json")
     sid = doc["session"]["id"]
+    refs = sorted(_audio_refs(doc))
+    _check(len(refs) <= MAX_FILES_PER_SESSION, path, f"session {sid} holds more than {MAX_FILES_PER_SESSION:,} files")
+    for ref in refs:
+        _check((path / ref).is_file() and not (path / ref).is_symlink(), path, f"{ref} is missing (or is a link)")
+    _check_expansion(path, staged.dir, sum((path / ref).stat().st_size for ref in refs), None)
     staged_files = {}
-    for ref in sorted(_audio_refs(doc)):
+    for ref in refs:
         src = path / ref
         _check(src.is_file() and not src.is_symlink(), path, f"{ref} is missing (or is a link)")
         dest = staged.dir / sid / ref
@@ -422,6 +549,7 @@ def import_archive(store: "Store", path: Path) -> dict:
         from .. import practice
 
         with store._tx() as conn:
+            moves: dict[str, list[tuple[str, str]]] = {}
             for doc, files in staged.sessions:
                 s = doc["session"]
                 sid = s["id"]
@@ -429,7 +557,7 @@ def import_archive(store: "Store", path: Path) -> dict:
                     skipped.append(sid)
                     continue
                 folder = store.audio_dir / sid
-                _check(not folder.exists() or not any(folder.iterdir()), path,
+                _check(_only_leftovers(folder, files), path,
                        f"the data dir already has audio for session {sid} ({folder})")
                 conn.execute(
                     "INSERT INTO sessions (id, started_at, finished_at, format, mode, persona, settings_json, "
@@ -450,13 +578,19 @@ def import_archive(store: "Store", path: Path) -> dict:
                         "VALUES (?,?,?,?,?,?)", (sid, r["turn_key"], target, r["status"], r["started_at"],
                                                  r.get("duration_s") or wav_duration(files[r["audio"]])))
                 if files:
-                    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-                    made_dirs.append(folder)
-                    for ref, staged_file in files.items():
-                        dest = store.root / rel[ref]
-                        os.replace(staged_file, dest)
-                        moved.append(dest)
+                    moves[sid] = [(f.relative_to(staged.dir).as_posix(), rel[ref]) for ref, f in files.items()]
                 imported.append(sid)
+            if moves:
+                staged.write_journal(moves)  # from here on a crash is finished or undone on the next open
+            for sid, pairs in moves.items():
+                folder = store.audio_dir / sid
+                if not folder.exists():
+                    folder.mkdir(mode=0o700, parents=True)
+                    made_dirs.append(folder)
+                for staged_rel, dest_rel in pairs:
+                    dest = store.root / dest_rel
+                    os.replace(staged.dir / staged_rel, dest)
+                    moved.append(dest)
             practice.rebuild_schedule(conn)
     except BaseException:
         for p in moved:
@@ -470,3 +604,75 @@ def import_archive(store: "Store", path: Path) -> dict:
     finally:
         staged.cleanup()
     return {"imported": imported, "skipped": skipped}
+
+
+def _only_leftovers(folder: Path, files: dict[str, Path]) -> bool:
+    """Whether the session's audio folder is absent, empty, or holds only files identical to
+    the ones being imported: what an import cut off by a crash (before this version's
+    journal) left behind, which must not block every later import of the same archive."""
+    if not folder.exists():
+        return True
+    staged = {ref[len("audio/"):]: f for ref, f in files.items()}
+    for p in folder.iterdir():
+        if not (p.is_file() and not p.is_symlink() and p.name in staged
+                and filecmp.cmp(p, staged[p.name], shallow=False)):
+            return False
+    return True
+
+
+# -- crash recovery --------------------------------------------------------------------------
+
+
+def recover_imports(store: "Store") -> list[dict]:
+    """Finish or undo the imports a crash cut off, and remove their staging folders.
+
+    A staging folder still locked belongs to an import running in another process: left
+    alone. With a journal, each listed session is looked up (under the write lock, which
+    imports hold while they move files): committed, its remaining files are moved into
+    place; not committed, the files it had moved are taken out again. Without a journal
+    nothing had been moved yet. Returns what was done, per session.
+    """
+    done: list[dict] = []
+    for staging in sorted(store.root.glob(".import-*")):
+        if not staging.is_dir() or recording.is_locked_elsewhere(staging / LOCK):
+            continue
+        if recording.fcntl is None and time.time() - staging.stat().st_mtime < 6 * 3600:
+            continue  # no flock to ask (Windows): only a folder hours old is surely abandoned
+        moves = _read_journal(staging)
+        if moves:
+            with store._tx() as conn:
+                for sid, pairs in moves.items():
+                    committed = conn.execute("SELECT 1 FROM sessions WHERE id = ?", (sid,)).fetchone() is not None
+                    for staged_rel, dest_rel in pairs:
+                        src, dest = staging / staged_rel, store.root / dest_rel
+                        if committed and src.exists() and not dest.exists():
+                            dest.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+                            os.replace(src, dest)
+                        elif not committed and dest.exists() and not src.exists():
+                            dest.unlink()  # moved by the import that never committed
+                    if not committed:
+                        try:
+                            (store.audio_dir / sid).rmdir()
+                        except OSError:
+                            pass  # not empty: it held files of its own before
+                    done.append({"session_id": sid, "action": "finished" if committed else "undone"})
+        shutil.rmtree(staging, ignore_errors=True)
+    return done
+
+
+def _read_journal(staging: Path) -> dict[str, list[tuple[str, str]]]:
+    """The journal's moves; {} when there is none (or half of one: written before any move)."""
+    try:
+        data = json.loads((staging / JOURNAL).read_text(encoding="utf-8"))
+        moves = data["moves"]
+        checked = {}
+        for sid, pairs in moves.items():
+            _check(bool(SESSION_ID.match(sid)), staging, "bad journal")
+            checked[sid] = [(str(a), str(b)) for a, b in pairs]
+            for a, b in checked[sid]:  # our own file, but still: never leave the data dir
+                _check(not Path(a).is_absolute() and ".." not in Path(a).parts and ".." not in Path(b).parts
+                       and b.startswith(f"audio/{sid}/"),
+                       staging, "bad journal")
+        return checked
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, UserError):
+        return {}

@@ -5,13 +5,17 @@ See the package docstring (`interviewer/store/__init__.py`) for the API and its 
 
 from __future__ import annotations
 
+import errno
 import json
+import logging
 import os
+import random
 import re
 import secrets
 import shutil
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
@@ -19,7 +23,9 @@ from pathlib import Path
 
 from ..errors import UserError
 from . import recording
-from .schema import apply_migrations, key_point_id_label
+from .schema import SCHEMA_VERSION, apply_migrations, key_point_id_label
+
+log = logging.getLogger(__name__)
 
 DB_NAME = "history.sqlite3"
 MODES = ("study", "real")
@@ -34,8 +40,100 @@ def default_path(settings=None) -> Path:
     from ..paths import data_dir
 
     custom = getattr(settings, "data_dir", None) if settings is not None else None
-    root = _ensure_dir(Path(custom).expanduser()) if custom else data_dir()
-    return root / DB_NAME
+    if custom:
+        root = Path(custom).expanduser()
+        if root.exists() and not root.is_dir():
+            from ..config import settings_path
+
+            raise UserError(f"The data_dir in the settings, {root}, is a file, not a folder",
+                            f"Point data_dir in {settings_path()} at a folder (or remove it to use the default).")
+        try:
+            return _ensure_dir(root) / DB_NAME
+        except OSError as exc:
+            raise db_error(exc, root / DB_NAME, "create the data folder (data_dir in the settings)") from None
+    try:
+        return data_dir() / DB_NAME
+    except OSError as exc:
+        raise db_error(exc, None, "create the data folder") from None
+
+
+class DatabaseUnavailable(UserError):
+    """The history database cannot be used, for the reason in `kind`: damaged, readonly,
+    full, busy, io, cantopen or other."""
+
+    def __init__(self, kind: str, problem: str, fix: str) -> None:
+        super().__init__(problem, fix)
+        self.kind = kind
+
+
+# Failures that leave a database readable: worth retrying read-only for reading commands.
+WRITE_KINDS = ("readonly", "full", "io", "cantopen")
+
+
+def _error_kind(exc: BaseException, folder: Path | None) -> str:
+    if isinstance(exc, OSError):
+        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            return "readonly"
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            return "full"
+        return "io"
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    text = str(exc).lower()
+    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in text or "not a database" in text:
+        return "damaged"
+    if name.startswith(("SQLITE_READONLY", "SQLITE_PERM", "SQLITE_AUTH")) or "readonly" in text:
+        return "readonly"
+    if name.startswith("SQLITE_FULL") or "disk is full" in text:
+        return "full"
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
+        return "busy"
+    if name.startswith("SQLITE_CANTOPEN") or "unable to open" in text:
+        return "readonly" if folder is not None and not os.access(folder, os.W_OK) else "cantopen"
+    if name.startswith("SQLITE_IOERR") or "disk i/o" in text:
+        return "io"
+    return "other"
+
+
+def db_error(exc: BaseException, db_path: Path | None, doing: str = "") -> DatabaseUnavailable:
+    """What went wrong with the history database, named by its real cause, and a fix that
+    never puts the user's history at risk (no 'start a new one' for a busy or read-only file)."""
+    folder = db_path.parent if db_path is not None else None
+    kind = _error_kind(exc, folder)
+    what = f"The history database {db_path}" if db_path is not None else "The history database"
+    detail = (exc.strerror or str(exc)) if isinstance(exc, OSError) else str(exc)
+    doing = f" (while trying to {doing})" if doing else ""
+    if kind == "damaged":
+        backups = sorted(folder.glob(f"{DB_NAME}.v*.bak")) if folder is not None else []
+        restore = f"copy the backup {backups[-1]} over it" if backups else \
+            "move it aside and import your last export (`interviewer history import FILE.zip`)"
+        audio = folder / "audio" if folder is not None else "the audio folder"
+        return DatabaseUnavailable(kind, f"{what} is damaged ({detail}){doing}",
+                                   f"Nothing was changed or deleted. Keep a copy of the file, then {restore}. "
+                                   f"The recordings in {audio} are kept either way.")
+    if kind == "readonly":
+        return DatabaseUnavailable(kind, f"{what} cannot be written: {folder or 'its folder'} is read-only (or not "
+                                   f"yours){doing}: {detail}",
+                                   "Make that folder writable (its permissions, or a disk mounted read-only), or set "
+                                   "data_dir in the settings to a writable folder. Reading the history still works.")
+    if kind == "full":
+        return DatabaseUnavailable(kind, f"The disk that holds {folder or 'the history'} is full{doing}: {detail}",
+                                   "Free some space on that disk, then try again. Nothing was lost.")
+    if kind == "busy":
+        return DatabaseUnavailable(kind, f"{what} is busy: another window or command of the app has held it for "
+                                   f"more than 10 seconds{doing}",
+                                   "Wait for it to finish (an import can take a while) or close the other window, "
+                                   "then try again.")
+    if kind == "io":
+        return DatabaseUnavailable(kind, f"The disk reported an error with the history database"
+                                   f"{'' if db_path is None else ' ' + str(db_path)}{doing}: {detail}",
+                                   "Check the disk (free space, connection, `dmesg`), then try again; the history "
+                                   "file has not been changed.")
+    if kind == "cantopen":
+        return DatabaseUnavailable(kind, f"{what} cannot be opened{doing}: {detail}",
+                                   "Check that its folder exists and is yours, or set data_dir in the settings to "
+                                   "another folder.")
+    return DatabaseUnavailable(kind, f"{what} could not be used{doing}: {detail}",
+                               "Try again; if it keeps happening, please report it with the log file.")
 
 
 def _ensure_dir(path: Path) -> Path:
@@ -83,12 +181,32 @@ def _number(value) -> float | None:
 
 
 def _loads(text: str | None, default):
-    if not text:
+    """A JSON column, or `default` when it is missing, not JSON, or not of the default's type
+    (a list where an object belongs): rows are read even when another program wrote garbage."""
+    if not text or not isinstance(text, (str, bytes)):
         return default
     try:
-        return json.loads(text)
-    except json.JSONDecodeError:
+        value = json.loads(text)
+    except (ValueError, RecursionError):  # bad JSON, bad UTF-8 in a blob
         return default
+    return value if isinstance(value, type(default) if default is not None else dict) else default
+
+
+def _text(value) -> str | None:
+    """A TEXT column as text, whatever SQLite's dynamic typing let another program store."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    return str(value)
+
+
+def _is_day(text: str | None) -> bool:
+    try:
+        date.fromisoformat(text)
+        return True
+    except (TypeError, ValueError):
+        return False
 
 
 def _dumps(value) -> str:
@@ -102,6 +220,135 @@ def _round(value: float | None, digits: int = 1) -> float | None:
 def _like(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+def _lenient_text(data: bytes) -> str:
+    """TEXT as SQLite hands it over. Bytes that are not UTF-8 (another program wrote them)
+    become U+FFFD instead of an error that would hide every other row of the history."""
+    return data.decode("utf-8", errors="replace")
+
+
+def _has_data(db_path: Path) -> bool:
+    try:
+        return db_path.stat().st_size > 0
+    except OSError:
+        return False
+
+
+def _wal_has_data(db_path: Path) -> bool:
+    try:
+        return db_path.with_name(db_path.name + "-wal").stat().st_size > 0
+    except OSError:
+        return False
+
+
+def _refuse_emptied_database(db_path: Path) -> None:
+    """A history.sqlite3 of 0 bytes is a new database to SQLite. Beside recordings or backups
+    it is a history that was cut off (a crash, a full disk, another program): starting over
+    on top of it would orphan every recording, so refuse and say how to get it back."""
+    if not db_path.exists() or _has_data(db_path) or _wal_has_data(db_path):
+        return
+    folder = db_path.parent
+    audio = folder / "audio"
+    try:
+        sessions = [d for d in audio.iterdir() if d.is_dir() and any(d.iterdir())] if audio.is_dir() else []
+    except OSError:
+        sessions = []
+    backups = sorted(folder.glob(f"{DB_NAME}.v*.bak"))
+    if not sessions and not backups:
+        return  # a fresh data dir (or one a first start created a moment ago)
+    found = f"{len(sessions)} session folder(s) of recordings in {audio}" if sessions else f"the backup {backups[-1]}"
+    restore = f"copy {backups[-1]} over it" if backups else \
+        "move it aside and import your last export (`interviewer history import FILE.zip`)"
+    raise DatabaseUnavailable(
+        "damaged", f"The history database {db_path} is empty (0 bytes), but {found} are beside it: the history it "
+                   "held was lost (a crash, a full disk, or another program truncated it)",
+        f"Nothing was changed. To get it back, {restore}. The recordings are kept either way.")
+
+
+def _connect(db_path: Path, durability: str) -> sqlite3.Connection:
+    """A read-write connection, the schema migrated; DatabaseUnavailable naming the cause."""
+    try:
+        _ensure_dir(db_path.parent)
+    except OSError as exc:
+        raise db_error(exc, db_path, "create its folder") from None
+    _refuse_emptied_database(db_path)
+    if not db_path.exists():
+        try:
+            os.close(os.open(db_path, os.O_WRONLY | os.O_CREAT, 0o600))  # private before SQLite touches it
+        except OSError as exc:
+            raise db_error(exc, db_path, "create it") from None
+    try:
+        conn = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False, timeout=10)
+    except sqlite3.Error as exc:
+        raise db_error(exc, db_path) from None
+    conn.text_factory = _lenient_text
+    try:
+        _set_up(conn, db_path, durability)
+    except sqlite3.Error as exc:
+        conn.close()
+        raise db_error(exc, db_path) from None
+    except OSError as exc:  # the backup copy made before a migration
+        conn.close()
+        raise db_error(exc, db_path, "back it up before upgrading it") from None
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _set_up(conn: sqlite3.Connection, db_path: Path, durability: str, patience_s: float = 10.0) -> None:
+    """WAL mode, pragmas, migrations. On a fresh file, still in rollback-journal mode, two
+    processes that both hold a shared lock and both want the exclusive one to switch to WAL
+    would deadlock: SQLite answers one of them SQLITE_BUSY at once, without waiting on the
+    busy timeout. That one backs off and tries again (every step here is idempotent)."""
+    deadline = time.monotonic() + patience_s
+    while True:
+        try:
+            conn.execute("PRAGMA busy_timeout = 10000")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute(f"PRAGMA synchronous = {_DURABILITY[durability]}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            apply_migrations(conn, db_path)
+            return
+        except sqlite3.OperationalError as exc:
+            if _error_kind(exc, None) != "busy" or time.monotonic() > deadline:
+                raise
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            time.sleep(random.uniform(0.02, 0.2))
+
+
+def _connect_readonly(db_path: Path) -> sqlite3.Connection:
+    """A read-only connection to a database this process cannot write. A WAL database needs
+    its shared-memory file, which a read-only or full disk may not let SQLite create: then it
+    is opened as immutable (no locking: fine for a disk nobody can write either)."""
+    from urllib.parse import quote
+
+    uri = f"file:{quote(db_path.resolve().as_posix())}?mode=ro"
+    last: BaseException | None = None
+    for suffix in ("", "&immutable=1"):
+        try:
+            conn = sqlite3.connect(uri + suffix, uri=True, isolation_level=None, check_same_thread=False, timeout=10)
+        except sqlite3.Error as exc:
+            last = exc
+            continue
+        conn.text_factory = _lenient_text
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            conn.execute("SELECT COUNT(*) FROM sessions").fetchone()
+        except sqlite3.Error as exc:
+            conn.close()
+            last = exc
+            continue
+        if version != SCHEMA_VERSION:
+            conn.close()
+            raise DatabaseUnavailable(
+                "readonly", f"The history database {db_path} needs an upgrade (schema {version} to {SCHEMA_VERSION}) "
+                            "and cannot be written here",
+                "Open it once where it can be written (a writable disk), then it reads anywhere.")
+        return conn
+    raise db_error(last, db_path) from None
 
 
 class Store:
@@ -119,52 +366,61 @@ class Store:
         self._session_locks: dict[str, int] = {}
         self._keep_audio_by_session: dict[str, bool] = {}
         self.recovered: list[dict] = []  # recordings repaired when this store was opened
+        self.imports_recovered: list[dict] = []  # imports finished or undone when it was opened
+        self.readonly: DatabaseUnavailable | None = None  # why it was opened read-only, if it was
 
     # -- opening ---------------------------------------------------------------------------
 
     @classmethod
     def open(cls, path: str | Path | None = None, *, settings=None, keep_audio: bool | None = None,
-             clock: Callable[[], datetime] | None = None, durability: str = "full", recover: bool = True) -> "Store":
+             clock: Callable[[], datetime] | None = None, durability: str = "full", recover: bool = True,
+             readonly_ok: bool = False) -> "Store":
         """Open (creating, migrating and recovering as needed) the history database.
 
         `keep_audio` None means: ask `settings.keep_audio` if settings are given, else each
         session's own settings dict. `durability` "full" fsyncs every commit (the default:
         an answer survives a power cut); "off" is for benchmarks and throwaway databases.
+        `readonly_ok`: when the database cannot be written (a read-only or full disk), open
+        it read-only rather than fail (`store.readonly` then says why); for commands that
+        only read. Any failure is a DatabaseUnavailable naming the real cause.
         """
-        from ..paths import _private_dir
-
         db_path = Path(path).expanduser() if path is not None else default_path(settings)
         if keep_audio is None and settings is not None:
             keep_audio = bool(getattr(settings, "keep_audio", True))
-        _ensure_dir(db_path.parent)
-        if not db_path.exists():
-            os.close(os.open(db_path, os.O_WRONLY | os.O_CREAT, 0o600))  # private before SQLite touches it
         try:
-            conn = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False, timeout=10)
-        except sqlite3.Error as exc:
-            raise UserError(f"Cannot open the history database {db_path}: {exc}",
-                            "Check that the folder is writable.") from None
-        try:
-            conn.execute("PRAGMA busy_timeout = 10000")
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute(f"PRAGMA synchronous = {_DURABILITY[durability]}")
-            conn.execute("PRAGMA foreign_keys = ON")
-            apply_migrations(conn, db_path)
-        except sqlite3.DatabaseError as exc:
-            conn.close()
-            raise UserError(
-                f"The history database {db_path} is damaged or not a database ({exc})",
-                f"Move {db_path} aside (the app starts a new history), or restore it from an export.",
-            ) from None
-        except BaseException:
-            conn.close()
-            raise
+            conn = _connect(db_path, durability)
+        except DatabaseUnavailable as exc:
+            if not (readonly_ok and exc.kind in WRITE_KINDS and _has_data(db_path)):
+                raise
+            store = cls(_connect_readonly(db_path), db_path, keep_audio, clock or _now)
+            store.readonly = exc
+            return store
         store = cls(conn, db_path, keep_audio, clock or _now)
-        _private_dir(store.audio_dir)
-        _private_dir(store.root / "locks")
+        from ..paths import _private_dir
+
+        try:
+            _private_dir(store.audio_dir)
+            _private_dir(store.root / "locks")
+        except OSError as exc:
+            store.conn.close()
+            raise db_error(exc, db_path, "create the audio folder") from None
         if recover:
-            store.recovered = store.recover()
+            store.recovered = store._recover_quietly()
         return store
+
+    def _recover_quietly(self) -> list[dict]:
+        """Crash recovery that never stops the history from opening: on a full or read-only disk
+        it waits for the next open (reading needs no repair). Returns the recordings repaired."""
+        from .archive import recover_imports
+
+        repaired: list[dict] = []
+        try:
+            repaired = self.recover()
+            self.imports_recovered = recover_imports(self)
+        except (sqlite3.Error, OSError) as exc:
+            log.warning("crash recovery postponed to the next start: %s", db_error(exc, self.path).problem)
+            log.debug("recovery failure", exc_info=True)
+        return repaired
 
     def close(self) -> None:
         with self._lock:
@@ -397,31 +653,46 @@ class Store:
     # -- recovery --------------------------------------------------------------------------
 
     def recover(self) -> list[dict]:
-        """Repair recordings left by a crash. Returns what was repaired."""
+        """Repair recordings left by a crash. Returns what was repaired.
+
+        The row is updated before the file is repaired: on a full or read-only disk the
+        update fails first and nothing is touched, so the repair happens, whole, on a later
+        start. A repair cut off after its row was updated is finished on the next start
+        (the row says 'recovered' while the .part is still there). Windows has no flock to
+        tell a live recording from a dead one, only a rename that fails: there the file
+        comes first.
+        """
         with self._lock:
             rows = self.conn.execute(
-                "SELECT id, session_id, turn_key, path FROM recordings WHERE status = 'recording'").fetchall()
+                "SELECT id, session_id, turn_key, path, status FROM recordings "
+                "WHERE status IN ('recording', 'recovered')").fetchall()
         repaired = []
-        for rec_id, sid, turn_key, rel in rows:
+        for rec_id, sid, turn_key, rel, was in rows:
             final = self.abs_path(rel)
             part = final.with_name(final.name + recording.PART_SUFFIX)
+            if was == "recovered":
+                if part.exists() and not final.exists() and recording.fcntl is not None \
+                        and not recording.is_locked_elsewhere(part):
+                    recording.recover_part_file(part, final)
+                continue
             if recording.is_locked_elsewhere(part) or self.is_live(sid):
                 continue  # another window is recording it right now
-            duration = None
-            try:
-                if part.exists():
+            if part.exists():
+                status, duration = "recovered", recording.part_duration(part)
+            elif final.exists():  # died between the rename and the database update
+                status, duration = "complete", recording.wav_duration(final)
+            else:
+                status, duration = "missing", None
+            if status == "recovered" and recording.fcntl is None:
+                try:
                     duration = recording.recover_part_file(part, final)
-                    status = "recovered"
-                elif final.exists():  # died between the rename and the database update
-                    duration = recording.wav_duration(final)
-                    status = "complete"
-                else:
-                    status = "missing"
-            except OSError:
-                continue  # Windows: still open by a live process
+                except OSError:
+                    continue  # Windows: still open by a live process
             with self._tx() as conn:
                 conn.execute("UPDATE recordings SET status = ?, duration_s = ? WHERE id = ?",
                              (status, None if duration is None else round(duration, 3), rec_id))
+            if status == "recovered" and recording.fcntl is not None:
+                recording.recover_part_file(part, final)
             repaired.append({"session_id": sid, "turn_key": turn_key, "path": str(final), "status": status,
                              "duration_s": duration})
         return repaired
@@ -487,7 +758,10 @@ class Store:
     def _summary_row(self, r) -> dict:
         (sid, started, finished, fmt, mode, persona, qids_json, n_answers, n_questions,
          clarity, pacing, depth, structure, overall, categories) = r
-        planned = _loads(qids_json, [])
+        sid, started, finished, fmt, mode, persona, categories = map(
+            _text, (sid, started, finished, fmt, mode, persona, categories))
+        started = started or ""
+        planned = [q for q in _loads(qids_json, []) if isinstance(q, str)]
         return {
             "id": sid,
             "started_at": started,
@@ -501,7 +775,7 @@ class Store:
             "questions_answered": n_questions,
             "answers": n_answers,
             "categories": sorted(categories.split(",")) if categories else [],
-            "scores": {k: _round(v) for k, v in zip(SCORE_KEYS, (clarity, pacing, depth, structure, overall))},
+            "scores": {k: _round(_number(v)) for k, v in zip(SCORE_KEYS, (clarity, pacing, depth, structure, overall))},
         }
 
     def session(self, sid: str) -> dict:
@@ -532,7 +806,11 @@ class Store:
         for a in answers:
             (aid, created, qid, cat, prompt, tags, kind, index, turn_json, transcript_json, text, analysis_json,
              clarity, pacing, depth, structure, overall, audio, timings_json) = a
+            created, qid, cat, prompt, kind, text, audio = map(_text, (created, qid, cat, prompt, kind, text, audio))
+            clarity, pacing, depth, structure, overall = map(_number, (clarity, pacing, depth, structure, overall))
             turn = _loads(turn_json, {})
+            if turn.get("kind") not in KINDS:
+                turn["kind"] = kind if kind in KINDS else "answer"
             turn.setdefault("kind", kind)
             turn.setdefault("index", index)
             transcript = _loads(transcript_json, {})
@@ -552,9 +830,9 @@ class Store:
                 "timings": _loads(timings_json, {}),
             })
         report["recordings"] = [
-            {"turn_key": k, "path": str(self.abs_path(p)), "status": st, "started_at": t, "duration_s": d,
-             "linked": p in linked}
-            for k, p, st, t, d in recs
+            {"turn_key": _text(k), "path": str(self.abs_path(_text(p))), "status": _text(st), "started_at": _text(t),
+             "duration_s": _number(d), "linked": _text(p) in linked}
+            for k, p, st, t, d in recs if p
         ]
         report["partial_recordings"] = [r for r in report["recordings"] if not r["linked"]]
         if report["status"] == "incomplete":
@@ -682,6 +960,12 @@ class Store:
             due = conn.execute("SELECT COUNT(*), COUNT(DISTINCT question_id) FROM review_items WHERE due <= ?",
                                (today.isoformat(),)).fetchone()
 
+        # _text: a category or id stored as a BLOB by another program must not break sorting
+        cat_rows = [(_text(r[0]), *r[1:]) for r in cat_rows]
+        week_rows = [(_text(r[0]), _text(r[1]), *r[2:]) for r in week_rows if r[1] is not None]  # a bad date: no week
+        kp_rows = [(_text(r[0]), _text(r[1]), _text(r[2]), *r[3:]) for r in kp_rows]
+        q_rows = [(_text(r[0]), _text(r[1]), *r[2:]) for r in q_rows]
+        days = [d for d in map(_text, days) if _is_day(d)]
         categories = {}
         for cat, n, overall, clarity, pacing, depth, structure, recent, before, last in cat_rows:
             categories[cat] = {
@@ -725,11 +1009,7 @@ class Store:
                 acc[1] += avg * n
         topic_list = [{"topic": name, "kind": kind, "answers": n, "overall": round(total / n, 1)}
                       for (kind, name), (n, total) in topics.items() if n]
-        enough = [t for t in topic_list if t["answers"] >= 2] or topic_list
-        ranked = sorted(enough, key=lambda t: (t["overall"], -t["answers"], t["topic"]))
-        half = max(1, len(ranked) // 2) if len(ranked) > 1 else len(ranked)
-        weakest = ranked[: min(5, half)]
-        strongest = [t for t in reversed(ranked) if t not in weakest][:5]
+        strongest, weakest = strongest_and_weakest(topic_list)
 
         return {
             "today": today.isoformat(),
@@ -804,6 +1084,28 @@ class Store:
         return import_archive(self, Path(path))
 
 
+# A topic is named strongest or weakest only on enough answers, and only when it stands
+# apart from the other end by more than answer-to-answer noise (scores of one person's
+# answers to similar questions vary by about ten points).
+TOPIC_MIN_ANSWERS = 2
+TOPIC_GAP = 10.0
+
+
+def strongest_and_weakest(topics: list[dict]) -> tuple[list[dict], list[dict]]:
+    """([strongest], [weakest]) topics, each list empty when the data cannot tell them apart;
+    a topic is never in both."""
+    enough = [t for t in topics if t["answers"] >= TOPIC_MIN_ANSWERS]
+    if len(enough) < 2:
+        return [], []
+    ranked = sorted(enough, key=lambda t: (t["overall"], -t["answers"], t["topic"]))
+    low, high = ranked[0]["overall"], ranked[-1]["overall"]
+    if high - low < TOPIC_GAP:
+        return [], []
+    weakest = [t for t in ranked if t["overall"] <= low + TOPIC_GAP / 2][:5]
+    strongest = [t for t in reversed(ranked) if t["overall"] >= high - TOPIC_GAP / 2 and t not in weakest][:5]
+    return strongest, weakest
+
+
 def _bank_label(bank, qid: str, kp_id: str) -> str:
     question = getattr(bank, "questions", {}).get(qid) if bank is not None else None
     for kp in getattr(question, "key_points", None) or []:
@@ -814,9 +1116,15 @@ def _bank_label(bank, qid: str, kp_id: str) -> str:
 
 def streak(days: list[str], today: date) -> dict:
     """Consecutive practice days. The current streak survives until today is over."""
-    if not days:
+    parsed = []
+    for d in days:
+        try:
+            parsed.append(date.fromisoformat(d))
+        except (TypeError, ValueError):  # a date another program mangled: not a practice day
+            pass
+    if not parsed:
         return {"current": 0, "longest": 0, "last_day": None, "practised_today": False}
-    parsed = sorted({date.fromisoformat(d) for d in days})
+    parsed = sorted(set(parsed))
     longest = run = 1
     for prev, cur in zip(parsed, parsed[1:]):
         run = run + 1 if (cur - prev).days == 1 else 1

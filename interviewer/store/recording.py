@@ -193,6 +193,11 @@ class NullAudioWriter:
         pass
 
 
+def part_duration(part: Path, rate: int = SAMPLE_RATE) -> float:
+    """The duration `recover_part_file` will give a crashed `.part` (whole samples after the header)."""
+    return max(0, part.stat().st_size - HEADER_BYTES) // 2 * 2 / (2 * rate)
+
+
 def recover_part_file(part: Path, final: Path, rate: int = SAMPLE_RATE) -> float:
     """Make a crashed `.part` a complete WAV at `final`; returns its duration in seconds."""
     size = part.stat().st_size

@@ -182,14 +182,13 @@ def statements(script: str) -> list[str]:
 
 
 def apply_migrations(conn: sqlite3.Connection, db_path: Path | None, upto: int = SCHEMA_VERSION) -> int:
-    """Bring the database to `upto`. Returns the version found before migrating."""
-    found = conn.execute("PRAGMA user_version").fetchone()[0]
-    if found > SCHEMA_VERSION:
-        raise UserError(
-            f"The history database {db_path} was written by a newer version of the app (schema {found}, "
-            f"this version knows up to {SCHEMA_VERSION})",
-            "Update the app, or point data_dir in the settings at another folder.",
-        )
+    """Bring the database to `upto`. Returns the version found before migrating.
+
+    Several processes may open a fresh (or old) database at once, so the version read first
+    is only a hint: each migration reads it again inside its own BEGIN IMMEDIATE, which
+    serialises writers, and skips what another process has applied in the meantime.
+    """
+    found = _version(conn, db_path)
     if found >= upto:
         return found
     if found > 0 and db_path is not None:
@@ -208,6 +207,9 @@ def apply_migrations(conn: sqlite3.Connection, db_path: Path | None, upto: int =
             continue
         conn.execute("BEGIN IMMEDIATE")
         try:
+            if _version(conn, db_path) >= version:  # another process got here first
+                conn.execute("COMMIT")
+                continue
             for stmt in statements(script):
                 conn.execute(stmt)
             if after:
@@ -217,4 +219,15 @@ def apply_migrations(conn: sqlite3.Connection, db_path: Path | None, upto: int =
         except BaseException:
             conn.execute("ROLLBACK")
             raise
+    return found
+
+
+def _version(conn: sqlite3.Connection, db_path: Path | None) -> int:
+    found = conn.execute("PRAGMA user_version").fetchone()[0]
+    if found > SCHEMA_VERSION:
+        raise UserError(
+            f"The history database {db_path} was written by a newer version of the app (schema {found}, "
+            f"this version knows up to {SCHEMA_VERSION})",
+            "Update the app, or point data_dir in the settings at another folder.",
+        )
     return found
