@@ -111,11 +111,11 @@ class ProjectsPage(ProjectEditorMixin, QWidget):
         pg = QButtonGroup(self)
         pg.addButton(self.pitch2)
         pg.addButton(self.pitch3)
-        pitch_row = QHBoxLayout()
+        pitch_row = QVBoxLayout()  # one above the other: the pane stays narrow enough for a small window
+        pitch_row.setSpacing(0)
         pitch_row.addWidget(self.pitch2)
         pitch_row.addWidget(self.pitch3)
-        pitch_row.addStretch(1)
-        rb.addWidget(QLabel("Pitch:"), 0, 0)
+        rb.addWidget(QLabel("Pitch:"), 0, 0, Qt.AlignmentFlag.AlignTop)
         rb.addLayout(pitch_row, 0, 1)
         self.deep_dives = QSpinBox()
         self.deep_dives.setRange(0, 5)
@@ -157,7 +157,8 @@ class ProjectsPage(ProjectEditorMixin, QWidget):
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 3)
         fm = self.fontMetrics()
-        split.setSizes([fm.horizontalAdvance("M") * 18, fm.horizontalAdvance("M") * 60])
+        split.setSizes([fm.horizontalAdvance("M") * 14, fm.horizontalAdvance("M") * 60])
+        left.setMaximumWidth(fm.horizontalAdvance("M") * 18)  # titles wrap: the notes get the room
         outer.addWidget(split, 1)
 
         chain = [self.list, self.new_button, self.delete_button, self.pitch2, self.pitch3, self.deep_dives,

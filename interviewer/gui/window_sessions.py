@@ -56,7 +56,11 @@ class WindowSessions:
         self._start_interview(options)
 
     def resume_incomplete(self, row: dict) -> None:
-        self._guarded(self.controller.resume, row, self.refresh_home)
+        def nothing_left() -> None:  # every question was answered after all: the session is finished now
+            self._set_busy(False)
+            self.refresh_home()
+
+        self._guarded(self.controller.resume, row, nothing_left)
 
     def command(self, name: str) -> None:
         if name == "done" and self._session_page().state != "listening":
