@@ -474,3 +474,20 @@ def test_gui_files_are_small_and_pages_do_not_import_each_other():
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module in pages:
                 raise AssertionError(f"{path.name} imports the page {node.module}")
+
+
+def test_a_problem_mid_session_is_titled_for_what_happened(make_window, qtbot):
+    from interviewer.engine.events import ErrorRaised
+
+    window = make_window()
+    window.controller.kind = "drill"
+    window.controller._on_event(ErrorRaised(message="The microphone was unplugged.",
+                                            fix="Plug it back in and press Resume."))
+    box = window.last_dialog
+    assert box is not None and box.windowTitle() == "Microphone problem"
+    assert "Interview problem" not in box.windowTitle()
+    box.close()
+    window.controller._on_event(ErrorRaised(message="The answer could not be saved: the disk is full.",
+                                            fix="Free some space; the session goes on."))
+    assert window.last_dialog.windowTitle() == "The drill needs your attention"
+    window.last_dialog.close()
