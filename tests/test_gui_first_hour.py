@@ -491,3 +491,18 @@ def test_a_problem_mid_session_is_titled_for_what_happened(make_window, qtbot):
                                             fix="Free some space; the session goes on."))
     assert window.last_dialog.windowTitle() == "The drill needs your attention"
     window.last_dialog.close()
+
+
+def test_words_for_people_plurals_times_and_no_commands():
+    from interviewer.gui.wording import humane_times, plural, tidy, without_commands
+
+    assert [plural(n, "question") for n in (0, 1, 2)] == ["0 questions", "1 question", "2 questions"]
+    assert plural(2, "was", number=False) == "were" and plural(3, "day") == "3 days"
+    assert humane_times("not found in 0:00.2-0:20.7") == "not found in the answer"
+    assert humane_times("'um' at 0:07.6") == "'um' at 0:08"
+    assert humane_times("fastest stretch 0:10.0-0:40.0 at 180 wpm") == "fastest stretch at 0:10, 180 wpm"
+    assert tidy("explained 2 technical term(s)") == "explained 2 technical terms"
+    core = ("Plug in or enable a microphone, or answer from recorded WAV files: "
+            "`interviewer interview --answers ANSWER.wav ...`, or try the app in demo mode: `interviewer --demo`.")
+    assert without_commands(core) == "Plug in or enable a microphone."
+    assert without_commands("Reinstall with `.venv/bin/pip install x`.", "Open Settings.") == "Open Settings."

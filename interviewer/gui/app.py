@@ -42,6 +42,10 @@ def run_gui(settings=None, *, demo: bool = False, stt_override: str | None = Non
     app.setApplicationName("ML Mock Interviewer")
     app.setOrganizationName("interviewer")
     app.setApplicationDisplayName("ML Mock Interviewer")
+    from . import theme
+
+    theme.apply(app)  # light or dark, as the desktop is; and again whenever it switches
+    theme.follow_system(app)
 
     from .main_window import MainWindow
 

@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 
 def error_dialog(parent: QWidget | None, title: str, problem: str, fix: str = "",
-                 actions: list[tuple[str, Callable[[], None]]] | None = None) -> QMessageBox:
+                 actions: list[tuple[str, Callable[[], None]]] | None = None, fallback: str = "") -> QMessageBox:
     """A warning with the problem as text and the fix as the informative line (less any
     terminal command).
 
@@ -33,7 +33,9 @@ def error_dialog(parent: QWidget | None, title: str, problem: str, fix: str = ""
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle(title)
     box.setText(problem)
-    fix = without_commands(fix)  # the core's fixes are also for the terminal: a desktop user never types one
+    # the core's fixes are also for the terminal: a desktop user never types one (`fallback`
+    # says what to do instead when nothing else is left)
+    fix = without_commands(fix, fallback)
     if fix:
         box.setInformativeText(f"What to do: {fix}")
     box.setTextFormat(Qt.TextFormat.PlainText)

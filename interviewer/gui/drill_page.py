@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QS
 from .answer_clock import AnswerClock
 from .event_table import EventTable
 from .drill_report_view import DrillReportMixin
-from .drill_setup import TARGETS, DrillSetupMixin  # noqa: F401  (TARGETS: the page's public choices)
+from .drill_setup import DrillSetupMixin
 from .drill_widgets import Countdown
 from .level_meter import LevelMeter
 from .ui import caption, card, heading, page_layout, primary, unit, wrap_label

@@ -15,13 +15,12 @@ from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QListWidget, Q
                                QStackedWidget, QWidget)
 
 from . import theme
-from .dialogs import error_dialog
 from .drill_page import DrillPage
 from .history_page import HistoryPage
 from .home_page import HomePage
 from .interview_page import InterviewPage
 from .menus import PAGE_KEYS, PAGE_TITLES, PAGES, WindowHelp, build_menus
-from .mic_controller import FIRST_RUN_MARKER, MicController, first_run_marker  # noqa: F401
+from .mic_controller import MicController, first_run_marker  # noqa: F401  (first_run_marker: app and tests)
 from .mic_page import MicPage
 from .projects_page import ProjectsPage
 from .questions_page import QuestionsPage
@@ -29,9 +28,9 @@ from .report_page import ReportPage
 from .session_controller import SessionController
 from .settings_page import SettingsPage
 from .window_audio import WindowAudio
-from .window_demo import WindowDemo, check_recordings  # noqa: F401  (check_recordings: tests reach it here)
+from .window_demo import WindowDemo
 from .window_sessions import WindowSessions
-from .workers import RuntimeLoader, ThreadedWorker
+from .workers import ThreadedWorker
 
 log = logging.getLogger(__name__)
 
@@ -311,61 +310,6 @@ class MainWindow(WindowSessions, WindowAudio, WindowDemo, WindowHelp, QMainWindo
         QTimer.singleShot(0, self.start_loading)
         QTimer.singleShot(0, self.mic_ctl.scan)  # before offering anything: is there a microphone?
         self.window_shown.emit()
-
-    def start_loading(self) -> None:
-        if self.loader is not None or self.runtime is not None:
-            return
-        self.busy("Loading the models…")
-        self.home.set_ready(False)
-        loader = RuntimeLoader(self.runtime_factory)
-        # Worker signals go to bound methods of GUI objects: a lambda would run on the worker's thread.
-        loader.progress.connect(self.busy)
-        loader.loaded.connect(self._runtime_loaded)
-        loader.failed.connect(self._runtime_failed)
-        loader.finished.connect(self._maybe_finish_close)
-        self.loader = ThreadedWorker(loader, "model-loader")
-        self.loader.start()
-
-    def _runtime_loaded(self, runtime) -> None:
-        self.runtime = runtime
-        self.controller.runtime = runtime
-        if self._closing:
-            return
-        secs = getattr(runtime, "load_seconds", {}).get("total")
-        self.idle(f"Models ready{f' in {secs:.1f} s' if secs else ''}.")
-        self.home.set_ready(True)
-        self.drill.set_bank(runtime.bank)
-        self.drill.set_ready(True)
-        self.mic.set_transcriber(getattr(runtime, "transcriber", None))
-        self.history.set_store(runtime.store, runtime.bank)
-        self.questions.set_llm(getattr(runtime, "llm", None))
-        if self.demo and runtime.store is not None:
-            self._add_demo_project()
-        else:
-            self.projects.set_store(runtime.store)
-        self.settings_page.set_runtime(runtime)
-        recovered = getattr(runtime.store, "recovered", None) if runtime.store is not None else None
-        if recovered:
-            from .wording import plural
-
-            self.status_label.setText(f"Recovered {plural(len(recovered), 'recording')} cut off when the app last "
-                                      "stopped.")
-        self.refresh_home()
-        if self.current_page() == "history":
-            self.history.reload()
-        self.runtime_ready.emit(runtime)
-        if self.demo and self.autostart_demo:
-            self.autostart_demo = False
-            self.controller.start_demo()
-
-    def _runtime_failed(self, problem: str, fix: str) -> None:
-        self.idle("The models could not be loaded.")
-        self.home.set_ready(False, f"The models could not be loaded: {problem}")
-        self.drill.set_ready(False, f"The models could not be loaded: {problem}")
-        self.runtime_failed.emit(problem, fix)
-        if not self._closing:
-            error_dialog(self, "Models could not be loaded", problem, fix,
-                         actions=[("Open &Settings", lambda: self.goto("settings"))])
 
     # -- closing ---------------------------------------------------------------------------
     def _busy_workers(self) -> list[str]:

@@ -63,7 +63,7 @@ def default_saver(question):
     return save_custom(question)
 
 
-def _table(headers: list[str], stretch: int) -> QTableWidget:
+def _table(headers: list[str]) -> QTableWidget:
     table = QTableWidget(0, len(headers))
     table.setHorizontalHeaderLabels(headers)
     table.verticalHeader().setVisible(False)
@@ -131,7 +131,7 @@ class QuestionsPage(QWidget):
         box.addWidget(heading("Key points", SECTION))
         box.addWidget(caption("What a strong answer contains, and the words that show it is there (separated by "
                               "commas). Drafting fills in how the interviewer names each point aloud."))
-        self.key_points = _table(["What a strong answer says", "Words that show it", "How to name it aloud"], 0)
+        self.key_points = _table(["What a strong answer says", "Words that show it", "How to name it aloud"])
         self.key_points.setAccessibleName("Key points")
         box.addWidget(self.key_points)
         row = QHBoxLayout()
@@ -169,12 +169,12 @@ class QuestionsPage(QWidget):
         box.addWidget(heading("Follow-ups", SECTION))
         box.addWidget(caption("One per key point, asked when an answer misses it. Untick one to leave it out; "
                               "double-click to edit."))
-        self.follow_ups = _table(["Keep", "About", "Follow-up question"], 2)
+        self.follow_ups = _table(["Keep", "About", "Follow-up question"])
         self.follow_ups.setAccessibleName("Follow-ups")
         box.addWidget(self.follow_ups)
         box.addWidget(heading("Deeper questions", SECTION))
         box.addWidget(caption("Asked when an answer is strong: they build on a key point it covered."))
-        self.probes = _table(["Keep", "After", "Deeper question"], 2)
+        self.probes = _table(["Keep", "After", "Deeper question"])
         self.probes.setAccessibleName("Deeper questions")
         box.addWidget(self.probes)
         self.drafts.hide()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QScrollArea
 
 from .screenshots import settle, wait_for
@@ -44,6 +45,11 @@ def interview_script() -> list:
 
 def home_and_microphone(window, save, store, bank) -> None:
     save("home")
+    window.activateWindow()
+    window.home.recordings_button.setFocus(Qt.FocusReason.TabFocusReason)  # where Tab lands: the ring shows it
+    save("home-focus")
+    window.home.difficulty[3].setFocus(Qt.FocusReason.TabFocusReason)
+    save("home-focus-checkbox")
     window.mic_ctl._set([])  # as if the headset were unplugged
     settle(200)
     save("home-no-mic")

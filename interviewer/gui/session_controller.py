@@ -51,6 +51,7 @@ class SessionController(QObject):
         self.closing = False
         self.preparing = False  # the demo's answers or a project are being read: no second start
         self._over = False  # the running session has reported its end
+        self._demo_session = False  # the running (or last) session is the demo's
 
     # -- state -----------------------------------------------------------------------------
     @property
@@ -235,6 +236,7 @@ class SessionController(QObject):
         worker = SessionWorker(build)
         self.worker, self.plan, self.kind, self.state = worker, plan, plan.kind, "starting"
         self._over = False
+        self._demo_session = demo
         worker.event.connect(self._on_event)
         worker.failed.connect(self._on_failed)
         worker.finished.connect(self._on_finished)
@@ -293,6 +295,7 @@ class SessionController(QObject):
             if result is None:
                 self.nothing_recorded.emit("drill")
             else:
+                result[0]["demo"] = self._demo_session  # as it reads when reopened from History
                 self.drill_report_ready.emit(*result)
             return
         if session is None or not session.records:

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog
                                QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from .dialogs import error_dialog
-from .settings_models import AUTO, ModelsSection  # noqa: F401  (AUTO: the "best found" choice)
+from .settings_models import ModelsSection
 from .settings_voice import VoiceSection
 from .theme import SECTION, TITLE
 from .ui import caption, card, heading, primary, scroll_page, unit

@@ -11,6 +11,7 @@ import logging
 from PySide6.QtCore import QTimer
 
 from .dialogs import error_dialog
+from .workers import RuntimeLoader, ThreadedWorker
 from .wording import NO_MIC_FIX
 from .workers import run_task
 
@@ -18,6 +19,63 @@ log = logging.getLogger(__name__)
 
 
 class WindowSessions:
+    # -- the models every session uses: loaded on a worker right after the window shows --
+    def start_loading(self) -> None:
+        if self.loader is not None or self.runtime is not None:
+            return
+        self.busy("Loading the models…")
+        self.home.set_ready(False)
+        loader = RuntimeLoader(self.runtime_factory)
+        # Worker signals go to bound methods of GUI objects: a lambda would run on the worker's thread.
+        loader.progress.connect(self.busy)
+        loader.loaded.connect(self._runtime_loaded)
+        loader.failed.connect(self._runtime_failed)
+        loader.finished.connect(self._maybe_finish_close)
+        self.loader = ThreadedWorker(loader, "model-loader")
+        self.loader.start()
+
+    def _runtime_loaded(self, runtime) -> None:
+        self.runtime = runtime
+        self.controller.runtime = runtime
+        if self._closing:
+            return
+        secs = getattr(runtime, "load_seconds", {}).get("total")
+        self.idle(f"Models ready{f' in {secs:.1f} s' if secs else ''}.")
+        self.home.set_ready(True)
+        self.drill.set_bank(runtime.bank)
+        self.drill.set_ready(True)
+        self.mic.set_transcriber(getattr(runtime, "transcriber", None))
+        self.history.set_store(runtime.store, runtime.bank)
+        self.questions.set_llm(getattr(runtime, "llm", None))
+        if self.demo and runtime.store is not None:
+            self._add_demo_project()
+        else:
+            self.projects.set_store(runtime.store)
+        self.settings_page.set_runtime(runtime)
+        recovered = getattr(runtime.store, "recovered", None) if runtime.store is not None else None
+        if recovered:
+            from .wording import plural
+
+            self.status_label.setText(f"Recovered {plural(len(recovered), 'recording')} cut off when the app last "
+                                      "stopped.")
+        self.refresh_home()
+        if self.current_page() == "history":
+            self.history.reload()
+        self.runtime_ready.emit(runtime)
+        if self.demo and self.autostart_demo:
+            self.autostart_demo = False
+            self.controller.start_demo()
+
+    def _runtime_failed(self, problem: str, fix: str) -> None:
+        self.idle("The models could not be loaded.")
+        self.home.set_ready(False, f"The models could not be loaded: {problem}")
+        self.drill.set_ready(False, f"The models could not be loaded: {problem}")
+        self.runtime_failed.emit(problem, fix)
+        if not self._closing:
+            error_dialog(self, "Models could not be loaded", problem, fix,
+                         actions=[("Open &Settings", lambda: self.goto("settings"))],
+                         fallback="Open Settings to choose a model, or add one you have with its Browse button.")
+
     def refresh_home(self) -> None:
         rt = self.runtime
         if rt is None or rt.store is None:
