@@ -506,3 +506,35 @@ def test_words_for_people_plurals_times_and_no_commands():
             "`interviewer interview --answers ANSWER.wav ...`, or try the app in demo mode: `interviewer --demo`.")
     assert without_commands(core) == "Plug in or enable a microphone."
     assert without_commands("Reinstall with `.venv/bin/pip install x`.", "Open Settings.") == "Open Settings."
+
+
+def test_recognition_quality_shows_its_cost_when_the_speech_code_offers_it(qtbot, monkeypatch):
+    """The setting appears only with a version whose settings have stt_quality; here both
+    the setting and the speech code's cost function are stood in for."""
+    import sys
+    import types
+    from typing import Literal
+
+    from interviewer.config import Settings
+    from interviewer.gui.settings_page import SettingsPage
+
+    plain = SettingsPage(Settings())
+    qtbot.addWidget(plain)
+    if "stt_quality" not in Settings.model_fields:
+        assert plain.quality is None  # nothing to offer yet
+
+    class WithQuality(Settings):
+        stt_quality: Literal["standard", "accurate"] = "accurate"
+
+    fake = types.ModuleType("interviewer.speech.final_pass")
+    fake.cost_seconds_per_minute = lambda q: {"standard": 0.0, "accurate": 4.2}[q]
+    monkeypatch.setitem(sys.modules, "interviewer.speech.final_pass", fake)
+    import interviewer.speech
+
+    monkeypatch.setattr(interviewer.speech, "final_pass", fake, raising=False)
+    page = SettingsPage(WithQuality())
+    qtbot.addWidget(page)
+    assert page.quality is not None and page.quality.currentData() == "accurate"
+    assert "4.2 s of computing per minute of speech" in page.quality.itemText(1)
+    page.quality.setCurrentIndex(0)
+    assert page.values()["stt_quality"] == "standard"

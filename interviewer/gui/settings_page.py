@@ -29,24 +29,18 @@ def _buddy(text: str, widget: QWidget) -> QLabel:
     return label
 
 
-def stt_quality_costs() -> dict[str, float] | None:
+def stt_quality_costs(settings_type) -> dict[str, float] | None:
     """Seconds of computing per minute of speech for each recognition quality, from the
-    speech code, or None when this version has no quality setting."""
-    from ..config import Settings
-
-    if "stt_quality" not in Settings.model_fields:
+    speech code, or None when this version's settings have no quality."""
+    if "stt_quality" not in getattr(settings_type, "model_fields", {}):
         return None
     try:
-        from ..speech import stt
+        from ..speech import final_pass
 
-        cost = getattr(stt, "quality_cost_s_per_min", None) or getattr(stt, "STT_QUALITY_COST_S_PER_MIN", None)
-        if callable(cost):
-            return {q: float(cost(q)) for q in ("standard", "accurate")}
-        if isinstance(cost, dict):
-            return {q: float(v) for q, v in cost.items()}
-    except Exception:  # the speech code's cost is a hint, not a reason to hide the setting
+        return {q: float(final_pass.cost_seconds_per_minute(q)) for q in ("standard", "accurate")}
+    except Exception:  # the cost is a hint: without it the choice is still offered
         log.exception("cannot read the recognition quality's cost")
-    return {}
+        return {}
 
 
 class SettingsPage(QWidget):
@@ -132,7 +126,7 @@ class SettingsPage(QWidget):
     def _build_quality(self, lay: QVBoxLayout) -> None:
         """Recognition quality, when the speech code offers it (with what each costs)."""
         self.quality = None
-        costs = stt_quality_costs()
+        costs = stt_quality_costs(type(self.settings))
         if costs is None:
             return
         frame, box = card()
