@@ -176,7 +176,7 @@ class MainWindow(WindowSessions, WindowAudio, WindowDemo, WindowHelp, QMainWindo
         home.view_incomplete_requested.connect(c.open_report)
         home.dismiss_incomplete_requested.connect(lambda sid: c.close_incomplete(sid, "dismissed", self.refresh_home))
         home.mic_check_requested.connect(lambda: self.goto("mic"))
-        home.demo_requested.connect(self.switch_to_demo)
+        home.demo_requested.connect(lambda: self.switch_to_demo())
         home.leave_demo_requested.connect(self.leave_demo)
         home.recordings_requested.connect(self.ask_recordings)
         home.rescan_requested.connect(lambda: self.mic_ctl.scan(again=True))
@@ -185,7 +185,7 @@ class MainWindow(WindowSessions, WindowAudio, WindowDemo, WindowHelp, QMainWindo
         mic.stop_requested.connect(self.mic_ctl.stop_monitor)
         mic.record_requested.connect(self.mic_ctl.record)
         mic.continue_requested.connect(self._mic_checked)
-        mic.demo_requested.connect(self.switch_to_demo)
+        mic.demo_requested.connect(lambda: self.switch_to_demo())
         mic.recordings_requested.connect(self.ask_recordings)
         mic.rescan_requested.connect(lambda: self.mic_ctl.scan(again=True))
         mic.device_changed.connect(self._device_changed)
@@ -211,7 +211,7 @@ class MainWindow(WindowSessions, WindowAudio, WindowDemo, WindowHelp, QMainWindo
         self.drill.start_requested.connect(lambda options: self._guarded(c.start_drill, options))
         self.drill.done_requested.connect(lambda: self.command("done"))
         self.drill.end_requested.connect(lambda: self.command("end"))
-        self.drill.demo_requested.connect(self.switch_to_demo)
+        self.drill.demo_requested.connect(lambda: self.switch_to_demo(start=False))
         self.projects.rehearse_requested.connect(lambda options: self._guarded(c.start_rehearsal, options))
 
     def _build_status(self) -> None:

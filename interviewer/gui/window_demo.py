@@ -29,7 +29,8 @@ def check_recordings(paths: list[str]) -> list[str]:
         try:
             audio = load_audio(p)
         except Exception as exc:
-            raise UserError(f"“{name}” could not be read as a recording ({getattr(exc, 'problem', exc)}).",
+            log.info("not a recording: %s (%s)", p, exc)
+            raise UserError(f"“{name}” could not be read as a recording.",
                             "Choose WAV files, for example saved from a voice recorder app as .wav.") from None
         if audio.size < 16000 * 0.5:
             raise UserError(f"“{name}” is shorter than half a second.", "Choose a recording of a spoken answer.")
@@ -41,8 +42,9 @@ class WindowDemo:
     def toggle_demo(self) -> None:
         self.leave_demo() if self.demo else self.switch_to_demo()
 
-    def switch_to_demo(self) -> None:
-        """The scripted demo: answers from recordings, so no microphone is needed."""
+    def switch_to_demo(self, start: bool = True) -> None:
+        """The scripted demo: answers from recordings, so no microphone is needed. `start`:
+        begin its interview at once (from the drill page, the demo drill waits for Start)."""
         if self.controller.running or self.controller.preparing:
             return
         self.demo = True
@@ -52,6 +54,8 @@ class WindowDemo:
             self._add_demo_project()
         self._update_title()
         self.demo_changed.emit(True)
+        if not start:
+            return
         self.goto("home")
         if self.runtime is not None:
             self.controller.start_demo()
