@@ -1,0 +1,133 @@
+"""Key points recognised by meaning: an answer's sentences against each key point's label and cues.
+
+Two measures per (sentence, key point), both from one pass of all-MiniLM-L6-v2 (embed.py):
+  sentence   cosine of the mean-pooled sentence vector with the key point's vector;
+  alignment  BERTScore-style: each word piece of one side finds its most similar piece on
+             the other side, in context; the harmonic mean of both directions, weighted by
+             how rare a piece is among key points (a point's telling words count most).
+Every answer to a question resembles all of that question's key points a little ("shares the
+topic"), so each measure is also taken relative to the question's other key points: what a
+sentence says about *this* point more than about the others.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from ..bank import KeyPoint, Question
+from .embed import Embedder, Encoded
+from .text import STOPWORDS
+
+IDF_FILE = Path(__file__).resolve().parent / "data" / "keypoint-idf.json"
+_WORDISH = re.compile(r"^(##)?[a-z0-9]")
+
+
+def reference_texts(kp: KeyPoint) -> dict[str, str]:
+    cues = ", ".join(kp.cues)
+    topic = f"{kp.topic}: " if kp.topic else ""
+    return {"labcue": f"{topic}{kp.label} ({cues})", "label": f"{topic}{kp.label}", "cues": cues}
+
+
+@lru_cache(maxsize=1)
+def piece_idf() -> dict[str, float]:
+    """Inverse document frequency of word pieces over the bank's key points (data/keypoint-idf.json)."""
+    try:
+        return json.loads(IDF_FILE.read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def _content(e: Encoded, idf: dict[str, float], default: float) -> tuple[np.ndarray, np.ndarray]:
+    keep = [i for i, p in enumerate(e.pieces) if _WORDISH.match(p) and p not in STOPWORDS]
+    if not keep:
+        return np.zeros((0, e.states.shape[1]), np.float32), np.zeros(0, np.float32)
+    w = np.array([idf.get(e.pieces[i], default) for i in keep], np.float32)
+    return e.states[keep], w
+
+
+@dataclass
+class SemanticScores:
+    kp_ids: list[str]
+    units: list[str]
+    matrices: dict[str, np.ndarray]  # name -> (units, key points)
+
+
+def score(question: Question, units: list[str], embedder: Embedder, kinds: tuple[str, ...] = ("labcue",),
+          with_cosine: bool = False) -> SemanticScores:
+    """Alignment (and optionally cosine) of every unit with every key point's reference texts."""
+    kps = question.key_points
+    refs = [reference_texts(kp) for kp in kps]
+    idf = piece_idf()
+    default = max(idf.values()) if idf else 1.0
+    n, m = len(units), len(kps)
+    enc_units = embedder.encode_full(units) if units else []
+    ucont = [_content(e, idf, default) for e in enc_units]
+    mats: dict[str, np.ndarray] = {}
+    for k in kinds:
+        enc_refs = embedder.encode_full([r[k] for r in refs])
+        if with_cosine:
+            uvec = np.stack([e.vec for e in enc_units]) if units else np.zeros((0, 384), np.float32)
+            mats[f"cos_{k}"] = uvec @ np.stack([e.vec for e in enc_refs]).T
+        mats[f"bs_{k}"] = alignment(ucont, [_content(e, idf, default) for e in enc_refs])
+    return SemanticScores([kp.id for kp in kps], units, mats)
+
+
+def alignment(units: list[tuple[np.ndarray, np.ndarray]], refs: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """(units, refs) BERTScore F1: IDF-weighted greedy matching of pieces, both directions."""
+    out = np.zeros((len(units), len(refs)), np.float32)
+    for j, (rs, rw) in enumerate(refs):
+        if not len(rw):
+            continue
+        for i, (us, uw) in enumerate(units):
+            if not len(uw):
+                continue
+            sim = rs @ us.T
+            rec = float((sim.max(1) * rw).sum() / rw.sum())
+            prec = float((sim.max(0) * uw).sum() / uw.sum())
+            out[i, j] = 2 * rec * prec / (rec + prec) if rec + prec > 0 else 0.0
+    return out
+
+
+def kp_features(s: SemanticScores) -> dict[str, np.ndarray]:
+    """abs: best unit; rel: best unit minus its mean over the key points; marg: best lead over the runner-up."""
+    out = {}
+    for name, M in s.matrices.items():
+        if M.shape[0] == 0:
+            z = np.zeros(M.shape[1], np.float32)
+            out[name + "/abs"] = out[name + "/rel"] = out[name + "/marg"] = z
+            continue
+        out[name + "/abs"] = M.max(0)
+        out[name + "/rel"] = (M - M.mean(1, keepdims=True)).max(0)
+        if M.shape[1] > 1:
+            marg = np.empty(M.shape[1], np.float32)
+            for k in range(M.shape[1]):
+                marg[k] = (M[:, k] - np.delete(M, k, 1).max(1)).max()
+        else:
+            marg = M.max(0)
+        out[name + "/marg"] = marg
+    return out
+
+
+def build_idf(questions) -> dict[str, float]:
+    """Piece IDF over key points (label and cues): the generator of data/keypoint-idf.json."""
+    from .embed import shared_embedder
+
+    tok = shared_embedder().tokenizer
+    docs = []
+    for q in questions:
+        for kp in q.key_points:
+            r = reference_texts(kp)
+            docs.append(set(tok.encode(r["labcue"], add_special_tokens=False).tokens))
+    df: dict[str, int] = {}
+    for d in docs:
+        for t in d:
+            df[t] = df.get(t, 0) + 1
+    n = len(docs)
+    return {t: round(math.log((n + 1) / (c + 1)), 3) for t, c in sorted(df.items())}
