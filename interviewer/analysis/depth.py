@@ -368,7 +368,7 @@ class MeaningRule:
 
     lead: the unit's alignment with this point minus its mean alignment with all the
     question's points (an answer resembles every point of its question a little);
-    floor: the alignment itself; fit: the answer's three best units' alignment with their
+    floor: the alignment itself; fit: the answer's two best units' alignment with their
     closest point, averaged: an answer to another question stays below it, so a fluent answer
     to a different question earns nothing by meaning.
     Chosen on tests/fixtures/paraphrase_tuning.yaml and the analysis fixtures' answers
@@ -388,7 +388,7 @@ RULE = MeaningRule()
 # Stories (behavioral, your project): points such as "states the outcome" or "reflects on the
 # lesson" are about what the story contains, and align with narrative sentences far less than
 # a technical point aligns with its explanation, so their bars sit lower.
-STORY_RULE = MeaningRule(lead=0.03, floor=0.36, fit=0.30)
+STORY_RULE = MeaningRule(lead=0.02, floor=0.36, fit=0.34)
 STORY_CATEGORIES = frozenset({"behavioral", "project"})
 
 
@@ -467,7 +467,7 @@ def meaning_scores(question: Question, views: list[SentenceView], words) -> tupl
         return units, np.zeros((0, len(question.key_points)), np.float32), "meaning", 0.0
     align = semantic.score(question, [u.text for u in units], embedder).matrices["bs_labcue"]
     best = np.sort(align.max(1))[::-1]
-    fit = float(best[:3].mean())
+    fit = float(best[:2].mean())
     return units, align, "meaning", fit
 
 
