@@ -67,12 +67,14 @@ def score(question: Question, units: list[str], embedder: Embedder, kinds: tuple
     refs = [reference_texts(kp) for kp in kps]
     idf = piece_idf()
     default = max(idf.values()) if idf else 1.0
-    n, m = len(units), len(kps)
-    enc_units = embedder.encode_full(units) if units else []
+    n = len(units)
+    # one call, so the texts not cached yet go through the network in as few runs as possible
+    encoded = embedder.encode_full(units + [r[k] for k in kinds for r in refs])
+    enc_units = encoded[:n]
     ucont = [_content(e, idf, default) for e in enc_units]
     mats: dict[str, np.ndarray] = {}
-    for k in kinds:
-        enc_refs = embedder.encode_full([r[k] for r in refs])
+    for ki, k in enumerate(kinds):
+        enc_refs = encoded[n + ki * len(refs) : n + (ki + 1) * len(refs)]
         if with_cosine:
             uvec = np.stack([e.vec for e in enc_units]) if units else np.zeros((0, 384), np.float32)
             mats[f"cos_{k}"] = uvec @ np.stack([e.vec for e in enc_refs]).T
