@@ -8,9 +8,12 @@ names. Two sources of evidence:
   meaning  a sentence whose word pieces, in context, align with the key point's label and
            cues (semantic.py, all-MiniLM-L6-v2) clearly more than with the question's other
            key points, and closely enough in absolute terms.
-Meaning alone credits a point (that is how a paraphrase is recognised); words need meaning's
-agreement at a lower bar, so a cue dropped in passing ("there's a scaling detail I forget")
-is not taken for the point. Without the embedding model the words decide alone, as before.
+Either credits a point. Words credit exactly what they credited before meaning existed (the
+analysis fixtures' figures hold); meaning adds the points said in other words, under bars
+chosen on tuning answers (MeaningRule). Without the embedding model the words decide alone.
+Known limit: a cue dropped in passing ("there's a scaling detail I forget") is still taken for
+the point by the words, and the model cannot tell a sentence that names a point's subject
+from one that makes the point.
 A mention inside a bare list of terms ("bias, variance, overfitting, regularization") is
 recorded as *named*: it earns a sliver of depth, never the key point.
 """
