@@ -15,7 +15,7 @@ import pytest
 
 from interviewer.analysis import analyze, transcript_from_text
 from interviewer.analysis import depth as depth_mod
-from interviewer.analysis.embed import PIP_NAME, model_file, shared_embedder
+from interviewer.analysis.embed import PIP_NAME, model_file, shared_embedder, warm_up
 from interviewer.bank import Question
 from interviewer.errors import ModelError
 
@@ -49,6 +49,7 @@ def test_the_model_is_installed_and_gives_unit_vectors():
     calls = e.calls
     e.encode(["The model memorises the noise in its training data."])
     assert e.calls == calls, "an encoded text is cached"
+    assert warm_up() is None
 
 
 def test_a_missing_model_names_the_fix(monkeypatch):
@@ -71,7 +72,7 @@ def test_a_paraphrase_is_credited_by_meaning_with_its_words_as_evidence():
     assert set(r.covered) == {"mechanism", "test_time"}, r.extra["key_point_evidence"]
     ev = {e["id"]: e for e in r.extra["key_point_evidence"]}
     first = ev["mechanism"]["evidence"][0]
-    assert first["how"] == "meaning" and "silence a random subset" in first["quote"]
+    assert first["how"] == "meaning" and "every pass through the network" in first["quote"]
     assert ev["test_time"]["evidence"][0]["how"] == "meaning"
 
 

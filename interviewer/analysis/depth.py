@@ -382,6 +382,10 @@ class MeaningRule:
     lead: float = 0.07
     floor: float = 0.28
     fit: float = 0.38
+    # margin: the unit's alignment with this point minus its best alignment with another
+    # point; a sentence clearly about another point ("move the threshold by how much a missed
+    # positive costs" for class weights) does not prove this one
+    margin: float = -0.06
     # A cue credits a point on its own, as before. A lexicon paraphrase or the label's words
     # (looser evidence, written for other questions' wording) could be asked to have the
     # sentence lean to the point; -inf keeps every credit the words gave before (tried: 0.0
@@ -393,7 +397,7 @@ RULE = MeaningRule()
 # Stories (behavioral, your project): points such as "states the outcome" or "reflects on the
 # lesson" are about what the story contains, and align with narrative sentences far less than
 # a technical point aligns with its explanation, so their bars sit lower.
-STORY_RULE = MeaningRule(lead=0.02, floor=0.36, fit=0.34)
+STORY_RULE = MeaningRule(lead=0.02, floor=0.36, fit=0.34, margin=-0.06)
 STORY_CATEGORIES = frozenset({"behavioral", "project"})
 
 
@@ -443,7 +447,9 @@ def meaning_units(views: list[SentenceView], words) -> list[MeaningUnit]:
                     cut.append(g)
                 else:
                     cut.extend(g[a : a + 20] for a in range(0, len(g) - 10, 14))
-            groups = cut
+            # each piece with the one before it: a clause alone loses what it is about
+            # ("based on how much a missed positive costs" after "I would choose the threshold")
+            groups = [cut[0]] if len(cut) == 1 else [a + b for a, b in zip(cut, cut[1:])]
         for g in groups:
             text = " ".join(words[v.tokens[sp[0]].word].text.strip() for sp in g)
             units.append(MeaningUnit(si, g[0][0], g[-1][-1], text))
@@ -713,9 +719,12 @@ def analyze_depth(question: Question, views: list[SentenceView], words) -> Depth
             if align.shape[0]:
                 u = int(leads[:, k].argmax())
                 lead, sim = float(leads[u, k]), float(align[u, k])
+                others = np.delete(align[u], k)
+                margin = sim - float(others.max()) if others.size else sim
                 meaning = {"lead": round(lead, 3), "similarity": round(sim, 3), "words": by_words, "fit": round(fit, 3),
+                           "margin": round(margin, 3),
                            "word_kinds": sorted({x.how for x in best.values()})}
-                by_meaning = lead >= rule.lead and sim >= rule.floor and fit >= rule.fit
+                by_meaning = lead >= rule.lead and sim >= rule.floor and fit >= rule.fit and margin >= rule.margin
                 if by_meaning:
                     unit = units[u]
                     label = m.kp.topic or m.kp.label

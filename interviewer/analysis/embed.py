@@ -166,6 +166,16 @@ def shared_embedder() -> Embedder:
         return _shared
 
 
+def warm_up() -> str | None:
+    """Load the model and run it once (about 0.3 s, off the critical path, e.g. while the
+    question is spoken); returns the problem when the model is missing, else None."""
+    try:
+        shared_embedder().encode(["warm up"])
+    except ModelError as e:
+        return str(e)
+    return None
+
+
 def model_fingerprint(path: Path) -> str:
     """sha256 of the model file (for `models` listings and bug reports)."""
     h = hashlib.sha256()
