@@ -397,7 +397,7 @@ RULE = MeaningRule()
 # Stories (behavioral, your project): points such as "states the outcome" or "reflects on the
 # lesson" are about what the story contains, and align with narrative sentences far less than
 # a technical point aligns with its explanation, so their bars sit lower.
-STORY_RULE = MeaningRule(lead=0.02, floor=0.36, fit=0.34, margin=-0.06)
+STORY_RULE = MeaningRule(lead=0.0, floor=0.36, fit=0.20, margin=-0.06)
 STORY_CATEGORIES = frozenset({"behavioral", "project"})
 
 
