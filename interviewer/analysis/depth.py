@@ -395,8 +395,9 @@ class MeaningRule:
 
 RULE = MeaningRule()
 # Stories (behavioral, your project): points such as "states the outcome" or "reflects on the
-# lesson" are about what the story contains, and align with narrative sentences far less than
-# a technical point aligns with its explanation, so their bars sit lower.
+# lesson" are about what the story contains; they align with narrative sentences less sharply
+# than a technical point with its explanation, and any story resembles them a little, so the
+# lead and fit bars sit lower and the floor higher (tune_meaning.py, "stories").
 STORY_RULE = MeaningRule(lead=0.0, floor=0.36, fit=0.20, margin=-0.06)
 STORY_CATEGORIES = frozenset({"behavioral", "project"})
 
@@ -742,7 +743,7 @@ def analyze_depth(question: Question, views: list[SentenceView], words) -> Depth
         if covered:
             credit_eff = 1.0
         elif credit > 0:
-            credit_eff = min(credit, 0.999) * 0.5  # words without the meaning: half the credit, never the point
+            credit_eff = min(credit, 0.999) * 0.5  # partial evidence from words: half of it, never the point
         else:
             credit_eff = NAMED_CREDIT if named else 0.0
         results.append(KeyPointResult(m.kp.id, m.kp.label, round(credit_eff, 3), covered, named, evidence, meaning))
