@@ -294,6 +294,7 @@ def analyze(
             for r in depth.key_points
         ],
         "named_not_explained": depth.naming_only,
+        "key_point_matching": depth.matching,
         "score_explanations": explanations,
         "weights": weights,
         "analysis_ms": round((time.perf_counter() - t0) * 1000.0, 2),

@@ -27,7 +27,7 @@ from ..speech.tts import Voice
 from .commands import Command, Commands, Stopped
 from .events import Decided, ErrorRaised, Event, Finished, Line, QuestionAsked, State, StateChanged
 from .listener import Listener
-from .policy import Plan, PlanKind, Policy, Thread
+from .policy import Plan, PlanKind, Policy, Thread, text_analysis
 from .ports import AudioSource, Llm, Player, Speaker, Store, Transcriber, Vad
 from .recorder import Recorder
 from .speculation import Speculation
@@ -166,6 +166,9 @@ class InterviewSession:
         self._emit(QuestionAsked(index=index, total=len(self.questions), id=question.id, prompt=prompt,
                                  category=question.category, target_seconds=question.target_seconds,
                                  key_points=[{"id": kp.id, "label": kp.label} for kp in question.key_points]))
+        # While the question is spoken: load the sentence model and read this question's key
+        # points, so the first plan made from the answer takes milliseconds, not half a second.
+        self._prep_pool.submit(text_analysis, question, question.prompt)
         spoken = self.voice.say(prompt, Line.QUESTION, audio=self._voiced_in_advance(prompt))
         if index + 1 < len(self.questions):  # voiced while this one is answered: no gap after the ack
             upcoming = render_prompt(self.questions[index + 1], self.config.project_title)
