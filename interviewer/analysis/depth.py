@@ -764,14 +764,14 @@ def analyze_depth(question: Question, views: list[SentenceView], words) -> Depth
     for r in results:
         if r.covered:
             ev = r.evidence[0] if r.evidence else {}
-            raised.append({"reason": f"explained key point '{r.id}' ({r.label})", "evidence": ev.get("quote", ""), "start": ev.get("start")})
+            raised.append({"reason": f"explained: {r.label}", "evidence": ev.get("quote", ""), "start": ev.get("start")})
     for r in results:
         if not r.covered:
             if r.named_only:
                 ev = r.evidence[0] if r.evidence else {}
-                lowered.append({"reason": f"named '{r.id}' without explaining it", "evidence": ev.get("quote", ""), "start": ev.get("start")})
+                lowered.append({"reason": f"named without explaining it: {r.label}", "evidence": ev.get("quote", ""), "start": ev.get("start")})
             else:
-                lowered.append({"reason": f"missed key point '{r.id}' ({r.label})", "evidence": None, "start": None})
+                lowered.append({"reason": f"missed: {r.label}", "evidence": None, "start": None})
     if relevance > 0:
         for kind, label in (("numbers", "gave concrete numbers"), ("examples", "gave an example"), ("tradeoffs", "weighed a trade-off")):
             if spec[kind]:
