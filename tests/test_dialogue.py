@@ -203,3 +203,13 @@ def test_cli_follow_up_on_a_custom_question_file_drafts_once_and_asks_a_checked_
     assert out["source"] in ("authored", "template") and not out["samples"]  # the 135M model words nothing live
     again = run_json("follow-up", "--question-file", str(path), "--answer-text", answer, "--json")
     assert again["text"] == out["text"]  # the draft was cached by the file's content
+
+
+def test_the_shipped_question_vectors_cover_the_bank(bank):
+    """The built-in bank's vectors ship with the app; after editing the bank, regenerate them:
+    .venv/bin/python -m interviewer.dialogue.off_topic"""
+    from interviewer.dialogue.off_topic import _key, _load, packaged_vectors_path, question_text
+
+    shipped = _load(packaged_vectors_path())
+    stale = [q.id for q in bank if _key(question_text(q)) not in shipped]
+    assert not stale, f"{len(stale)} questions changed since the vectors were made: regenerate them"

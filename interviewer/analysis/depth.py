@@ -598,6 +598,7 @@ class DepthResult:
     naming_only: bool
     mentions: list[Mention]
     matching: str = "meaning"  # or "words only (why)" when the embedding model is missing
+    fit: float | None = None  # how well the answer's best sentences align with any key point (None: words only)
 
 
 def _evidence(view: SentenceView, words, m: Mention) -> dict:
@@ -781,4 +782,4 @@ def analyze_depth(question: Question, views: list[SentenceView], words) -> Depth
     if named_only:
         lowered.append({"reason": "named terms without explaining them (naming is not explaining)", "evidence": None, "start": None})
     return DepthResult(results, coverage, spec, int(round(max(0.0, min(100.0, score)))), raised, lowered, named_only, mentions,
-                       matching)
+                       matching, round(fit, 3) if align is not None else None)

@@ -291,11 +291,13 @@ def analyze(
         "structure": {"format": structure.format, "elements": structure.elements},
         "specificity": depth.specificity,
         "key_point_evidence": [
-            {"id": r.id, "label": r.label, "covered": r.covered, "named_only": r.named_only, "credit": r.credit, "evidence": r.evidence}
+            {"id": r.id, "label": r.label, "covered": r.covered, "named_only": r.named_only, "credit": r.credit,
+             "evidence": r.evidence, "meaning": r.meaning}
             for r in depth.key_points
         ],
         "named_not_explained": depth.naming_only,
         "key_point_matching": depth.matching,
+        "question_fit": depth.fit,
         "score_explanations": explanations,
         "weights": weights,
         "analysis_ms": round((time.perf_counter() - t0) * 1000.0, 2),

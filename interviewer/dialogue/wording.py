@@ -169,7 +169,7 @@ class Interviewer:
 
     # -- choosing ------------------------------------------------------------------------
     def choose_target(self, question: Question, answer: str, covered: list[str], missed: list[str],
-                      asked_targets: list[str]) -> tuple[str, KeyPoint] | None:
+                      asked_targets: list[str], nearly: set[str] = frozenset()) -> tuple[str, KeyPoint] | None:
         """("missed" | "probe", key point) to ask about next, or None to move on.
 
         Missed points come first, the last of them first (a persona reorders them): answers
@@ -183,7 +183,8 @@ class Interviewer:
         if self.persona is not None:
             order = self.persona.order_missed(question, order)
         for kp_id in order:
-            if kp_id not in asked_targets and not likely_said(question, question.key_point(kp_id), answer):
+            if kp_id not in asked_targets and kp_id not in nearly \
+                    and not likely_said(question, question.key_point(kp_id), answer):
                 return "missed", question.key_point(kp_id)
         candidates = [kp for kp in question.key_points if kp.id in covered and kp.id not in asked_targets]
         said = set(content_stems(answer))

@@ -48,7 +48,9 @@ class InterviewSession:
     def __init__(self, config: SessionConfig, *, questions: list[Question], transcriber: Transcriber,
                  speaker: Speaker, player: Player, source: AudioSource, llm: Llm | None = None,
                  on_event: Callable[[Event], None] | None = None, audio_dir: Path | None = None,
-                 store: Store | None = None, vad: Vad | None = None) -> None:
+                 store: Store | None = None, vad: Vad | None = None, question_index=None) -> None:
+        """`question_index()`: the bank's question vectors once built (off-topic answers are
+        recognised by them), or None; the app passes dialogue.off_topic.shared_index."""
         self.config = config
         self.questions = questions
         self.source = source
@@ -59,7 +61,8 @@ class InterviewSession:
             if persona else base
         self.brain = Interviewer(llm, persona=persona)
         self.policy = Policy(self.brain, max_follow_ups=config.max_follow_ups,
-                             pushes_back=config.mode == "real" or bool(persona and persona.pushback))
+                             pushes_back=config.mode == "real" or bool(persona and persona.pushback),
+                             index=question_index or (lambda: None))
         self.commands = Commands()
         self.recorder = Recorder(config, store=store, audio_dir=audio_dir, emit=self._emit)
         vad = vad or StreamingVad()
