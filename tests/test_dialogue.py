@@ -106,7 +106,7 @@ def test_policy_plans_each_kind_of_reply():
     t = Thread(QUESTION)
     assert policy.plan(t, "Can I assume any kind of model for the example?").kind is PlanKind.CLARIFY
     assert policy.plan(t, "Bias is the error of a model that is too simple so it underfits.") == \
-        Plan(PlanKind.MISSED, "variance_def")
+        Plan(PlanKind.MISSED, "remedies")  # the last point missed first: the one answers really leave out
     everything = ("High bias means the model is too simple, so it underfits even the training data. Variance means "
                   "it overfits and memorizes the training data. "
                   "The trade-off: more complexity lowers bias and raises variance, total error is bias squared plus "
