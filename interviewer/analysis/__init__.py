@@ -6,8 +6,10 @@
     summarize_session(results) -> dict
     bench_analysis() -> dict
 
-Pure Python and numpy: no model, no network, no Qt. Analysing a transcribed 10-minute
-answer takes a few tens of milliseconds (see bench_analysis).
+Python and numpy, plus one small sentence-embedding model run by ONNX Runtime (embed.py)
+to recognise key points said in other words; no network, no Qt. Analysing a transcribed
+10-minute answer takes a few tens of milliseconds once its sentences are embedded, and about
+a second when none is yet (see bench_analysis).
 """
 
 from .bench import bench_analysis

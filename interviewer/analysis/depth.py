@@ -1,12 +1,19 @@
 """Technical depth: which key points the answer explains, and how specific it is.
 
 A key point is credited when the answer says it, in a sentence that explains rather than
-names. Three kinds of evidence, in order of strength:
-  cue         one of the key point's cues: word boundaries, light stemming, compounds
-              ("trade off" = "tradeoff", "under fits" = "underfit"), one-letter slips on
-              long words ("variants" for "variance");
-  paraphrase  a concept from the lexicon linked to the key point, said in other words;
-  label       most of the key point's label words in one sentence.
+names. Two sources of evidence:
+  words    the key point's cues (word boundaries, light stemming, compounds such as "trade
+           off" = "tradeoff", one-letter slips on long words: "variants" for "variance"), a
+           lexicon paraphrase linked to it (lexicon.py), or most of its label words;
+  meaning  a sentence whose word pieces, in context, align with the key point's label and
+           cues (semantic.py, all-MiniLM-L6-v2) clearly more than with the question's other
+           key points, and closely enough in absolute terms.
+Either credits a point. Words credit exactly what they credited before meaning existed (the
+analysis fixtures' figures hold); meaning adds the points said in other words, under bars
+chosen on tuning answers (MeaningRule). Without the embedding model the words decide alone.
+Known limit: a cue dropped in passing ("there's a scaling detail I forget") is still taken for
+the point by the words, and the model cannot tell a sentence that names a point's subject
+from one that makes the point.
 A mention inside a bare list of terms ("bias, variance, overfitting, regularization") is
 recorded as *named*: it earns a sliver of depth, never the key point.
 """
@@ -15,12 +22,17 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import logging
 from dataclasses import dataclass, field
 from functools import lru_cache
+
+import numpy as np
 
 from ..bank import KeyPoint, Question
 from .lexicon import CONCEPTS, GENERIC, JARGON, NUMBER_WORDS, SCALE_WORDS
 from .text import STOPWORDS, Sentence, Token, split_word, stem
+
+log = logging.getLogger(__name__)
 
 WINDOW = 14  # tokens within which a paraphrase's parts must all occur
 NAMED_CREDIT = 0.15
@@ -353,6 +365,127 @@ def find_paraphrase(view: SentenceView, para: Paraphrase) -> tuple[int, int] | N
     return best
 
 
+# ---------------------------------------------------------------------------- meaning
+
+
+@dataclass(frozen=True)
+class MeaningRule:
+    """Bars on the alignment between a key point and the answer's unit that best fits it.
+
+    lead: the unit's alignment with this point minus its mean alignment with all the
+    question's points (an answer resembles every point of its question a little);
+    floor: the alignment itself; fit: the answer's two best units' alignment with their
+    closest point, averaged: an answer to another question stays below it, so a fluent answer
+    to a different question earns nothing by meaning.
+    Chosen on tests/fixtures/paraphrase_tuning.yaml and the analysis fixtures' answers
+    (tests/fixtures/tune_meaning.py), with answers to other questions as negatives; never on a
+    held-out set.
+    """
+
+    lead: float = 0.07
+    floor: float = 0.28
+    fit: float = 0.38
+    # margin: the unit's alignment with this point minus its best alignment with another
+    # point; a sentence clearly about another point ("move the threshold by how much a missed
+    # positive costs" for class weights) does not prove this one
+    margin: float = -0.06
+    # A cue credits a point on its own, as before. A lexicon paraphrase or the label's words
+    # (looser evidence, written for other questions' wording) could be asked to have the
+    # sentence lean to the point; -inf keeps every credit the words gave before (tried: 0.0
+    # removed a few false credits on the tuning answers, and true ones on the fixtures' stories).
+    lead_for_lexicon: float = float("-inf")
+
+
+RULE = MeaningRule()
+# Stories (behavioral, your project): points such as "states the outcome" or "reflects on the
+# lesson" are about what the story contains; they align with narrative sentences less sharply
+# than a technical point with its explanation, and any story resembles them a little, so the
+# lead and fit bars sit lower and the floor higher (tune_meaning.py, "stories").
+STORY_RULE = MeaningRule(lead=0.0, floor=0.36, fit=0.20, margin=-0.06)
+STORY_CATEGORIES = frozenset({"behavioral", "project"})
+
+
+def rule_for(question: Question) -> MeaningRule:
+    return STORY_RULE if question.category in STORY_CATEGORIES else RULE
+MAX_UNIT_WORDS = 28  # longer sentences (ASR run-ons) are cut at commas, then into word windows
+
+
+@dataclass
+class MeaningUnit:
+    sentence: int  # index into the views
+    first: int  # token positions in that view
+    last: int
+    text: str
+
+
+def meaning_units(views: list[SentenceView], words) -> list[MeaningUnit]:
+    """The explaining sentences of the answer, long ones in clauses or windows of words."""
+    units = []
+    for si, v in enumerate(views):
+        if not explains(v, [])[0]:
+            continue  # a list of names carries no meaning to credit
+        spans: list[list[int]] = []  # token positions grouped by recognised word
+        for i, t in enumerate(v.tokens):
+            if spans and v.tokens[spans[-1][0]].word == t.word:
+                spans[-1].append(i)
+            else:
+                spans.append([i])
+        groups: list[list[list[int]]] = []
+        if len(spans) <= MAX_UNIT_WORDS:
+            groups = [spans]
+        else:
+            cur: list[list[int]] = []
+            for sp in spans:
+                cur.append(sp)
+                if v.tokens[sp[-1]].comma_after and len(cur) >= 6:
+                    groups.append(cur)
+                    cur = []
+            if cur:
+                if groups and len(cur) < 6:
+                    groups[-1].extend(cur)
+                else:
+                    groups.append(cur)
+            cut = []
+            for g in groups:
+                if len(g) <= MAX_UNIT_WORDS:
+                    cut.append(g)
+                else:
+                    cut.extend(g[a : a + 20] for a in range(0, len(g) - 10, 14))
+            # each piece with the one before it: a clause alone loses what it is about
+            # ("based on how much a missed positive costs" after "I would choose the threshold")
+            groups = [cut[0]] if len(cut) == 1 else [a + b for a, b in zip(cut, cut[1:])]
+        for g in groups:
+            text = " ".join(words[v.tokens[sp[0]].word].text.strip() for sp in g)
+            units.append(MeaningUnit(si, g[0][0], g[-1][-1], text))
+    return units
+
+
+_meaning_warned = False
+
+
+def meaning_scores(question: Question, views: list[SentenceView], words) -> tuple[list[MeaningUnit], np.ndarray | None, str, float]:
+    """(units, alignment matrix units x key points or None, status, how well the answer fits the question)."""
+    global _meaning_warned
+    from ..errors import ModelError
+    from . import semantic
+    from .embed import shared_embedder
+
+    units = meaning_units(views, words)
+    try:
+        embedder = shared_embedder()
+    except ModelError as e:
+        if not _meaning_warned:
+            log.warning("key points are matched by their words only: %s", e)
+            _meaning_warned = True
+        return units, None, f"words only ({e.problem} Fix: {e.fix})", 0.0
+    if not units:
+        return units, np.zeros((0, len(question.key_points)), np.float32), "meaning", 0.0
+    align = semantic.score(question, [u.text for u in units], embedder).matrices["bs_labcue"]
+    best = np.sort(align.max(1))[::-1]
+    fit = float(best[:2].mean())
+    return units, align, "meaning", fit
+
+
 # ---------------------------------------------------------------------------- judging
 
 
@@ -377,6 +510,7 @@ class KeyPointResult:
     covered: bool
     named_only: bool
     evidence: list[dict] = field(default_factory=list)
+    meaning: dict | None = None  # {"lead", "similarity"} of the unit that fits the point best, "words": found by words
 
 
 def _term_mask(view: SentenceView, spans: list[tuple[int, int]]) -> list[bool]:
@@ -463,6 +597,8 @@ class DepthResult:
     lowered: list[dict]
     naming_only: bool
     mentions: list[Mention]
+    matching: str = "meaning"  # or "words only (why)" when the embedding model is missing
+    fit: float | None = None  # how well the answer's best sentences align with any key point (None: words only)
 
 
 def _evidence(view: SentenceView, words, m: Mention) -> dict:
@@ -557,36 +693,64 @@ def analyze_depth(question: Question, views: list[SentenceView], words) -> Depth
                 x.explained, x.reason = False, "named in a list, not explained"
         mentions.extend(sent_mentions)
 
+    units, align, matching, fit = meaning_scores(question, views, words)
+    rule = rule_for(question)
+    if align is not None and align.shape[0]:
+        leads = align - align.mean(1, keepdims=True)
     results: list[KeyPointResult] = []
-    for m in matchers:
+    for k, m in enumerate(matchers):
         mine = [x for x in mentions if x.kp_id == m.kp.id]
         # one credit per sentence and kind: repeating a cue in one breath is not more evidence
         best: dict[tuple[int, str], Mention] = {}
         for x in mine:
             if x.explained:
-                k = (x.sentence, x.how)
-                if k not in best or x.weight > best[k].weight:
-                    best[k] = x
-        credit = 0.0
+                key = (x.sentence, x.how)
+                if key not in best or x.weight > best[key].weight:
+                    best[key] = x
         per_sentence: dict[int, float] = {}
         for (si, _how), x in best.items():
             per_sentence[si] = max(per_sentence.get(si, 0.0), x.weight)
         credit = min(1.0, sum(per_sentence.values()))
         if all(x.weight < 1.0 for x in best.values()):
             credit = min(credit, 0.5)  # everyday words ('data', 'model') alone never prove a key point
-        covered = credit >= 0.999
+        by_words = credit >= 0.999
+        meaning = None
+        by_meaning = False
+        meaning_mention = None
+        if align is None:
+            covered = by_words
+        else:
+            lead = sim = -1.0
+            if align.shape[0]:
+                u = int(leads[:, k].argmax())
+                lead, sim = float(leads[u, k]), float(align[u, k])
+                others = np.delete(align[u], k)
+                margin = sim - float(others.max()) if others.size else sim
+                meaning = {"lead": round(lead, 3), "similarity": round(sim, 3), "words": by_words, "fit": round(fit, 3),
+                           "margin": round(margin, 3),
+                           "word_kinds": sorted({x.how for x in best.values()})}
+                by_meaning = lead >= rule.lead and sim >= rule.floor and fit >= rule.fit and margin >= rule.margin
+                if by_meaning:
+                    unit = units[u]
+                    label = m.kp.topic or m.kp.label
+                    meaning_mention = Mention(m.kp.id, "meaning", label, unit.sentence, unit.first, unit.last, 1.0)
+            by_cue = any(x.how == "cue" for x in best.values())
+            covered = by_meaning or (by_words and (by_cue or not align.shape[0] or lead >= rule.lead_for_lexicon))
+        if meaning_mention is not None:
+            mine.append(meaning_mention)
+            best[(meaning_mention.sentence, "meaning")] = meaning_mention
         named = not covered and any(not x.explained for x in mine)
-        chosen = sorted(best.values(), key=lambda x: (-x.weight, x.sentence))[:3] if best else []
-        if not chosen:
-            chosen = mine[:2]
+        meaning_first = by_meaning and not by_words  # quote what earned the point first
+        ranked = sorted(best.values(), key=lambda x: ((x.how != "meaning") if meaning_first else (x.how == "meaning"), -x.weight, x.sentence))
+        chosen = ranked[:3] if ranked else mine[:2]
         evidence = [_evidence(views[x.sentence], words, x) for x in chosen]
-        if not covered and credit > 0:
-            credit_eff = credit * 0.5
-        elif covered:
+        if covered:
             credit_eff = 1.0
+        elif credit > 0:
+            credit_eff = min(credit, 0.999) * 0.5  # partial evidence from words: half of it, never the point
         else:
             credit_eff = NAMED_CREDIT if named else 0.0
-        results.append(KeyPointResult(m.kp.id, m.kp.label, round(credit_eff, 3), covered, named, evidence))
+        results.append(KeyPointResult(m.kp.id, m.kp.label, round(credit_eff, 3), covered, named, evidence, meaning))
 
     n = max(1, len(results))
     coverage = sum(r.credit for r in results) / n
@@ -601,14 +765,14 @@ def analyze_depth(question: Question, views: list[SentenceView], words) -> Depth
     for r in results:
         if r.covered:
             ev = r.evidence[0] if r.evidence else {}
-            raised.append({"reason": f"explained key point '{r.id}' ({r.label})", "evidence": ev.get("quote", ""), "start": ev.get("start")})
+            raised.append({"reason": f"explained: {r.label}", "evidence": ev.get("quote", ""), "start": ev.get("start")})
     for r in results:
         if not r.covered:
             if r.named_only:
                 ev = r.evidence[0] if r.evidence else {}
-                lowered.append({"reason": f"named '{r.id}' without explaining it", "evidence": ev.get("quote", ""), "start": ev.get("start")})
+                lowered.append({"reason": f"named without explaining it: {r.label}", "evidence": ev.get("quote", ""), "start": ev.get("start")})
             else:
-                lowered.append({"reason": f"missed key point '{r.id}' ({r.label})", "evidence": None, "start": None})
+                lowered.append({"reason": f"missed: {r.label}", "evidence": None, "start": None})
     if relevance > 0:
         for kind, label in (("numbers", "gave concrete numbers"), ("examples", "gave an example"), ("tradeoffs", "weighed a trade-off")):
             if spec[kind]:
@@ -617,4 +781,5 @@ def analyze_depth(question: Question, views: list[SentenceView], words) -> Depth
         lowered.append({"reason": "no concrete numbers", "evidence": None, "start": None})
     if named_only:
         lowered.append({"reason": "named terms without explaining them (naming is not explaining)", "evidence": None, "start": None})
-    return DepthResult(results, coverage, spec, int(round(max(0.0, min(100.0, score)))), raised, lowered, named_only, mentions)
+    return DepthResult(results, coverage, spec, int(round(max(0.0, min(100.0, score)))), raised, lowered, named_only, mentions,
+                       matching, round(fit, 3) if align is not None else None)

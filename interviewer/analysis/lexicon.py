@@ -1,10 +1,9 @@
 """A hand-built lexicon of ML interview concepts: how people say a thing without its textbook name.
 
-Why a lexicon and not an embedding model: everything must run offline in well under
-100 ms, and every credit must be explainable ("matched 'cannot capture the structure'
-as a paraphrase of underfitting"). Sentence embeddings would add a 30-100 MB download
-and a runtime dependency, and they rate any fluent ML answer as close to any ML question,
-which is exactly the "fluent answer to a different question" failure the scores must avoid.
+The lexicon is the "words" half of key-point matching: every credit it gives is
+explainable ("matched 'cannot capture the structure' as a paraphrase of underfitting"), but it
+only knows the concepts written here. The "meaning" half (semantic.py, an embedding model)
+recognises paraphrases of any key point in the bank; depth.py combines the two.
 
 A concept is linked to a key point when one of the concept's `terms` occurs in the key
 point's cues or label. The key point then also accepts the concept's `paraphrases`.

