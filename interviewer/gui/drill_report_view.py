@@ -1,6 +1,6 @@
 """The timed drill's report view (interviewer.drills.drill_report): time used against the
 target with a clear verdict, a timeline of where the time went, the pace against the
-130-160 wpm band, what to cut and what to add (each with its evidence), the scores; and
+pace band, what to cut and what to add (each with its evidence), the scores; and
 export to HTML or PDF with the same content.
 
 A mixin of DrillPage, like drill_setup.

@@ -3,7 +3,15 @@ pitch timing and the exported drill report."""
 
 from __future__ import annotations
 
-BAND = (130.0, 160.0)  # the interview speaking-pace band the pacing chart shades
+
+
+def pace_band() -> tuple[float, float]:
+    """The app's one pace band (analysis.pacing.BAND): the scores, their advice, the charts
+    and these sentences all use it. Read when first needed: the analysis package takes a
+    moment to import, which the window's first appearance must not wait for."""
+    from ..analysis.pacing import BAND
+
+    return BAND
 VERDICT_TEXT = {"on time": "On time", "short": "Short", "over": "Over time", "no speech": "No speech heard"}
 
 
@@ -25,7 +33,7 @@ def verdict_sentence(report: dict) -> str:
 def pace_sentence(wpm) -> str:
     if not wpm:
         return "No pace: nothing was said."
-    lo, hi = BAND
+    lo, hi = pace_band()
     where = "inside" if lo <= wpm <= hi else ("below" if wpm < lo else "above")
     advice = "" if where == "inside" else (" Speed up a little: you risk losing the listener." if where == "below"
                                           else " Slow down a little: fast speech is hard to follow.")

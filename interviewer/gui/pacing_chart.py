@@ -1,4 +1,4 @@
-"""Speaking pace over one answer: words per minute per window against the 130-160 band,
+"""Speaking pace over one answer: words per minute per window against the pace band,
 with long pauses shaded and fillers ticked. Drawn with QPainter (QtCharts is not part of
 PySide6-Essentials). Clicking the chart asks to replay the answer from that moment.
 """
@@ -9,7 +9,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QPainter, QPainterPath, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from .drill_text import BAND
+from .drill_text import pace_band
 from .palette import BAD, GOOD, WARN, blend, ink, is_dark
 from .wording import clock as fmt_clock
 
@@ -28,7 +28,7 @@ class PacingChart(QWidget):
         self.setMouseTracking(True)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setAccessibleName("Pacing chart")
-        self.setToolTip("Words per minute over the answer. The shaded band is the 130-160 wpm target; "
+        self.setToolTip("Words per minute over the answer. The shaded band is the pace listeners follow easily; "
                         "grey spans are pauses, ticks at the bottom are fillers. Click to replay from there.")
 
     def sizeHint(self) -> QSize:
@@ -83,7 +83,8 @@ class PacingChart(QWidget):
 
         # the target band
         band_color = blend(pal.color(QPalette.ColorRole.Base), GOOD, 0.35 if is_dark(pal) else 0.2)
-        top, bottom = self._y(BAND[1], plot), self._y(BAND[0], plot)
+        band = pace_band()
+        top, bottom = self._y(band[1], plot), self._y(band[0], plot)
         p.fillRect(QRectF(plot.left(), top, plot.width(), bottom - top), band_color)
 
         # grid and y labels
@@ -93,7 +94,7 @@ class PacingChart(QWidget):
             y = self._y(wpm, plot)
             p.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
         p.setPen(dim)
-        for wpm in (0, 100, *BAND, 200):
+        for wpm in (0, *band, 200):
             if wpm > y_max:
                 continue
             y = self._y(wpm, plot)
@@ -138,7 +139,8 @@ class PacingChart(QWidget):
             p.setBrush(Qt.BrushStyle.NoBrush)
             p.drawPath(path)
             for w, pt in zip(self.windows, points):
-                color = GOOD if BAND[0] <= w["wpm"] <= BAND[1] else (WARN if 115 <= w["wpm"] <= 175 else BAD)
+                color = GOOD if band[0] <= w["wpm"] <= band[1] else (
+                    WARN if band[0] - 10 <= w["wpm"] <= band[1] + 10 else BAD)
                 p.setBrush(color)
                 p.setPen(QPen(pal.color(QPalette.ColorRole.Base), 1))
                 r = max(3.0, fm.height() / 5)
@@ -167,7 +169,7 @@ class PacingChart(QWidget):
             w = fm.horizontalAdvance("00:00") + 4
             left = x - w / 2 if 0 < i < steps else (x if i == 0 else x - w)
             p.drawText(QRectF(left, plot.bottom() + 2, w, fm.height()), align | Qt.AlignmentFlag.AlignTop, fmt_clock(t))
-        legend = "band: 130-160 wpm   grey: pause   red tick: filler"
+        legend = f"band: {band[0]:.0f}-{band[1]:.0f} wpm   grey: pause   red tick: filler"
         p.drawText(QRectF(plot.left(), plot.bottom() + fm.height() + 2, plot.width(), fm.height()),
                    Qt.AlignmentFlag.AlignRight, legend)
         p.end()
