@@ -57,6 +57,8 @@ def home_and_microphone(window, save, store, bank) -> None:
     save("mic-none")
     window.mic_ctl._set(list(window.sample_mic))
     window.mic_ctl.stop_looking()
+    window.home.found_banner.hide()  # the re-plug above is staging: later pages start calm
+    window.idle("")
     window.mic.set_monitoring(True)  # as if listening (no microphone here)
     window.mic.on_level(0.55)
     window.mic.record_progress.setValue(1000)
@@ -69,10 +71,12 @@ def home_and_microphone(window, save, store, bank) -> None:
     window.mic.set_monitoring(False)
     window.goto("home")
     window.home.set_demo(True)  # what Home says in the demo (without starting it)
+    window.home.set_microphone(True, "USB headset microphone")  # and a headset plugged in meanwhile
     window.demo = True
     window._update_title()
     save("home-demo")
     window.home.set_demo(False)
+    window.home.found_banner.hide()
     window.demo = False
     window._update_title()
 
