@@ -87,10 +87,11 @@ def test_the_135m_default_never_words_live_follow_ups_but_a_forced_free_wording_
 
 def test_choosing_what_to_ask_goes_to_missed_points_first_then_probes():
     brain = Interviewer(None)
+    # the last missed point first: the one answers really leave out
     assert brain.choose_target(QUESTION, "Bias is underfitting.", ["bias_def"], ["variance_def", "tradeoff"],
-                               [])[1].id == "variance_def"
+                               [])[1].id == "tradeoff"
     assert brain.choose_target(QUESTION, "Bias is underfitting.", ["bias_def"], ["variance_def", "tradeoff"],
-                               ["variance_def"])[1].id == "tradeoff"
+                               ["tradeoff"])[1].id == "variance_def"
     everything = [kp.id for kp in QUESTION.key_points]
     mode, kp = brain.choose_target(QUESTION, "a learning curve shows the gap", everything, [], [])
     assert mode == "probe" and QUESTION.probes_after(kp.id)
