@@ -78,7 +78,7 @@ def test_full_session_with_clarifying_question_and_follow_up(transcriber, speake
     assert "overfit" in answer.transcript["text"].lower() and "underfit" in answer.transcript["text"].lower()
     assert answer.analysis["key_points"]["missed"], "a partial answer misses key points"
     assert follow.targets in answer.analysis["key_points"]["missed"]
-    assert follow.source in ("llm", "rubric") and follow.interviewer_text.endswith("?")
+    assert follow.source in ("llm", "authored", "template") and follow.interviewer_text.endswith("?")
     assert follow.follow_up_assessment and follow.follow_up_assessment["target"] == follow.targets
     for rec in session.records:
         audio = load_audio(rec.audio_path)
