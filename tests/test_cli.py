@@ -68,7 +68,7 @@ def test_demo_json_has_every_field_filled_offline(tmp_path):
     assert not missing, missing
     assert data["transcript"] and len(data["words"]) > 20
     assert "bias" in data["transcript"].lower() and "overfit" in data["transcript"].lower()
-    assert data["follow_up"]["text"].endswith("?") and data["follow_up"]["source"] in ("llm", "rubric")
+    assert data["follow_up"]["text"].endswith("?") and data["follow_up"]["source"] in ("llm", "authored", "template")
     assert data["follow_up"]["targets"] in data["key_points"]["missed"]
     assert data["question_audio"]["duration_s"] > 2 and data["question_audio"]["level_dbfs"] > -40
     assert Path(data["question_audio"]["path"]).stat().st_size > 10_000

@@ -148,20 +148,6 @@ def test_clarifying_questions_are_recognised_and_answered():
 
 
 @pytest.mark.slow
-def test_most_follow_ups_to_partial_answers_are_worded_by_the_llm(llm_model_path):
-    """The bar of Step 2: with SmolLM2-135M at least half come from the LLM and pass validation."""
-    from interviewer.followup_bench import bench_follow_ups
-
-    result = bench_follow_ups()
-    print({k: v for k, v in result.items() if k != "rows"})
-    assert result["follow_ups"] == result["answers"] == 20
-    assert result["targeted_missed_point"] == result["follow_ups"]  # the rubric picks what to ask
-    assert result["llm_share"] >= 0.5
-    for row in result["rows"]:
-        assert row["text"].endswith("?") and 4 <= len(row["text"].split()) <= 40
-
-
-@pytest.mark.slow
 def test_follow_up_cli_json(tmp_path):
     from tests.helpers import run_json
 
@@ -169,7 +155,7 @@ def test_follow_up_cli_json(tmp_path):
                     "--answer-text", "Bias means the model is too simple and underfits. Variance means it overfits.",
                     "--json")
     assert set(data) >= {"text", "targets", "source"}
-    assert data["source"] in ("llm", "rubric") and data["text"].endswith("?")
+    assert data["source"] in ("llm", "authored", "template") and data["text"].endswith("?")
     assert data["targets"] in [kp.id for kp in QUESTION.key_points] and data["targets"] in data["missed"]
     clar = run_json("follow-up", "--question-file", str(REPO_ROOT / "interviewer" / "demo_data" / "question.yaml"),
                     "--answer-text", "Can I assume any model family is fine?", "--json")
