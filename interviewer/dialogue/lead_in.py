@@ -100,7 +100,13 @@ def _is_statement(words: list[str]) -> bool:
         return words[1] not in _DANGLING
     if words[0] in _DETERMINERS:
         return any(w in _VERBS or _CONTRACTED.match(w) for w in words[1:6])
-    return False
+    # a bare noun phrase as subject ("Log loss looks at the probabilities"): a verb soon after
+    return words[0] not in _DANGLING and words[0] not in _OPENER_WORDS and any(w in _VERBS for w in words[1:4])
+
+
+_OPENER_WORDS = frozenset("so well okay ok right yeah yes first second then also actually basically because if when "
+                          "where while unless although though since how what why which who whether to for in on "
+                          "at by with from about like".split())
 
 
 def _confident(clause: str, confident_words: set[str] | None) -> bool:
@@ -128,6 +134,6 @@ def lead_in(answer: str, focus: str, *, avoid: Iterable[str] = (), confident_wor
         return None
     said = to_second_person(max(candidates)[1])
     first = said.split()[0]
-    if not (first.isupper() and len(first) > 1):  # keep an acronym's capitals
+    if first[:1].isupper() and first[1:] == first[1:].lower():  # a sentence's capital, not "PyTorch" or "AUC"
         said = said[0].lower() + said[1:]
     return f"You said {said}."

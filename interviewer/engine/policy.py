@@ -80,9 +80,12 @@ NEARLY_SIMILARITY, NEARLY_LEAD = 0.30, 0.10
 
 
 def nearly_said(question: Question, analysis: dict) -> set[str]:
+    """Points not credited that an interviewer should not ask about as missed: named without
+    being explained (the candidate raised it: a probe, not a re-ask), or, outside stories,
+    close in meaning."""
+    out = {ev["id"] for ev in analysis.get("key_point_evidence") or [] if ev.get("named_only")}
     if question.category in ("behavioral", "project"):
-        return set()
-    out = set()
+        return out
     for ev in analysis.get("key_point_evidence") or []:
         m = ev.get("meaning") or {}
         if not ev.get("covered") and m.get("similarity", -1) >= NEARLY_SIMILARITY and m.get("lead", -1) >= NEARLY_LEAD:
