@@ -32,7 +32,7 @@ from .wording import FREE_WORDING_MIN_PARAMS
 
 log = logging.getLogger(__name__)
 
-DRAFT_VERSION = 3  # part of the cache key: a better drafter re-drafts cached questions
+DRAFT_VERSION = 4  # part of the cache key: a better drafter re-drafts cached questions
 TOPIC_SAMPLES = 5
 MAX_TOPIC_WORDS = 6
 MAX_ACTION_WORDS = 8  # an action named from the label ("fitting the scaler on the training data only")
@@ -142,9 +142,16 @@ def _subject_stems(question: Question) -> set[str]:
     return set(content_stems(question.prompt)) | {st for st, n in counts.items() if n >= 2}
 
 
+_NEGATION = re.compile(r"\b(not|no|never|nothing|cannot|can't|doesn't|don't|isn't|won't|without|neither|nor)\b", re.I)
+
+
 def _valid_topic(topic: str, kp: KeyPoint, question: Question, taken: set[str], *, own_words: bool = True) -> bool:
     """A short noun phrase naming something beyond the question's subject; with
-    `own_words`, made only of words the user wrote."""
+    `own_words`, made only of words the user wrote. A label that says what something does
+    NOT do ("It does nothing for vanishing gradients") names a limit, not a topic: asking
+    about its noun would send the candidate the wrong way."""
+    if _NEGATION.search(kp.label):
+        return False
     words = topic.split()
     if not (2 <= len(words) <= (MAX_TOPIC_WORDS if own_words else MAX_ACTION_WORDS)) or len(topic) > 60 \
             or topic.lower() in taken:
