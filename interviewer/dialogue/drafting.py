@@ -216,7 +216,7 @@ def draft(question: Question, llm=None, *, progress: Callable[[str], None] | Non
         key_points.append(kp)
     named, actions = prompts.lines("draft_missed.txt"), prompts.lines("draft_missed_action.txt")
     story_actions = prompts.lines("draft_missed_story.txt")
-    plain = _plain(question.category, "missed")
+    plain = plain_lines(question.category, "missed")
     abouts = prompts.lines("draft_missed_about.txt")
     story = question.category in ("behavioral", "project")
     follow_ups = list(question.follow_ups)
@@ -234,7 +234,7 @@ def draft(question: Question, llm=None, *, progress: Callable[[str], None] | Non
             follow_ups.append(FollowUp(targets=kp.id, text=text))
     probes = list(question.probes)
     if not probes:
-        deeper, plain_probes = prompts.lines("draft_probe.txt"), _plain(question.category, "probe")
+        deeper, plain_probes = prompts.lines("draft_probe.txt"), plain_lines(question.category, "probe")
         for n, kp in enumerate(key_points):
             named_noun = kp.topic and kp.topic not in label_phrases(kp.label)
             text = deeper[n % len(deeper)].format(topic=kp.topic) if named_noun else plain_probes[n % len(plain_probes)]
@@ -245,7 +245,7 @@ def draft(question: Question, llm=None, *, progress: Callable[[str], None] | Non
     return question.model_copy(update={"key_points": key_points, "follow_ups": follow_ups, "probes": probes})
 
 
-def _plain(category: str, kind: str) -> list[str]:
+def plain_lines(category: str, kind: str) -> list[str]:
     """The format's general follow-ups (prompts/draft_plain.txt): `kind` "missed" or "probe"."""
     lines = prompts.lines("draft_plain.txt")
     return [line.split(":", 2)[2].strip() for line in lines if line.split(":", 2)[:2] == [category, kind]] or \

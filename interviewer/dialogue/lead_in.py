@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 from ..textutil import content_stems, sentences
 
-MIN_WORDS, MAX_WORDS = 4, 16
+MIN_WORDS, MAX_WORDS = 4, 20
 
 # Spoken padding dropped from the quote: it is how people talk, not what they said.
 _FILLERS = re.compile(r"\b(um+|uh+|erm|er|ah|hmm|you know|i mean|kind of|sort of)\b,?\s*|\blike,\s*", re.I)
@@ -115,10 +115,12 @@ def _confident(clause: str, confident_words: set[str] | None) -> bool:
     return all(w.lower().strip(".,;:!?'\"") in confident_words for w in clause.split())
 
 
-def lead_in(answer: str, focus: str, *, avoid: Iterable[str] = (), confident_words: set[str] | None = None) -> str | None:
+def lead_in(answer: str, focus: str, *, avoid: Iterable[str] = (), confident_words: set[str] | None = None,
+            fallback: str = "") -> str | None:
     """'You said ...' from the clause of `answer` that best relates to `focus` (what the follow-up
     asks about), or None. `avoid`: text whose words say nothing (the interview question itself).
-    `confident_words`: the words the recogniser was sure of (None: all)."""
+    `confident_words`: the words the recogniser was sure of (None: all). `fallback`: what the
+    question is about at large, for a general follow-up that no clause relates to."""
     focus_stems = set(content_stems(focus)) - set(content_stems(" ".join(avoid))) - _GENERIC
     focus_stems = {s for s in focus_stems if len(s) >= 3}
     candidates = []
@@ -130,6 +132,16 @@ def lead_in(answer: str, focus: str, *, avoid: Iterable[str] = (), confident_wor
         if shared:
             # more shared words first; then the shorter clause (a crisper quote), then the later one
             candidates.append(((shared, -len(clause.split()), order), clause))
+    if not candidates and fallback:
+        # nothing relates to the follow-up itself: a statement about the question at large,
+        # so a general follow-up still starts from what this candidate said
+        topic = {s for s in content_stems(fallback) if len(s) >= 3} - _GENERIC
+        for order, raw in enumerate(clauses(answer)):
+            clause = _tidy(raw)
+            if clause is not None and _confident(clause, confident_words):
+                shared = len(topic & set(content_stems(clause)))
+                if shared >= 2:
+                    candidates.append(((shared, -len(clause.split()), order), clause))
     if not candidates:
         return None
     said = to_second_person(max(candidates)[1])

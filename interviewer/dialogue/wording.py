@@ -256,12 +256,22 @@ class Interviewer:
         if not decision.text:
             core, decision.source = self._authored(question, kp, topic, asked, mode, seed)
             focus = f"{core} {kp.label} {topic} {' '.join(kp.cues)}"
+            general = question.prompt + " " + " ".join(k.label for k in question.key_points) \
+                if core in self._general_lines(question) else ""
             said = None if core.lower().startswith(("you said", "you mentioned")) else \
-                lead_in(answer, focus, avoid=[question.prompt])
+                lead_in(answer, focus, avoid=[question.prompt], fallback=general)
             decision.lead_in = said
             decision.text = f"{said} {core}" if said else core
         decision.seconds = time.perf_counter() - t0
         return decision
+
+    @staticmethod
+    def _general_lines(question: Question) -> set[str]:
+        """The format's general follow-ups (drafted for points that could not be named): they
+        relate to the answer as a whole, so any statement about the question may lead in."""
+        from .drafting import plain_lines
+
+        return set(plain_lines(question.category, "missed")) | set(plain_lines(question.category, "probe"))
 
     @staticmethod
     def _authored(question: Question, kp: KeyPoint, topic: str, asked: list[str], mode: str,
