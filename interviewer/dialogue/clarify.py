@@ -41,13 +41,27 @@ def is_clarifying_question(text: str) -> bool:
     return last.endswith("?") and (bool(_CLARIFY_OPENERS.match(last)) or n <= 20)
 
 
+def _asks_about(cue: str, text: str, stems: set[str]) -> bool:
+    """The candidate's question uses this cue: as a phrase, or, for a cue of two or more
+    content words, all of them ("which model" is one content word: only the phrase counts)."""
+    if re.search(rf"\b{re.escape(cue)}", text):
+        return True
+    return len(content_stems(cue)) >= 2 and phrase_in(cue, stems)
+
+
 def answer_clarification(question: Question, text: str) -> str:
     stems = set(content_stems(text))
+    lowered = " ".join(text.lower().split())
     best, best_hits = None, 0
     for clar in question.clarifications:
-        hits = sum(1 for cue in clar.cues if phrase_in(cue, stems))
+        hits = sum(1 for cue in clar.cues if _asks_about(cue, lowered, stems))
         if hits > best_hits:
             best, best_hits = clar, hits
     if best is not None:
         return best.answer
+    asked = lowered
+    for line in prompts.lines("clarify_general.txt"):
+        cues, _, reply = line.partition("|")
+        if any(re.search(rf"\b{re.escape(c.strip())}\b", asked) for c in cues.split(",") if c.strip()):
+            return reply.strip()
     return prompts.text("clarify.txt")
