@@ -28,7 +28,7 @@ from pathlib import Path
 from ..bank import FollowUp, KeyPoint, Probe, Question
 from ..llm import prompts
 from ..textutil import STOPWORDS, content_stems
-from .wording import FREE_WORDING_MIN_PARAMS
+from .wording import FREE_WORDING_MIN_PARAMS, plain_lines
 
 log = logging.getLogger(__name__)
 
@@ -243,13 +243,6 @@ def draft(question: Question, llm=None, *, progress: Callable[[str], None] | Non
         say("Wording follow-ups with the language model…")
         follow_ups, probes = _free_drafts(question, key_points, follow_ups, probes, llm)
     return question.model_copy(update={"key_points": key_points, "follow_ups": follow_ups, "probes": probes})
-
-
-def plain_lines(category: str, kind: str) -> list[str]:
-    """The format's general follow-ups (prompts/draft_plain.txt): `kind` "missed" or "probe"."""
-    lines = prompts.lines("draft_plain.txt")
-    return [line.split(":", 2)[2].strip() for line in lines if line.split(":", 2)[:2] == [category, kind]] or \
-        [line.split(":", 2)[2].strip() for line in lines if line.split(":", 2)[:2] == ["any", kind]]
 
 
 def _free_drafts(question, key_points, follow_ups, probes, llm):

@@ -116,6 +116,13 @@ _COMMON = frozenset(content_stems(
     "values result results feature features train training test"))
 
 
+def plain_lines(category: str, kind: str) -> list[str]:
+    """The format's general follow-ups (prompts/draft_plain.txt): `kind` "missed" or "probe"."""
+    lines = prompts.lines("draft_plain.txt")
+    return [line.split(":", 2)[2].strip() for line in lines if line.split(":", 2)[:2] == [category, kind]] or \
+        [line.split(":", 2)[2].strip() for line in lines if line.split(":", 2)[:2] == ["any", kind]]
+
+
 def _fresh(text: str, asked: list[str]) -> bool:
     return all(jaccard(text, a) < REPEAT_SIMILARITY for a in asked)
 
@@ -269,8 +276,6 @@ class Interviewer:
     def _general_lines(question: Question) -> set[str]:
         """The format's general follow-ups (drafted for points that could not be named): they
         relate to the answer as a whole, so any statement about the question may lead in."""
-        from .drafting import plain_lines
-
         return set(plain_lines(question.category, "missed")) | set(plain_lines(question.category, "probe"))
 
     @staticmethod

@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QScrollArea
 
-from .screenshots import settle, wait_for
+from .event_loop import settle, wait_for
 
 DRILL_PARTIAL = ("Gradient descent is a way to minimise a loss function by taking small steps downhill. For example, "
                  "imagine you are training a linear regression model. You start with random weights")

@@ -17,29 +17,14 @@ import tempfile
 from datetime import datetime
 from pathlib import Path
 
+from .event_loop import settle, wait_for  # noqa: F401  (scenes and tests use them from here too)
+
 
 def dark_palette():
     """The app's dark palette (what a system dark theme gives it)."""
     from .theme import DARK, make_palette
 
     return make_palette(DARK)
-
-
-def wait_for(signal, timeout_ms: int = 20_000) -> None:
-    from PySide6.QtCore import QEventLoop, QTimer
-
-    loop = QEventLoop()
-    signal.connect(loop.quit)
-    QTimer.singleShot(timeout_ms, loop.quit)
-    loop.exec()
-
-
-def settle(ms: int = 150) -> None:
-    from PySide6.QtCore import QEventLoop, QTimer
-
-    loop = QEventLoop()
-    QTimer.singleShot(ms, loop.quit)
-    loop.exec()
 
 
 def make_window(size: tuple[int, int] | None, dark: bool):
