@@ -47,14 +47,14 @@ def test_missing_paths_are_clear(tmp_path):
     assert "nope.gguf" in proc.stderr and "Fix:" in proc.stderr and "Traceback" not in proc.stderr
 
 
-def test_whisper_folder_without_model_bin(tmp_path, stt_model_path, shared_speech):
+def test_whisper_folder_without_model_bin(tmp_path, stt_model_path, real_speech):
     folder = tmp_path / "whisper"
     folder.mkdir()
     shutil.copy(stt_model_path / "config.json", folder)
     shutil.copy(stt_model_path / "tokenizer.json", folder)
     with pytest.raises(ModelError, match="model.bin missing"):
         validate_whisper_dir(folder)
-    proc = run_cli("transcribe", "--stt-model", str(folder), str(shared_speech / "jfk.wav"))
+    proc = run_cli("transcribe", "--stt-model", str(folder), str(real_speech / "jfk.wav"))
     assert proc.returncode == 1 and "model.bin" in proc.stderr and "Traceback" not in proc.stderr
 
 
