@@ -44,6 +44,10 @@ class SttSettings:
     beam_size: int = 1
     vad_filter: bool = True
     skip_silent_windows: bool = True
+    # Above 1.0 the decoder is discouraged from repeating a token. Left at 1.0: 1.1 stopped
+    # base's "uh, uh, uh, ..." loops but also cost real second and third fillers in the
+    # monologues; fillers.collapse_loops() removes the loops' stacked copies instead.
+    repetition_penalty: float = 1.0
 
 
 def speech_present(audio: np.ndarray, threshold: float = 0.5) -> bool:
@@ -210,6 +214,7 @@ class Transcriber:
         word_timestamps: bool = True,
         check_speech: bool = True,
         cancel: threading.Event | None = None,
+        repetition_penalty: float | None = None,
     ) -> Transcript:
         """`cancel`: an Event that, once set, stops the work before the next encoder or decoder
         run and raises Cancelled (used for interim passes when the turn ends)."""
@@ -230,6 +235,7 @@ class Transcriber:
                 vad_filter=self.settings.vad_filter,
                 vad_parameters={"min_silence_duration_ms": 1500, "speech_pad_ms": 300},
                 temperature=0.0,
+                repetition_penalty=repetition_penalty or self.settings.repetition_penalty,
             )
             words: list[Word] = []
             self._call = state = _CallState(audio, cancel)
@@ -255,7 +261,9 @@ class Transcriber:
                 self._call = None
             if state.skipped:
                 self.windows_skipped += 1
-        words = _drop_invented_tail([w for w in words if w.text], audio)
+        from .fillers import collapse_loops
+
+        words = collapse_loops(_drop_invented_tail([w for w in words if w.text], audio))
         return Transcript(words, duration)
 
     @staticmethod

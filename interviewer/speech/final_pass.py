@@ -1,0 +1,144 @@
+"""The final transcription that feeds the scores and the report.
+
+Two qualities (Settings.stt_quality, `--stt-quality`):
+  standard  tiny.en only: the live transcript is the final one.
+  accurate  Whisper base (embedded, joined from two PyPI parts) transcribes each answer
+            again in the background while the interview goes on, and a second,
+            disfluency-prompted base pass puts back the filled pauses Whisper drops
+            (interviewer.speech.fillers). tiny.en still streams and plans the reply, so
+            the interviewer answers as fast as before.
+
+Measured figures are in SECONDS_PER_MINUTE (see `interviewer bench stt`) and README.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+
+from ..audio import SAMPLE_RATE
+from ..transcript import Transcript
+from . import fillers
+
+log = logging.getLogger(__name__)
+
+QUALITIES = ("standard", "accurate")
+DEFAULT_QUALITY = "accurate"
+# Compute per minute of speech on 2 cores (warm model), from `interviewer bench stt` on
+# tests/fixtures/speech. The GUI shows these next to the choice.
+SECONDS_PER_MINUTE = {"standard": 4.0, "accurate": 22.0}
+# 1.0: a penalty (1.1) stopped base's "uh, uh, ..." loops on mfa_uhuh but also dropped a
+# real second "um" in the tuning monologue; stt.Transcriber collapses loops instead.
+FILLER_REPETITION_PENALTY = 1.0
+# The final pass yields the CPU to the live pipeline (streaming tiny.en, the LLM, TTS).
+BACKGROUND_NICE = 10
+
+
+def cost_seconds_per_minute(quality: str) -> float:
+    """Seconds of compute that one minute of answer costs at this quality (for the GUI)."""
+    check_quality(quality)
+    return SECONDS_PER_MINUTE[quality]
+
+
+def check_quality(quality: str) -> str:
+    if quality not in QUALITIES:
+        from ..errors import UserError
+
+        raise UserError(f"Unknown speech-recognition quality {quality!r}",
+                        f"Use one of: {', '.join(QUALITIES)} (--stt-quality or stt_quality in the settings file).")
+    return quality
+
+
+def accurate_model_path() -> Path | None:
+    """The embedded base model folder, joined on first use; None when it is not installed."""
+    from .embedded_base import ensure_joined
+
+    return ensure_joined()
+
+
+class FinalPass:
+    """Base-model transcription of whole answers, plus the filled-pause pass.
+
+    `transcribe()` runs in the caller's thread; `submit()` runs it on one background
+    thread at a lower CPU priority. The model loads lazily on first use (about 1 s).
+    """
+
+    def __init__(self, model_path: str | Path | None = None, *, threads: int = 2, find_fillers: bool = True) -> None:
+        from ..errors import ModelError
+        from .embedded_base import PIP_NAMES
+        from .stt import SttSettings, Transcriber
+
+        path = Path(model_path) if model_path else accurate_model_path()
+        if path is None:
+            raise ModelError(
+                "The accurate final pass needs the embedded Whisper base model, which is not installed",
+                f"Install it with `.venv/bin/pip install {PIP_NAMES}`, or use `--stt-quality standard`.",
+            )
+        self.transcriber = Transcriber(path, SttSettings(cpu_threads=threads))
+        self.find_fillers = find_fillers
+        self._pool: ThreadPoolExecutor | None = None
+        self._pool_lock = threading.Lock()
+
+    @property
+    def model_path(self) -> Path:
+        return self.transcriber.model_path
+
+    def warmup(self) -> None:
+        self.transcriber.warmup()
+
+    def transcribe(self, audio: np.ndarray, prompt: str | None = None) -> tuple[Transcript, dict]:
+        """(transcript with filled pauses put back, info). `prompt`: the question's vocabulary."""
+        from ..analysis.score import speech_coverage
+
+        audio = np.asarray(audio, dtype=np.float32).reshape(-1)
+        t0 = time.perf_counter()
+        plain = self.transcriber.transcribe(audio, prompt=prompt)
+        info: dict = {"model": "base", "prompt": prompt, "retried": False}
+        if prompt:
+            # same rule as the live path: a prompt that made the model skip speech is dropped
+            cov = speech_coverage(plain, audio)
+            info["coverage"] = round(cov, 3)
+            if cov < 0.9:
+                second = self.transcriber.transcribe(audio)
+                info["retried"] = True
+                if speech_coverage(second, audio) > cov + 0.02:
+                    plain, info["prompt"] = second, None
+        info["plain_s"] = round(time.perf_counter() - t0, 3)
+        if not self.find_fillers or not plain.words:
+            return plain, info
+        t1 = time.perf_counter()
+        prompted = self.transcriber.transcribe(audio, prompt=fillers.FILLER_PROMPT,
+                                               repetition_penalty=FILLER_REPETITION_PENALTY)
+        found = fillers.inserted_fillers(plain.words, prompted.words)
+        info["fillers_s"] = round(time.perf_counter() - t1, 3)
+        info["fillers_added"] = len(found)
+        info["total_s"] = round(time.perf_counter() - t0, 3)
+        info["audio_s"] = round(audio.size / SAMPLE_RATE, 3)
+        return fillers.merge(plain, found), info
+
+    def submit(self, audio: np.ndarray, prompt: str | None = None) -> Future:
+        """transcribe() on the background thread; the Future gives (transcript, info)."""
+        with self._pool_lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="final-pass",
+                                                initializer=_lower_priority)
+        return self._pool.submit(self.transcribe, audio, prompt)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _lower_priority() -> None:
+    """Nice this thread (Linux nices threads one by one; CTranslate2's workers, created when
+    the model loads here, inherit it), so the live turn keeps the CPU it needs."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_NICE)
+    except (AttributeError, OSError):  # not on Windows; not allowed: run at normal priority
+        pass
