@@ -115,3 +115,15 @@ def ensure_joined() -> Path | None:
             tmp.unlink()
     log.info("joined the embedded Whisper base model into %s", out)
     return out
+
+
+def registry_entry(stt_info) -> list:
+    """[ModelInfo] for model_registry.discover(): the joined base folder, sha256-checked
+    (stt_info verifies it against the manifest). Listed after tiny.en, so it is never the
+    live model unless chosen; a broken install is logged and left out, not fatal."""
+    try:
+        path = ensure_joined()
+    except ModelError as exc:
+        log.warning("embedded Whisper base left out: %s", exc)
+        return []
+    return [stt_info(path, "embedded")] if path else []

@@ -42,23 +42,36 @@ def inserted_fillers(plain: list[Word], prompted: list[Word]) -> list[Word]:
     an insertion (or a replacement whose plain side is itself only fillers), so a prompted
     "uh" that stands where the plain pass heard "a" is not counted twice or invented.
     """
+    return [f for f, _replaced in aligned_fillers(plain, prompted)]
+
+
+# A filler is a neutral vowel, and the plain pass often writes it as the article "a" (the
+# same schwa): "Lasso, a Ridge, a Feature selection" for "Lasso, uh, Ridge, uh, ...". The
+# prompted pass's "uh" wins there only when it lasts like a filler, not like an article.
+_SCHWA_WORDS = frozenset({"a", "ah", "uh", "er", "eh", "oh"})
+MIN_SCHWA_FILLER_S = 0.2
+
+
+def aligned_fillers(plain: list[Word], prompted: list[Word]) -> list[tuple[Word, int | None]]:
+    """[(filler from the prompted pass, index of the plain word it replaces or None)]."""
     a = [_norm(w.text) for w in plain]
     b = [_norm(w.text) for w in prompted]
-    out: list[Word] = []
+    out: list[tuple[Word, int | None]] = []
     sm = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
     for op, i1, i2, j1, j2 in sm.get_opcodes():
         if op == "insert" or (op == "replace" and all(is_filler_word(w.text) for w in plain[i1:i2])):
-            out.extend(w for w in prompted[j1:j2] if is_filler_word(w.text))
-    return _dedupe(out)
-
-
-def _dedupe(words: list[Word]) -> list[Word]:
-    out: list[Word] = []
-    for w in sorted(words, key=lambda w: w.start):
-        if out and w.start - out[-1].start < MIN_FILLER_GAP_S:
+            out.extend((w, None) for w in prompted[j1:j2] if is_filler_word(w.text))
+        elif op == "replace" and i2 - i1 == j2 - j1:
+            for k in range(i2 - i1):
+                p, q = plain[i1 + k], prompted[j1 + k]
+                if a[i1 + k] in _SCHWA_WORDS and is_filler_word(q.text) and q.end - q.start >= MIN_SCHWA_FILLER_S:
+                    out.append((q, i1 + k))
+    kept: list[tuple[Word, int | None]] = []
+    for w, idx in sorted(out, key=lambda x: x[0].start):
+        if kept and w.start - kept[-1][0].start < MIN_FILLER_GAP_S:
             continue
-        out.append(w)
-    return out
+        kept.append((w, idx))
+    return kept
 
 
 def collapse_loops(words: list[Word]) -> list[Word]:
@@ -79,12 +92,15 @@ def collapse_loops(words: list[Word]) -> list[Word]:
     return out
 
 
-def merge(plain: Transcript, fillers: list[Word]) -> Transcript:
-    """The plain transcript with the fillers it lacks put in at their times."""
+def merge(plain: Transcript, fillers: list[Word], replaced: set[int] | None = None) -> Transcript:
+    """The plain transcript with the fillers it lacks put in at their times; `replaced`: the
+    indexes of plain words that were those fillers misheard (an "a" that was an "uh")."""
+    replaced = replaced or set()
     have = [w for w in plain.words if is_filler_word(w.text)]
     extra = [f for f in fillers if not any(abs(f.start - h.start) < MIN_FILLER_GAP_S for h in have)]
     if not extra:
         return plain
-    words = sorted([*plain.words, *(Word(f.text.strip(" .,;:!?").lower() + ",", f.start, f.end, f.probability) for f in extra)],
+    base = [w for i, w in enumerate(plain.words) if i not in replaced]
+    words = sorted([*base, *(Word(f.text.strip(" .,;:!?").lower() + ",", f.start, f.end, f.probability) for f in extra)],
                    key=lambda w: (w.start, w.end))
     return Transcript(words, plain.duration_s, speech_start=plain.speech_start, speech_end=plain.speech_end)

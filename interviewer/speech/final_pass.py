@@ -62,6 +62,15 @@ def accurate_model_path() -> Path | None:
     return ensure_joined()
 
 
+def scoring_transcriber(settings, stt_override: str | None, standard_factory):
+    """What transcribes an answer that is to be scored: a FinalPass at accurate quality
+    (base, or the model the user named), else whatever `standard_factory()` builds."""
+    quality = check_quality(getattr(settings, "stt_quality", DEFAULT_QUALITY))
+    if quality == "standard":
+        return standard_factory()
+    return FinalPass(stt_override or None, threads=getattr(settings, "stt_threads", 2))
+
+
 class FinalPass:
     """Base-model transcription of whole answers, plus the filled-pause pass.
 
@@ -115,12 +124,13 @@ class FinalPass:
         t1 = time.perf_counter()
         prompted = self.transcriber.transcribe(audio, prompt=fillers.FILLER_PROMPT,
                                                repetition_penalty=FILLER_REPETITION_PENALTY)
-        found = fillers.inserted_fillers(plain.words, prompted.words)
+        found = fillers.aligned_fillers(plain.words, prompted.words)
         info["fillers_s"] = round(time.perf_counter() - t1, 3)
         info["fillers_added"] = len(found)
         info["total_s"] = round(time.perf_counter() - t0, 3)
         info["audio_s"] = round(audio.size / SAMPLE_RATE, 3)
-        return fillers.merge(plain, found), info
+        replaced = {i for _w, i in found if i is not None}
+        return fillers.merge(plain, [w for w, _i in found], replaced), info
 
     def submit(self, audio: np.ndarray, prompt: str | None = None) -> Future:
         """transcribe() on the background thread; the Future gives (transcript, info)."""
@@ -142,3 +152,94 @@ def _lower_priority() -> None:
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_NICE)
     except (AttributeError, OSError):  # not on Windows; not allowed: run at normal priority
         pass
+
+
+# -- the interview session's hooks ----------------------------------------------------------
+# Two calls from interviewer/session.py: schedule() where an answer is analysed, finish()
+# before the session is summarised. The live turn keeps tiny.en's analysis (the reply, the
+# follow-up assessment and study-mode feedback need it at once); the base transcript and
+# its analysis replace it in the session's records once ready, so the scores and the report
+# come from the accurate pass.
+
+
+class _SessionFinalPasses:
+    def __init__(self, engine: FinalPass) -> None:
+        self.engine = engine
+        self.jobs: list[tuple] = []  # (live analysis, future, question, audience, audio)
+
+
+def _session_state(session) -> _SessionFinalPasses | None:
+    state = getattr(session, "_final_passes", None)
+    if state is not None:
+        return state or None  # False: tried and not available
+    settings = getattr(session, "settings", None)
+    quality = getattr(settings, "stt_quality", None) or getattr(session.config, "stt_quality", None) or DEFAULT_QUALITY
+    try:
+        if check_quality(quality) != "accurate":
+            session._final_passes = False
+            return None
+        engine = FinalPass(threads=getattr(settings, "stt_threads", 2))
+    except Exception as exc:  # a missing or broken base model must not stop the interview
+        log.warning("final pass unavailable, scores use the live transcript: %s", exc)
+        session._final_passes = False
+        return None
+    session._final_passes = _SessionFinalPasses(engine)
+    return session._final_passes
+
+
+def schedule(session, question, transcript: Transcript, audio: np.ndarray | None, analysis: dict) -> None:
+    """Start the accurate pass for one analysed answer, in the background. Returns at once."""
+    if audio is None or not transcript.words or analysis.get("no_speech"):
+        return
+    state = _session_state(session)
+    if state is None:
+        return
+    from ..analysis.score import stt_prompt
+
+    future = state.engine.submit(audio, stt_prompt(question))
+    state.jobs.append((analysis, future, question, getattr(session.config, "audience", "interviewer"), audio))
+
+
+def finish(session, timeout_s: float = 300.0) -> int:
+    """Wait for the scheduled passes and put their analyses in place of the live ones (same
+    dict objects, so every record that holds one sees it). Returns how many were replaced."""
+    state = getattr(session, "_final_passes", None)
+    if not state:
+        return 0
+    pool = getattr(session, "_analysis_pool", None)
+    if pool is not None:
+        pool.shutdown(wait=True)  # the live analyses (and their records) are complete first
+    from ..analysis_bridge import score_answer
+
+    replaced = 0
+    deadline = time.monotonic() + timeout_s
+    for live, future, question, audience, audio in state.jobs:
+        try:
+            transcript, info = future.result(timeout=max(0.0, deadline - time.monotonic()))
+            accurate = score_answer(question, transcript, audio, audience=audience)
+        except Exception as exc:
+            log.warning("final pass failed for %s; keeping the live analysis: %s", question.id, exc)
+            continue
+        _carry_clarifying_credit(live, accurate)
+        accurate["stt"] = {"quality": "accurate", **info}
+        accurate["live_transcript"] = live.get("transcript", "")
+        live.clear()
+        live.update(accurate)
+        replaced += 1
+        for rec in getattr(session, "records", []):
+            if rec.analysis is live:
+                rec.transcript = transcript.to_dict()
+    state.engine.close()
+    return replaced
+
+
+def _carry_clarifying_credit(live: dict, accurate: dict) -> None:
+    """The live analysis may credit a clarifying question asked before the answer
+    (analysis.structure.credit_clarifying_questions); the accurate one keeps that credit."""
+    for e in (live.get("structure") or {}).get("elements", []):
+        if "clarifying question" in (e.get("markers") or []):
+            from ..analysis.structure import credit_clarifying_questions
+
+            asked = str(e.get("evidence", "")).removeprefix("asked: '").rstrip("'")
+            credit_clarifying_questions(accurate, [asked])
+            return
