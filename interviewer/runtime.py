@@ -92,10 +92,13 @@ class Runtime:
                     player=None, audio_dir: Path | None = None, questions: list | None = None) -> InterviewSession:
         from .audio.playback import default_player
 
-        return InterviewSession(
+        session = InterviewSession(
             config, questions=questions or self.pick_questions(config), transcriber=self.transcriber, speaker=self.speaker,
             player=player or default_player(self.settings.output_device), source=source, llm=self.llm,
             on_event=on_event, audio_dir=audio_dir, store=self.store)
+        # read by speech.final_pass: whether base re-transcribes the answers for the scores
+        session.stt_quality, session.stt_threads = self.settings.stt_quality, self.settings.stt_threads
+        return session
 
     def drill_question(self, *, question_id: str | None = None, concept: str | None = None, target_s: int = 60,
                        audience: str = "interviewer"):

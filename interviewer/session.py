@@ -41,6 +41,7 @@ from .llm.brain import (
     is_clarifying_question,
 )
 from .speech.streaming import StreamingTranscriber
+from .speech import final_pass
 from .speech.stt import build_prompt
 from .transcript import Transcript
 from .turn import TurnDetector, TurnEvent, TurnSettings
@@ -310,6 +311,7 @@ class InterviewSession:
             self._emit("error", message=str(getattr(exc, "problem", exc)), fix=fix)
         finally:
             self.source.stop()
+            final_pass.finish(self)  # the accurate transcripts' analyses replace the live ones
             self.summary = self._summarize()
             if self.store is not None and self.session_id is not None:
                 try:
@@ -517,7 +519,9 @@ class InterviewSession:
         from .analysis_bridge import score_answer
 
         audio = load_audio(audio_path) if audio_path and Path(audio_path).exists() else None
-        return score_answer(question, transcript, audio, audience=self.config.audience)
+        analysis = score_answer(question, transcript, audio, audience=self.config.audience)
+        final_pass.schedule(self, question, transcript, audio, analysis)  # base re-transcribes in the background
+        return analysis
 
     def _assess_follow_up(self, question: Question, target: str, analysis: dict) -> dict:
         try:

@@ -172,19 +172,33 @@ def _session_state(session) -> _SessionFinalPasses | None:
     state = getattr(session, "_final_passes", None)
     if state is not None:
         return state or None  # False: tried and not available
-    settings = getattr(session, "settings", None)
-    quality = getattr(settings, "stt_quality", None) or getattr(session.config, "stt_quality", None) or DEFAULT_QUALITY
     try:
+        quality, threads = _session_quality(session)
         if check_quality(quality) != "accurate":
             session._final_passes = False
             return None
-        engine = FinalPass(threads=getattr(settings, "stt_threads", 2))
+        engine = FinalPass(threads=threads)
     except Exception as exc:  # a missing or broken base model must not stop the interview
         log.warning("final pass unavailable, scores use the live transcript: %s", exc)
         session._final_passes = False
         return None
     session._final_passes = _SessionFinalPasses(engine)
     return session._final_passes
+
+
+def _session_quality(session) -> tuple[str, int]:
+    """The session's stt_quality (Runtime sets it from the settings and --stt-quality), else
+    the saved settings' (the GUI saves its choice there)."""
+    quality = getattr(session, "stt_quality", None)
+    if quality:
+        return quality, getattr(session, "stt_threads", 2)
+    try:
+        from ..config import load_settings
+
+        settings = load_settings()
+        return settings.stt_quality, settings.stt_threads
+    except Exception:  # an unreadable settings file is reported where settings are loaded
+        return DEFAULT_QUALITY, 2
 
 
 def schedule(session, question, transcript: Transcript, audio: np.ndarray | None, analysis: dict) -> None:
