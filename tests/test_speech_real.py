@@ -103,7 +103,9 @@ def test_short_inline_fillers_in_espeak_answers(final_pass_engine, split):
         s = short_fillers.synth_inline(markup, rate)
         found = [f for f in analyze(qs[a.question], final_pass_engine.transcribe(s.audio)[0], s.audio).fillers
                  if f["source"] in ("transcript", "acoustic")]
-        tp += corpus.match_fillers(s.fillers, found, tolerance=0.35)[0]
+        hit = corpus.match_fillers(s.fillers, found, tolerance=0.35)[0]
+        tp += hit
+        print(aid, rate, hit, [(f["word"], f["start"]) for f in found], [f["start"] for f in s.fillers])
         total += len(s.fillers)
         c = short_fillers.synth_inline(short_fillers.plain_markup(a.markup), rate)
         false_clean += sum(1 for f in analyze(qs[a.question], final_pass_engine.transcribe(c.audio)[0], c.audio).fillers
