@@ -20,12 +20,16 @@ def test_embedded_defaults_are_found_and_verified():
     assert active["llm"].license == "Apache-2.0" and active["stt"].license == "MIT"
 
 
-def test_models_json_lists_one_of_each_kind():
+def test_models_json_lists_the_embedded_models():
     data = run_json("models", "--json")
     kinds = sorted(m["kind"] for m in data["models"])
-    assert kinds == ["llm", "stt"]
+    assert kinds == ["llm", "stt", "stt"]  # tiny.en streams; base is the accurate final pass
     for m in data["models"]:
-        assert m["active"] and m["size_bytes"] > 10_000_000 and m["path"] and m["name"] and m["license"]
+        assert m["size_bytes"] > 10_000_000 and m["path"] and m["name"] and m["license"]
+    active = [m for m in data["models"] if m["active"]]
+    assert sorted(m["kind"] for m in active) == ["llm", "stt"]
+    (base,) = [m for m in data["models"] if not m["active"]]
+    assert "base" in base["name"] and base["verified"] is True and base["source"] == "embedded"
 
 
 def test_model_dropped_into_user_dir_is_found_and_preferred(llm_model_path, isolated_home):
