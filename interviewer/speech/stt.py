@@ -48,6 +48,10 @@ class SttSettings:
     # base's "uh, uh, uh, ..." loops but also cost real second and third fillers in the
     # monologues; fillers.collapse_loops() removes the loops' stacked copies instead.
     repetition_penalty: float = 1.0
+    # Encoder outputs kept for reuse, keyed by the window's features: the final pass decodes
+    # the same audio twice (plain and disfluency-prompted), and the windows that start at
+    # the same place are identical; only the decoder needs to run again. 0: off.
+    encoder_cache: int = 0
 
 
 def speech_present(audio: np.ndarray, threshold: float = 0.5) -> bool:
@@ -133,6 +137,8 @@ class Transcriber:
         self.load_seconds: float | None = None
         self._call: _CallState | None = None
         self.windows_skipped = 0  # second windows over trailing silence not decoded (see _guard_windows)
+        self._encoded: dict = {}  # encoder outputs (SttSettings.encoder_cache)
+        self.encoder_cache_hits = 0
 
     def _load(self):
         if self._model is None:
@@ -176,6 +182,7 @@ class Transcriber:
         """
         inner = model.encode
         guard = self.settings.skip_silent_windows
+        cache_size = self.settings.encoder_cache
 
         def encode(features):
             state = self._call
@@ -188,7 +195,20 @@ class Transcriber:
                     if not speech_present(rest):
                         state.skipped = True
                         raise _NoSpeechLeft
-            return inner(features)
+            if not cache_size:
+                return inner(features)
+            import hashlib
+
+            key = (features.shape, hashlib.blake2b(np.ascontiguousarray(features).tobytes(), digest_size=16).digest())
+            hit = self._encoded.get(key)
+            if hit is None:
+                hit = inner(features)
+                self._encoded[key] = hit
+                while len(self._encoded) > cache_size:
+                    self._encoded.pop(next(iter(self._encoded)))
+            else:
+                self.encoder_cache_hits += 1
+            return hit
 
         model.encode = encode
         inner_generate = model.generate_with_fallback
@@ -200,6 +220,9 @@ class Transcriber:
             return inner_generate(*args, **kwargs)
 
         model.generate_with_fallback = generate_with_fallback
+
+    def clear_encoder_cache(self) -> None:
+        self._encoded.clear()
 
     def warmup(self) -> None:
         self._load()
