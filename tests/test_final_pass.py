@@ -163,3 +163,63 @@ def test_laughter_is_not_words_but_a_lone_ha_is():
     text = "Ha ha ha! Montreal! Ha -ha! (laughs) Hahaha ha, he said".split()
     kept = [w.text for w in fillers.drop_laughter([Word(t, i, i + 0.5) for i, t in enumerate(text)])]
     assert kept == ["Montreal!", "ha,", "he", "said"]
+
+
+class _StubEngine:
+    """Stands in for FinalPass: 'transcribes' to a fixed transcript at once."""
+
+    def __init__(self, transcript: Transcript) -> None:
+        self.transcript = transcript
+        self.submitted = 0
+
+    def submit(self, audio, prompt=None):
+        from concurrent.futures import Future
+
+        self.submitted += 1
+        f = Future()
+        f.set_result((self.transcript, {"model": "stub"}))
+        return f
+
+    def close(self) -> None:
+        pass
+
+
+def _session(quality: str):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(stt_quality=quality, stt_threads=2, config=SimpleNamespace(audience="interviewer"),
+                           records=[], _analysis_pool=None)
+
+
+def test_session_hooks_swap_in_the_accurate_analysis(monkeypatch):
+    import numpy as np
+
+    from interviewer.analysis_bridge import score_answer
+
+    q = corpus.questions()["fx-bias-variance"]
+    live_t = transcript_from_text("Bias is when the model is too simple and underfits.", wpm=150)
+    accurate_t = transcript_from_text("Bias is when the model is too simple, uh, and underfits, um, the data.", wpm=150)
+    stub = _StubEngine(accurate_t)
+    monkeypatch.setattr(final_pass, "FinalPass", lambda *a, **k: stub)
+    session = _session("accurate")
+    audio = np.zeros(16000 * 5, dtype=np.float32)
+    live = score_answer(q, live_t)
+    record = type("Rec", (), {"analysis": live, "transcript": live_t.to_dict()})()
+    session.records.append(record)
+    final_pass.schedule(session, q, live_t, audio, live)
+    assert stub.submitted == 1
+    assert final_pass.finish(session) == 1
+    assert record.analysis is live and live["stt"]["quality"] == "accurate"  # same dict, new content
+    assert "uh" in record.transcript["text"] and live["live_transcript"].startswith("Bias is when")
+    assert live["filled_pauses"] == 2 or len([f for f in live["fillers"] if f["source"] == "transcript"]) == 2
+
+
+def test_standard_quality_schedules_nothing(monkeypatch):
+    import numpy as np
+
+    monkeypatch.setattr(final_pass, "FinalPass", lambda *a, **k: pytest.fail("no final pass at standard quality"))
+    session = _session("standard")
+    q = corpus.questions()["fx-bias-variance"]
+    t = transcript_from_text("Bias is when the model is too simple.", wpm=150)
+    final_pass.schedule(session, q, t, np.zeros(16000, dtype=np.float32), {"transcript": t.text})
+    assert final_pass.finish(session) == 0
