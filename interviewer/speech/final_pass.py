@@ -256,9 +256,14 @@ def finish(session, timeout_s: float = 300.0) -> int:
     state = getattr(session, "_final_passes", None)
     if not state:
         return 0
-    pool = getattr(session, "_analysis_pool", None)
+    # The live analyses (and their records) complete first: a no-op queued behind them on the
+    # one-worker analysis pool (the session's `_analysis_pool`, the engine recorder's `_pool`).
+    pool = getattr(session, "_analysis_pool", None) or getattr(session, "_pool", None)
     if pool is not None:
-        pool.shutdown(wait=True)  # the live analyses (and their records) are complete first
+        try:
+            pool.submit(lambda: None).result()
+        except RuntimeError:  # already shut down: nothing is pending
+            pass
     from ..analysis_bridge import score_answer
 
     replaced = 0
