@@ -223,3 +223,23 @@ def test_standard_quality_schedules_nothing(monkeypatch):
     t = transcript_from_text("Bias is when the model is too simple.", wpm=150)
     final_pass.schedule(session, q, t, np.zeros(16000, dtype=np.float32), {"transcript": t.text})
     assert final_pass.finish(session) == 0
+
+
+def test_the_store_gets_the_accurate_analysis(isolated_home):
+    from interviewer.store import Store
+
+    q = corpus.questions()["fx-bias-variance"]
+    live_t = transcript_from_text("Bias is when the model is too simple.", wpm=150)
+    accurate_t = transcript_from_text("Bias is when the model is too simple, uh, and underfits.", wpm=150)
+    from interviewer.analysis_bridge import score_answer
+
+    with Store.open() as store:
+        sid = store.begin_session("fundamentals")
+        store.record_answer(sid, question={"id": q.id, "category": q.category, "prompt": q.prompt},
+                            turn={"kind": "answer", "index": 0}, transcript=live_t.to_dict(),
+                            analysis=score_answer(q, live_t))
+        accurate = score_answer(q, accurate_t)
+        assert store.update_answer_analysis(sid, 0, accurate_t.to_dict(), accurate)
+        assert not store.update_answer_analysis(sid, 5, accurate_t.to_dict(), accurate)  # no such turn
+        (turn,) = store.session(sid)["turns"]
+        assert "uh" in turn["transcript"]["text"] and turn["analysis"]["scores"] == accurate["scores"]

@@ -282,12 +282,24 @@ def finish(session, timeout_s: float = 300.0) -> int:
         live.clear()
         live.update(accurate)
         replaced += 1
-        for rec in getattr(session, "records", []):
+        for index, rec in enumerate(getattr(session, "records", [])):
             if rec.analysis is live:
                 rec.transcript = transcript.to_dict()
+                _update_store(session, index, rec.transcript, live)
     state.engine.close()
     session.final_pass_wait_s = time.monotonic() - t0  # how long the report waited (bench latency)
     return replaced
+
+
+def _update_store(session, turn_index: int, transcript: dict, analysis: dict) -> None:
+    """History shows what the report showed: the stored turn gets the accurate analysis too."""
+    store, sid = getattr(session, "store", None), getattr(session, "session_id", None)
+    if store is None or sid is None or not hasattr(store, "update_answer_analysis"):
+        return
+    try:
+        store.update_answer_analysis(sid, turn_index, transcript, analysis)
+    except Exception:  # the in-memory report stands; History keeps the live analysis
+        log.exception("could not store the accurate analysis of turn %d", turn_index)
 
 
 def _carry_clarifying_credit(live: dict, accurate: dict) -> None:
