@@ -419,7 +419,11 @@ def cmd_transcribe(args, settings) -> int:
     if args.question_file:
         q = load_question_file(args.question_file)
         prompt = build_prompt(q.prompt, q.all_cues()[:20])
-    transcript = _transcriber(args, settings).transcribe(audio, prompt=prompt)
+    from .speech.final_pass import FinalPass, scoring_transcriber
+
+    engine = scoring_transcriber(settings, _opt(args, "stt_model"), lambda: _transcriber(args, settings))
+    transcript = engine.transcribe(audio, prompt)[0] if isinstance(engine, FinalPass) else \
+        engine.transcribe(audio, prompt=prompt)
     _emit(transcript.to_dict(), args.json, lambda d: d["text"] or "(no speech detected)")
     return 0
 
