@@ -92,13 +92,14 @@ def test_word_error_rate_on_real_speech(real_runs, real_speech, transcriber):
     assert sum(v[0] for v in tally.values()) < sum(v[1] for v in tally.values())
 
 
-@pytest.mark.parametrize("split", ["heldout"])
-def test_short_inline_fillers_in_espeak_answers(final_pass_engine, split):
+# tuning: the first 18 texts of answers.yaml (what the thresholds were set on); heldout: all 7
+@pytest.mark.parametrize("split,count,floor", [("tuning", 18, 0.8), ("heldout", 7, 0.7)])
+def test_short_inline_fillers_in_espeak_answers(final_pass_engine, split, count, floor):
     """espeak-ng answers said in one go with "um,"/"uh," in the text (120-200 wpm)."""
     qs = corpus.questions()
     answers = {a.id: a for a in (*corpus.answers(), *corpus.heldout())}
     tp = total = false_clean = 0
-    for aid, rate, markup in short_fillers.answer_set(split, 3):
+    for aid, rate, markup in short_fillers.answer_set(split, 3)[:count]:
         a = answers[aid]
         s = short_fillers.synth_inline(markup, rate)
         found = [f for f in analyze(qs[a.question], final_pass_engine.transcribe(s.audio)[0], s.audio).fillers
@@ -108,14 +109,14 @@ def test_short_inline_fillers_in_espeak_answers(final_pass_engine, split):
         c = short_fillers.synth_inline(short_fillers.plain_markup(a.markup), rate)
         false_clean += sum(1 for f in analyze(qs[a.question], final_pass_engine.transcribe(c.audio)[0], c.audio).fillers
                            if f["source"] in ("transcript", "acoustic"))
-    n = len(short_fillers.answer_set(split, 3))
+    n = len(short_fillers.answer_set(split, 3)[:count])
     print(f"\n[espeak inline {split}] recall {tp}/{total} = {tp / total:.0%}; "
           f"false fillers on the clean answers {false_clean}/{n} = {false_clean / n:.2f} per answer")
-    # Measured: held out 16/21 = 76 % (18/21 from the unquantised float audio: a 16-bit round
-    # trip moves two); the tuning texts 45/54 = 83 %. The brief's 80 % is not met held out;
-    # this guards what there is. Most misses are fillers glued to the word before them at
-    # 120-160 wpm (no dip between them) that Whisper also wrote as "arm", "firm" or nothing.
-    assert tp / total >= 0.7 and false_clean / n <= 0.25
+    # Measured: tuning 45/54 = 83 %; held out 16/21 = 76 % (18/21 from the unquantised float
+    # audio: a 16-bit round trip moves two). The brief's 80 % is not met held out; the floor
+    # guards what there is. Most misses are fillers glued to the word before them at 120-160
+    # wpm (no dip between them) that Whisper also wrote as "arm", "firm" or nothing.
+    assert tp / total >= floor and false_clean / n <= 0.25
 
 
 @pytest.mark.xfail(strict=False, reason="measured (0, 3, 6, 9 fillers said -> clarity 100, 76, 55, 66; found 0, 2, 6, 3): "
