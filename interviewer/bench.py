@@ -128,9 +128,19 @@ def bench_latency(turns: int = 10, stt_override=None, llm_override=None, setting
             manual_turns.add(source.clip_index)
             session.done()
 
+    # Answers are kept as WAV files, as in a real interview (keep_audio), so the acoustic
+    # analysis and, at stt_quality "accurate", the background final pass run as they would.
+    answers_dir = work / "answers"
+    answers_dir.mkdir()
+    from .config import Settings
+    from .speech.final_pass import for_settings
+
+    settings = settings or Settings()
+    quality = settings.stt_quality
+    final_passes = for_settings(settings)
     session = InterviewSession(SessionConfig(max_follow_ups=1), questions=questions, transcriber=timed,
                                speaker=speaker, player=SilentPlayer(speed=4.0), source=source, llm=llm,
-                               on_event=on_event)
+                               on_event=on_event, audio_dir=answers_dir, final_passes=final_passes)
     wall = time.perf_counter()
     session.run()
     wall = time.perf_counter() - wall
@@ -185,6 +195,9 @@ def bench_latency(turns: int = 10, stt_override=None, llm_override=None, setting
         "follow_ups_asked": sum(1 for r in session.records if r.kind == "follow_up"),
         "follow_ups_worded_by_llm": sum(1 for r in session.records if r.kind == "follow_up" and r.source == "llm"),
         "transcription_rtf": round(timed.compute_s / timed.audio_s, 3) if timed.audio_s else None,
+        "stt_quality": quality,
+        "final_pass_wait_at_end_s": round(final_passes.waited_s, 2) if final_passes else 0.0,
+        "final_pass_analyses": sum(1 for r in session.records if r.analysis and (r.analysis.get("stt") or {}).get("quality") == "accurate"),
         "model_load_s": round(load_s, 2),
         "session_wall_s": round(wall, 1),
         "peak_rss_mb": round(peak_rss_mb, 1),

@@ -45,6 +45,9 @@ def _common() -> argparse.ArgumentParser:
                    help="a faster-whisper model folder (default: the embedded tiny.en)")
     p.add_argument("--llm-model", metavar="FILE", default=argparse.SUPPRESS,
                    help="a GGUF chat model (default: the embedded SmolLM2-135M-Instruct)")
+    p.add_argument("--stt-quality", choices=["standard", "accurate"], default=argparse.SUPPRESS,
+                   help="standard: score tiny.en's transcript; accurate (default): Whisper base re-transcribes "
+                   "each answer for the scores, with its filled pauses")
     return p
 
 
@@ -148,7 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_history_parser(sub, common)
 
     p = sub.add_parser("bench", parents=[common], help="speed and memory benchmarks (JSON)")
-    p.add_argument("which", choices=["latency", "analysis", "follow-ups", "history"], help="what to measure")
+    p.add_argument("which", choices=["latency", "analysis", "follow-ups", "history", "stt"], help="what to measure")
     p.add_argument("--json", action="store_true", help="print as JSON (the default output is JSON too)")
     p.add_argument("--turns", type=_int_in(1, 1000), default=10, help="turns to replay (latency)")
     p.add_argument("--part", choices=["tuning", "heldout", "all"], default="all",
@@ -553,7 +556,11 @@ def cmd_transcribe(args, settings) -> int:
     if args.question_file:
         q = load_question_file(args.question_file)
         prompt = build_prompt(q.prompt, q.all_cues()[:20])
-    transcript = _transcriber(args, settings).transcribe(audio, prompt=prompt)
+    from .speech.final_pass import FinalPass, scoring_transcriber
+
+    engine = scoring_transcriber(settings, _opt(args, "stt_model"), lambda: _transcriber(args, settings))
+    transcript = engine.transcribe(audio, prompt)[0] if isinstance(engine, FinalPass) else \
+        engine.transcribe(audio, prompt=prompt)
     _emit(transcript.to_dict(), args.json, lambda d: d["text"] or "(no speech detected)")
     return 0
 
@@ -561,8 +568,10 @@ def cmd_transcribe(args, settings) -> int:
 def cmd_score(args, settings) -> int:
     from .analysis import score_file
 
+    from .speech.final_pass import scoring_transcriber
+
     result = score_file(args.input, args.question_file, transcriber=None if args.input.suffix.lower() == ".json"
-                        else _transcriber(args, settings))
+                        else scoring_transcriber(settings, _opt(args, "stt_model"), lambda: _transcriber(args, settings)))
     _emit(result, args.json, lambda d: json.dumps(d, indent=2))
     return 0
 
@@ -622,6 +631,10 @@ def cmd_bench(args, settings) -> int:
         parts = ("tuning", "heldout") if args.part == "all" else (args.part,)
         data = bench_follow_ups(parts, stt_override=_opt(args, "stt_model"), llm_override=_opt(args, "llm_model"),
                                 settings=settings)
+    elif args.which == "stt":
+        from .speech.stt_bench import bench_stt
+
+        data = bench_stt()
     elif args.which == "history":
         from .store import bench_history
 
@@ -688,6 +701,8 @@ def main(argv: list[str] | None = None) -> int:
         from .config import load_settings
 
         settings = load_settings()
+        if _opt(args, "stt_quality"):
+            settings.stt_quality = args.stt_quality
         return COMMANDS[command](args, settings)
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -6,6 +6,8 @@ import json
 import logging
 from pathlib import Path
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import UserError
@@ -20,6 +22,12 @@ class Settings(BaseModel):
     llm_model: str | None = Field(None, description="A GGUF chat model file; empty for the embedded SmolLM2-135M.")
     llm_threads: int | None = Field(None, ge=1, le=64, description="CPU threads for the LLM; empty: automatic.")
     stt_threads: int = Field(2, ge=1, le=64, description="CPU threads for speech recognition.")
+    stt_quality: Literal["standard", "accurate"] = Field(
+        "accurate",
+        description="standard: tiny.en's live transcript is scored. accurate: Whisper base transcribes each answer "
+        "again in the background, with its filled pauses, for the scores and the report "
+        "(cost: interviewer.speech.final_pass.cost_seconds_per_minute).",
+    )
     input_device: str | None = Field(None, description="Microphone name or index; empty for the system default.")
     output_device: str | None = Field(None, description="Speaker name or index; empty for the system default.")
     patience_s: float = Field(2.5, ge=0.8, le=15.0, description="Silence that ends an answer, in seconds.")

@@ -310,6 +310,9 @@ def discover(stt_override: str | None = None, llm_override: str | None = None, s
     stt = embedded_stt_path()
     if stt:
         found.append(_stt_info(stt, "embedded"))
+    from .speech.embedded_base import registry_entry  # base, for the accurate final pass
+
+    found.extend(registry_entry(_stt_info))
     llm = embedded_llm_path()
     if llm:
         found.append(_llm_info(llm, "embedded"))

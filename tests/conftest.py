@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED_SPEECH = REPO.parent / "shared" / "speech"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# Real human recordings kept in the repo (tests/fixtures/speech/README.md says what and whence),
+# so a fresh clone passes its own tests without ../shared beside it.
+REAL_SPEECH = FIXTURES / "speech"
 
 
 @pytest.fixture(autouse=True)
@@ -23,10 +25,10 @@ def isolated_home(tmp_path_factory, monkeypatch):
 
 
 @pytest.fixture(scope="session")
-def shared_speech() -> Path:
-    if not (SHARED_SPEECH / "jfk.wav").exists():
-        pytest.fail(f"real speech samples missing: {SHARED_SPEECH} (the repo expects ../shared/speech beside it)")
-    return SHARED_SPEECH
+def real_speech() -> Path:
+    if not (REAL_SPEECH / "jfk.wav").exists():
+        pytest.fail(f"real speech samples missing: {REAL_SPEECH} (restore tests/fixtures/speech from git)")
+    return REAL_SPEECH
 
 
 @pytest.fixture(scope="session")

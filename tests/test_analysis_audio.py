@@ -25,7 +25,7 @@ from interviewer.audio.io import load_audio, write_wav  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
-# README truth for ../shared/speech: words per minute from the waveform
+# README truth for tests/fixtures/speech: words per minute from the waveform
 REAL_WPM = {"jfk.wav": 130.0, "librispeech-sir-i-exist.wav": 147.0, "librispeech-mister-quilter.wav": 158.0}
 
 
@@ -145,9 +145,9 @@ def test_twenty_seconds_of_silence(transcriber, tmp_path):
 
 
 @pytest.mark.parametrize("name", sorted(REAL_WPM))
-def test_real_recordings_wpm(transcriber, shared_speech, name):
+def test_real_recordings_wpm(transcriber, real_speech, name):
     q = corpus.questions()["fx-bias-variance"]
-    audio = load_audio(shared_speech / name)
+    audio = load_audio(real_speech / name)
     t = transcriber.transcribe(audio)
     r = analyze(q, t, audio)
     err = abs(r.wpm - REAL_WPM[name]) / REAL_WPM[name]

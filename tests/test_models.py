@@ -20,12 +20,16 @@ def test_embedded_defaults_are_found_and_verified():
     assert active["llm"].license == "Apache-2.0" and active["stt"].license == "MIT"
 
 
-def test_models_json_lists_one_of_each_kind():
+def test_models_json_lists_the_embedded_models():
     data = run_json("models", "--json")
     kinds = sorted(m["kind"] for m in data["models"])
-    assert kinds == ["llm", "stt"]
+    assert kinds == ["llm", "stt", "stt"]  # tiny.en streams; base is the accurate final pass
     for m in data["models"]:
-        assert m["active"] and m["size_bytes"] > 10_000_000 and m["path"] and m["name"] and m["license"]
+        assert m["size_bytes"] > 10_000_000 and m["path"] and m["name"] and m["license"]
+    active = [m for m in data["models"] if m["active"]]
+    assert sorted(m["kind"] for m in active) == ["llm", "stt"]
+    (base,) = [m for m in data["models"] if not m["active"]]
+    assert "base" in base["name"] and base["verified"] is True and base["source"] == "embedded"
 
 
 def test_model_dropped_into_user_dir_is_found_and_preferred(llm_model_path, isolated_home):
@@ -47,14 +51,14 @@ def test_missing_paths_are_clear(tmp_path):
     assert "nope.gguf" in proc.stderr and "Fix:" in proc.stderr and "Traceback" not in proc.stderr
 
 
-def test_whisper_folder_without_model_bin(tmp_path, stt_model_path, shared_speech):
+def test_whisper_folder_without_model_bin(tmp_path, stt_model_path, real_speech):
     folder = tmp_path / "whisper"
     folder.mkdir()
     shutil.copy(stt_model_path / "config.json", folder)
     shutil.copy(stt_model_path / "tokenizer.json", folder)
     with pytest.raises(ModelError, match="model.bin missing"):
         validate_whisper_dir(folder)
-    proc = run_cli("transcribe", "--stt-model", str(folder), str(shared_speech / "jfk.wav"))
+    proc = run_cli("transcribe", "--stt-model", str(folder), str(real_speech / "jfk.wav"))
     assert proc.returncode == 1 and "model.bin" in proc.stderr and "Traceback" not in proc.stderr
 
 

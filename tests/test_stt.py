@@ -29,8 +29,8 @@ def wer(ref: str, hyp: str) -> float:
 JFK = "And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country."
 
 
-def test_jfk_word_error_rate(transcriber, shared_speech):
-    result = transcriber.transcribe(load_audio(shared_speech / "jfk.wav"))
+def test_jfk_word_error_rate(transcriber, real_speech):
+    result = transcriber.transcribe(load_audio(real_speech / "jfk.wav"))
     assert wer(JFK, result.text) <= 0.10, result.text
     starts = [w.start for w in result.words]
     assert starts == sorted(starts) and result.words[-1].end <= 11.1
@@ -43,8 +43,8 @@ def test_jfk_word_error_rate(transcriber, shared_speech):
         ("librispeech-mister-quilter.wav", "Nor is mister Quilter's manner less interesting than his matter."),
     ],
 )
-def test_librispeech_samples(transcriber, shared_speech, name, ref):
-    assert wer(ref, transcriber.transcribe(load_audio(shared_speech / name)).text) <= 0.15
+def test_librispeech_samples(transcriber, real_speech, name, ref):
+    assert wer(ref, transcriber.transcribe(load_audio(real_speech / name)).text) <= 0.15
 
 
 def test_silence_and_noise_give_no_words(transcriber):

@@ -35,6 +35,7 @@ EXPLAIN_MARKERS: tuple[tuple[str, ...], ...] = (
     ("called",), ("basically",), ("where", "you"), ("where", "we"), ("which", "are"), ("that", "are"), ("is", "how"),
 )
 LONG_SENTENCE_WORDS = 40
+FILLER_POINTS = 1.0  # clarity points per filler, on top of the per-minute rate
 
 
 @dataclass
@@ -214,15 +215,20 @@ def score_clarity(
     raised, lowered = [], []
     minutes = max(minutes, 0.25)
     score = 100.0
-    filler_rate = (len(filled) + len(lexical)) / minutes
+    n_fillers = len(filled) + len(lexical)
+    filler_rate = n_fillers / minutes
     examples = sorted([(f["start"], f["word"]) for f in filled] + [(f.start, f.word) for f in lexical])
     ev = ", ".join(f"'{w}' at {fmt_time(s)}" for s, w in examples[:4])
+    # Every filler costs a little, so the score falls with each one (a rate threshold alone
+    # let a long answer with three "um"s tie with the clean one); past 2 per minute, where
+    # listeners start to notice, the rate costs much more.
+    pen = min(40.0, FILLER_POINTS * n_fillers + max(0.0, filler_rate - 2.0) * 5.0)
     if filler_rate > 2.0:
-        pen = min(35.0, (filler_rate - 2.0) * 5.0)
         score -= pen
-        lowered.append({"reason": f"{len(filled) + len(lexical)} fillers, {filler_rate:.1f} per minute (listeners notice above about 5)", "evidence": ev, "points": -round(pen)})
+        lowered.append({"reason": f"{n_fillers} fillers, {filler_rate:.1f} per minute (listeners notice above about 5)", "evidence": ev, "points": -round(pen)})
     else:
-        raised.append({"reason": f"few fillers ({filler_rate:.1f} per minute)", "evidence": ev or "none found", "points": 0})
+        score -= pen
+        raised.append({"reason": f"few fillers ({filler_rate:.1f} per minute)", "evidence": ev or "none found", "points": -round(pen)})
     hedge_rate = len(hedge_list) / minutes
     if hedge_rate > 2.0:
         pen = min(15.0, (hedge_rate - 2.0) * 3.0)

@@ -107,7 +107,12 @@ def score_file(input_path, question_file_path, transcriber=None, *, audience: st
             raise AudioError(f"{path}: the audio file holds no samples", "Record the answer again.")
         transcriber = transcriber or _default_transcriber()
         t1 = time.perf_counter()
-        transcript, info = transcribe_answer(transcriber, audio, question)
+        from ..speech.final_pass import FinalPass
+
+        if isinstance(transcriber, FinalPass):  # accurate quality: base, plus its filled pauses
+            transcript, info = transcriber.transcribe(audio, stt_prompt(question))
+        else:
+            transcript, info = transcribe_answer(transcriber, audio, question)
         stt_info = {"source": "audio", "transcribe_s": round(time.perf_counter() - t1, 3), **info}
     result = analyze(question, transcript, audio, audience=audience).to_dict()
     result["input"] = str(path)

@@ -86,6 +86,10 @@ def split_word(text: str) -> list[str]:
 
 
 def is_filled_pause(text: str) -> bool:
+    # Whisper writes the tail of a split word with a leading hyphen ("Align -er", "trade
+    # -off"): that "-er" finishes a word, it is not a hesitation.
+    if text.strip().startswith("-"):
+        return False
     t = re.sub(r"[^a-z]", "", text.lower())
     return t in FILLED_PAUSES
 

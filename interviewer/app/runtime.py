@@ -114,11 +114,14 @@ class Runtime:
         from ..dialogue.off_topic import shared_index
         from .history import TaggedStore
 
+        from ..speech.final_pass import for_settings
+
         store = TaggedStore(self.store, tags) if tags and self.store is not None else self.store
         return InterviewSession(
             config, questions=questions or self.pick_questions(config), transcriber=self.transcriber, speaker=self.speaker,
             player=player or default_player(self.settings.output_device), source=source, llm=self.llm,
-            on_event=on_event, audio_dir=audio_dir, store=store, question_index=shared_index)
+            on_event=on_event, audio_dir=audio_dir, store=store, question_index=shared_index,
+            final_passes=for_settings(self.settings, audience=config.audience))
 
     def drill_question(self, *, question_id: str | None = None, concept: str | None = None, target_s: int = 60,
                        audience: str = "interviewer"):

@@ -53,8 +53,12 @@ class PendingAnswer:
 
 class Recorder:
     def __init__(self, config: SessionConfig, *, store: Store | None, audio_dir: Path | None,
-                 emit: Callable) -> None:
+                 emit: Callable, final_passes=None) -> None:
+        """`final_passes`: speech.final_pass.FinalPasses at "accurate" recognition quality (each
+        answer transcribed again by a larger model in the background; its analysis replaces
+        the live one before the summary), or None."""
         self.config = config
+        self.final_passes = final_passes
         self.store = store
         self.audio_dir = audio_dir
         self.emit = emit
@@ -129,7 +133,10 @@ class Recorder:
     def _analyse(self, question: Question, turn: Turn) -> dict:
         path = turn.audio_path
         audio = load_audio(path) if path and Path(path).exists() else None
-        return score_answer(question, turn.transcript, audio, audience=self.config.audience)
+        analysis = score_answer(question, turn.transcript, audio, audience=self.config.audience)
+        if self.final_passes is not None:
+            self.final_passes.schedule(question, turn.transcript, audio, analysis)
+        return analysis
 
     def _record(self, question: Question, kind: str, asked: tuple[str, str | None, str], turn: Turn,
                 analysis: dict | None, timings: dict, assessment: dict | None) -> None:
@@ -165,6 +172,8 @@ class Recorder:
                 answer.result()
             except Exception:
                 log.exception("analysing an answer failed")
+        if self.final_passes is not None:  # the accurate transcripts' analyses replace the live ones
+            self.final_passes.finish(self.records, self.store, self.session_id)
         summary = self.summary(started_at)
         if close and self.store is not None and self.session_id is not None:
             try:

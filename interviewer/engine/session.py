@@ -48,9 +48,12 @@ class InterviewSession:
     def __init__(self, config: SessionConfig, *, questions: list[Question], transcriber: Transcriber,
                  speaker: Speaker, player: Player, source: AudioSource, llm: Llm | None = None,
                  on_event: Callable[[Event], None] | None = None, audio_dir: Path | None = None,
-                 store: Store | None = None, vad: Vad | None = None, question_index=None) -> None:
+                 store: Store | None = None, vad: Vad | None = None, question_index=None,
+                 final_passes=None) -> None:
         """`question_index()`: the bank's question vectors once built (off-topic answers are
-        recognised by them), or None; the app passes dialogue.off_topic.shared_index."""
+        recognised by them), or None; the app passes dialogue.off_topic.shared_index.
+        `final_passes`: the accurate recognition of each answer for the scores
+        (speech.final_pass.for_settings), or None: the live transcript is scored."""
         self.config = config
         self.questions = questions
         self.source = source
@@ -64,7 +67,7 @@ class InterviewSession:
                              pushes_back=config.mode == "real" or bool(persona and persona.pushback),
                              index=question_index or (lambda: None))
         self.commands = Commands()
-        self.recorder = Recorder(config, store=store, audio_dir=audio_dir, emit=self._emit)
+        self.recorder = Recorder(config, store=store, audio_dir=audio_dir, emit=self._emit, final_passes=final_passes)
         vad = vad or StreamingVad()
         self.voice = InterviewerVoice(speaker, player, source, vad, voice, self.commands, self._emit,
                                       barge_in=config.barge_in)

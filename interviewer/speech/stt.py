@@ -44,6 +44,14 @@ class SttSettings:
     beam_size: int = 1
     vad_filter: bool = True
     skip_silent_windows: bool = True
+    # Above 1.0 the decoder is discouraged from repeating a token. Left at 1.0: 1.1 stopped
+    # base's "uh, uh, uh, ..." loops but also cost real second and third fillers in the
+    # monologues; fillers.collapse_loops() removes the loops' stacked copies instead.
+    repetition_penalty: float = 1.0
+    # Encoder outputs kept for reuse, keyed by the window's features: the final pass decodes
+    # the same audio twice (plain and disfluency-prompted), and the windows that start at
+    # the same place are identical; only the decoder needs to run again. 0: off.
+    encoder_cache: int = 0
 
 
 def speech_present(audio: np.ndarray, threshold: float = 0.5) -> bool:
@@ -129,6 +137,8 @@ class Transcriber:
         self.load_seconds: float | None = None
         self._call: _CallState | None = None
         self.windows_skipped = 0  # second windows over trailing silence not decoded (see _guard_windows)
+        self._encoded: dict = {}  # encoder outputs (SttSettings.encoder_cache)
+        self.encoder_cache_hits = 0
 
     def _load(self):
         if self._model is None:
@@ -172,6 +182,7 @@ class Transcriber:
         """
         inner = model.encode
         guard = self.settings.skip_silent_windows
+        cache_size = self.settings.encoder_cache
 
         def encode(features):
             state = self._call
@@ -184,7 +195,20 @@ class Transcriber:
                     if not speech_present(rest):
                         state.skipped = True
                         raise _NoSpeechLeft
-            return inner(features)
+            if not cache_size:
+                return inner(features)
+            import hashlib
+
+            key = (features.shape, hashlib.blake2b(np.ascontiguousarray(features).tobytes(), digest_size=16).digest())
+            hit = self._encoded.get(key)
+            if hit is None:
+                hit = inner(features)
+                self._encoded[key] = hit
+                while len(self._encoded) > cache_size:
+                    self._encoded.pop(next(iter(self._encoded)))
+            else:
+                self.encoder_cache_hits += 1
+            return hit
 
         model.encode = encode
         inner_generate = model.generate_with_fallback
@@ -196,6 +220,9 @@ class Transcriber:
             return inner_generate(*args, **kwargs)
 
         model.generate_with_fallback = generate_with_fallback
+
+    def clear_encoder_cache(self) -> None:
+        self._encoded.clear()
 
     def warmup(self) -> None:
         self._load()
@@ -210,6 +237,7 @@ class Transcriber:
         word_timestamps: bool = True,
         check_speech: bool = True,
         cancel: threading.Event | None = None,
+        repetition_penalty: float | None = None,
     ) -> Transcript:
         """`cancel`: an Event that, once set, stops the work before the next encoder or decoder
         run and raises Cancelled (used for interim passes when the turn ends)."""
@@ -230,6 +258,7 @@ class Transcriber:
                 vad_filter=self.settings.vad_filter,
                 vad_parameters={"min_silence_duration_ms": 1500, "speech_pad_ms": 300},
                 temperature=0.0,
+                repetition_penalty=repetition_penalty or self.settings.repetition_penalty,
             )
             words: list[Word] = []
             self._call = state = _CallState(audio, cancel)
@@ -255,7 +284,9 @@ class Transcriber:
                 self._call = None
             if state.skipped:
                 self.windows_skipped += 1
-        words = _drop_invented_tail([w for w in words if w.text], audio)
+        from .fillers import collapse_loops, drop_laughter
+
+        words = drop_laughter(collapse_loops(_drop_invented_tail([w for w in words if w.text], audio)))
         return Transcript(words, duration)
 
     @staticmethod

@@ -610,6 +610,35 @@ class Store:
             practice.apply_answer(conn, question, turn, _as_dict(analysis), created[:10])
         return answer_id
 
+    def update_answer_analysis(self, sid: str, turn_index: int, transcript: dict, analysis: dict) -> bool:
+        """Replace a stored turn's transcript and analysis (the accurate final pass arrives after
+        the live one was stored), with its score columns and key-point rows. False: no such turn."""
+        transcript, analysis = _as_dict(transcript), _as_dict(analysis)
+        scores = analysis.get("scores") if isinstance(analysis.get("scores"), dict) else {}
+        text = transcript.get("text") if isinstance(transcript.get("text"), str) else analysis.get("transcript", "")
+        with self._tx() as conn:
+            row = conn.execute("SELECT id, question_id, kind, created_at FROM answers WHERE session_id=? AND turn_index=?",
+                               (sid, int(turn_index))).fetchone()
+            if row is None:
+                return False
+            answer_id, qid, kind, created = row[0], row[1], row[2], row[3]
+            conn.execute(
+                "UPDATE answers SET transcript_text=?, analysis_json=?, overall=?, clarity=?, pacing=?, depth=?, "
+                "structure=?, transcript_json=? WHERE id=?",
+                (text or "", _dumps(analysis), _number(scores.get("overall")),
+                 *(_number(scores.get(k)) for k in ("clarity", "pacing", "depth", "structure")),
+                 _dumps(transcript), answer_id))
+            if kind == "answer":
+                conn.execute("DELETE FROM key_point_results WHERE answer_id=?", (answer_id,))
+                kps = analysis.get("key_points") if isinstance(analysis.get("key_points"), dict) else {}
+                for covered, key in ((1, "covered"), (0, "missed")):
+                    for kp in kps.get(key) or []:
+                        kp_id, label = key_point_id_label(kp)
+                        if kp_id:
+                            conn.execute("INSERT OR IGNORE INTO key_point_results VALUES (?,?,?,?,?,?,?)",
+                                         (answer_id, sid, qid, kp_id, label, covered, str(created)[:10]))
+        return True
+
     def _adopt_audio(self, sid: str, audio_path, turn: dict) -> str | None:
         if not audio_path:
             return None

@@ -1,0 +1,232 @@
+"""The accurate final pass: filler merging, the embedded base model, the stt_quality setting.
+
+Fast tests here use no model; tests/test_speech_real.py runs the real models on real speech.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures" / "analysis"))
+import corpus  # noqa: E402
+
+from interviewer.analysis import analyze  # noqa: E402
+from interviewer.analysis.text import is_filled_pause, transcript_from_text
+from interviewer.errors import ModelError, UserError
+from interviewer.speech import embedded_base, fillers, final_pass
+from interviewer.transcript import Transcript, Word
+from tests.helpers import run_cli
+
+
+def _words(spec: str) -> list[Word]:
+    """'so:0.0:0.2 uh:0.3:0.6' -> Words."""
+    out = []
+    for item in spec.split():
+        text, a, b = item.rsplit(":", 2)
+        out.append(Word(text, float(a), float(b)))
+    return out
+
+
+def test_prompted_fillers_that_the_plain_pass_lacks_are_added():
+    plain = _words("so:0.0:0.3 bias:0.4:1.2 is:1.3:1.4 error:1.5:1.9")
+    prompted = _words("so:0.0:0.3 uh,:0.4:0.7 bias:0.8:1.2 is:1.3:1.4 um:1.4:1.5 error:1.5:1.9")
+    found = fillers.inserted_fillers(plain, prompted)
+    assert [w.text for w in found] == ["uh,", "um"]
+    merged = fillers.merge(Transcript(plain, 2.0), found)
+    assert [w.text for w in merged.words] == ["so", "uh,", "bias", "is", "um,", "error"]
+
+
+def test_an_article_becomes_a_filler_only_when_it_lasts_like_one():
+    plain = _words("lasso:0.0:0.5 a:0.6:0.9 ridge:1.0:1.4 a:1.5:1.6 model:1.6:2.0")
+    prompted = _words("lasso:0.0:0.5 uh:0.6:0.9 ridge:1.0:1.4 uh:1.5:1.58 model:1.6:2.0")
+    found = fillers.aligned_fillers(plain, prompted)
+    assert [(w.start, idx) for w, idx in found] == [(0.6, 1)]  # the 80 ms "uh" stays the article
+    merged = fillers.merge(Transcript(plain, 2.0), [w for w, _ in found], {i for _, i in found})
+    assert [w.text for w in merged.words] == ["lasso", "uh,", "ridge", "a", "model"]
+
+
+def test_decoder_loops_collapse_to_the_fillers_that_fit_in_time():
+    loop = [Word("uh,", 5.5 + 0.002 * i, 5.6) for i in range(40)] + [Word("uh,", 6.0, 6.3), Word("forced", 6.4, 6.8)]
+    out = fillers.collapse_loops([Word("montreal", 0.5, 1.0), *loop])
+    assert [w.text for w in out] == ["montreal", "uh,", "uh,", "forced"]
+    words = [Word("words,", 0.0, 0.3), Word("words,", 0.35, 0.6), Word("words", 0.62, 0.9)]
+    assert fillers.collapse_loops(words) == words  # only fillers collapse: "words words words" is speech
+
+
+def test_hyphen_led_tails_are_not_fillers():
+    assert not fillers.is_filler_word("-er") and not is_filled_pause("-er")
+    assert fillers.is_filler_word("Uh,") and is_filled_pause("um...")
+
+
+def _with_fillers(text: str, n: int) -> str:
+    """n "um,"/"uh," put in at the commas and full stops, in order."""
+    words = text.split()
+    out, added = [], 0
+    for w in words:
+        out.append(w)
+        if added < n and w.endswith((",", ".")):
+            out.append("um," if added % 2 else "uh,")
+            added += 1
+    assert added == n
+    return " ".join(out)
+
+
+ANSWER = (
+    "Bias is the error from a model that is too simple, so it underfits. Variance is the error from a model "
+    "that is too flexible, so it overfits and memorizes noise. As complexity grows, bias falls and variance "
+    "rises, so there is a sweet spot. I compare training error with validation error to tell them apart, "
+    "and then I add regularization, more data, or bagging. For example, a deep tree that fits the training "
+    "set perfectly but scores seventy percent on validation has high variance. So in short, I pick the "
+    "complexity where validation error is lowest, and I check it with cross validation."
+)
+
+
+def test_clarity_falls_with_every_three_fillers():
+    q = corpus.questions()["fx-bias-variance"]
+    scores = []
+    for n in (0, 3, 6, 9):
+        t = transcript_from_text(_with_fillers(ANSWER, n), wpm=150)
+        r = analyze(q, t)
+        assert sum(1 for f in r.fillers if f["source"] == "transcript") == n
+        scores.append(r.scores["clarity"])
+    assert scores == sorted(scores, reverse=True) and len(set(scores)) == 4, scores
+
+
+def test_quality_costs_are_there_for_the_gui():
+    std, acc = (final_pass.cost_seconds_per_minute(q) for q in final_pass.QUALITIES)
+    assert 0 < std < acc < 60
+    with pytest.raises(UserError, match="standard, accurate"):
+        final_pass.cost_seconds_per_minute("best")
+
+
+def test_bad_stt_quality_in_settings_is_a_clear_error(isolated_home):
+    from interviewer.config import settings_path
+
+    settings_path().write_text(json.dumps({"stt_quality": "best"}))
+    proc = run_cli("questions", "--json")
+    assert proc.returncode == 1 and "stt_quality" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_bad_stt_quality_flag_is_a_usage_error():
+    proc = run_cli("transcribe", "x.wav", "--stt-quality", "best")
+    assert proc.returncode == 2 and "standard" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def _fake_parts(tmp_path, monkeypatch, payload: bytes):
+    """Two parts holding `payload` cut in two, with the side files of a model folder."""
+    folders = []
+    for i, chunk in enumerate((payload[: len(payload) // 2], payload[len(payload) // 2 :]), 1):
+        d = tmp_path / f"part{i}" / "data"
+        d.mkdir(parents=True)
+        (d / f"model.bin.part{i}").write_bytes(chunk)
+        for side in ("config.json", "tokenizer.json", "vocabulary.txt"):
+            (d / side).write_text("{}")
+        folders.append(d / f"model.bin.part{i}")
+    monkeypatch.setattr(embedded_base, "part_files", lambda: folders)
+    monkeypatch.setattr(embedded_base, "MODEL_BIN_SIZE", len(payload))
+    return folders
+
+
+def test_base_parts_are_joined_once_and_checked(tmp_path, monkeypatch, isolated_home):
+    import hashlib
+
+    payload = bytes(range(256)) * 1000
+    _fake_parts(tmp_path, monkeypatch, payload)
+    monkeypatch.setattr(embedded_base, "_expected_sha", lambda: hashlib.sha256(payload).hexdigest())
+    out = embedded_base.ensure_joined()
+    assert (out / "model.bin").read_bytes() == payload and (out / "tokenizer.json").is_file()
+    mtime = (out / "model.bin").stat().st_mtime_ns
+    assert embedded_base.ensure_joined() == out and (out / "model.bin").stat().st_mtime_ns == mtime  # not rejoined
+
+
+def test_base_parts_that_do_not_match_the_manifest_are_refused(tmp_path, monkeypatch, isolated_home):
+    _fake_parts(tmp_path, monkeypatch, b"not a model" * 100)
+    monkeypatch.setattr(embedded_base, "_expected_sha", lambda: "0" * 64)
+    with pytest.raises(ModelError) as err:
+        embedded_base.ensure_joined()
+    assert "sha256" in str(err.value) and "pip install --force-reinstall" in err.value.fix
+    assert not (embedded_base.target_dir() / "model.bin").exists()  # nothing half-joined left in place
+
+
+def test_no_base_model_means_a_clear_message_for_accurate(monkeypatch):
+    monkeypatch.setattr(embedded_base, "part_files", lambda: None)
+    with pytest.raises(ModelError) as err:
+        final_pass.FinalPass()
+    assert "--stt-quality standard" in err.value.fix
+
+
+def test_laughter_is_not_words_but_a_lone_ha_is():
+    text = "Ha ha ha! Montreal! Ha -ha! (laughs) Hahaha ha, he said".split()
+    kept = [w.text for w in fillers.drop_laughter([Word(t, i, i + 0.5) for i, t in enumerate(text)])]
+    assert kept == ["Montreal!", "ha,", "he", "said"]
+
+
+class _StubEngine:
+    """Stands in for FinalPass: 'transcribes' to a fixed transcript at once."""
+
+    def __init__(self, transcript: Transcript) -> None:
+        self.transcript = transcript
+        self.submitted = 0
+
+    def submit(self, audio, prompt=None):
+        from concurrent.futures import Future
+
+        self.submitted += 1
+        f = Future()
+        f.set_result((self.transcript, {"model": "stub"}))
+        return f
+
+    def close(self) -> None:
+        pass
+
+
+def test_session_hooks_swap_in_the_accurate_analysis():
+    import numpy as np
+
+    from interviewer.analysis_bridge import score_answer
+
+    q = corpus.questions()["fx-bias-variance"]
+    live_t = transcript_from_text("Bias is when the model is too simple and underfits.", wpm=150)
+    accurate_t = transcript_from_text("Bias is when the model is too simple, uh, and underfits, um, the data.", wpm=150)
+    stub = _StubEngine(accurate_t)
+    passes = final_pass.FinalPasses(stub)
+    audio = np.zeros(16000 * 5, dtype=np.float32)
+    live = score_answer(q, live_t)
+    record = type("Rec", (), {"analysis": live, "transcript": live_t.to_dict()})()
+    passes.schedule(q, live_t, audio, live)
+    assert stub.submitted == 1
+    assert passes.finish([record]) == 1
+    assert record.analysis is live and live["stt"]["quality"] == "accurate"  # same dict, new content
+    assert "uh" in record.transcript["text"] and live["live_transcript"].startswith("Bias is when")
+    assert live["filled_pauses"] == 2 or len([f for f in live["fillers"] if f["source"] == "transcript"]) == 2
+
+
+def test_standard_quality_has_no_final_pass(monkeypatch):
+    from interviewer.config import Settings
+
+    monkeypatch.setattr(final_pass, "FinalPass", lambda *a, **k: pytest.fail("no final pass at standard quality"))
+    assert final_pass.for_settings(Settings(stt_quality="standard")) is None
+
+
+def test_the_store_gets_the_accurate_analysis(isolated_home):
+    from interviewer.store import Store
+
+    q = corpus.questions()["fx-bias-variance"]
+    live_t = transcript_from_text("Bias is when the model is too simple.", wpm=150)
+    accurate_t = transcript_from_text("Bias is when the model is too simple, uh, and underfits.", wpm=150)
+    from interviewer.analysis_bridge import score_answer
+
+    with Store.open() as store:
+        sid = store.begin_session("fundamentals")
+        store.record_answer(sid, question={"id": q.id, "category": q.category, "prompt": q.prompt},
+                            turn={"kind": "answer", "index": 0}, transcript=live_t.to_dict(),
+                            analysis=score_answer(q, live_t))
+        accurate = score_answer(q, accurate_t)
+        assert store.update_answer_analysis(sid, 0, accurate_t.to_dict(), accurate)
+        assert not store.update_answer_analysis(sid, 5, accurate_t.to_dict(), accurate)  # no such turn
+        (turn,) = store.session(sid)["turns"]
+        assert "uh" in turn["transcript"]["text"] and turn["analysis"]["scores"] == accurate["scores"]
