@@ -566,7 +566,7 @@ def cmd_transcribe(args, settings) -> int:
 
 
 def cmd_score(args, settings) -> int:
-    from .analysis import score_file
+    from .app.score_file import score_file
 
     from .speech.final_pass import scoring_transcriber
 

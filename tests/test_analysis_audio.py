@@ -20,7 +20,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures" / "analysis"
 import corpus  # noqa: E402
 from synth import synthesize  # noqa: E402
 
-from interviewer.analysis import analyze, score_file, transcribe_answer  # noqa: E402
+from interviewer.analysis import analyze  # noqa: E402
+from interviewer.app.score_file import score_file  # noqa: E402
+from interviewer.speech.answers import transcribe_answer  # noqa: E402
 from interviewer.audio.io import load_audio, write_wav  # noqa: E402
 
 pytestmark = pytest.mark.slow

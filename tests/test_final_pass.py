@@ -187,7 +187,7 @@ class _StubEngine:
 def test_session_hooks_swap_in_the_accurate_analysis():
     import numpy as np
 
-    from interviewer.analysis_bridge import score_answer
+    from interviewer.analysis import score_answer
 
     q = corpus.questions()["fx-bias-variance"]
     live_t = transcript_from_text("Bias is when the model is too simple and underfits.", wpm=150)
@@ -218,7 +218,7 @@ def test_the_store_gets_the_accurate_analysis(isolated_home):
     q = corpus.questions()["fx-bias-variance"]
     live_t = transcript_from_text("Bias is when the model is too simple.", wpm=150)
     accurate_t = transcript_from_text("Bias is when the model is too simple, uh, and underfits.", wpm=150)
-    from interviewer.analysis_bridge import score_answer
+    from interviewer.analysis import score_answer
 
     with Store.open() as store:
         sid = store.begin_session("fundamentals")

@@ -240,7 +240,7 @@ def big_archive(tmp_path) -> tuple[Path, list[str]]:
 
 IMPORT_PAUSED_AT = r"""
 import sys, time
-import interviewer.practice as practice
+import interviewer.store.schedule as schedule
 import interviewer.store.archive as archive
 marker, where = sys.argv[3], sys.argv[4]
 
@@ -249,11 +249,11 @@ def pause(*a):
     time.sleep(300)
 
 if where == "in-transaction":  # the last step before COMMIT: every file already moved
-    real = practice.rebuild_schedule
+    real = schedule.rebuild_schedule
     def rebuild(conn):
         real(conn)
         pause()
-    practice.rebuild_schedule = rebuild
+    schedule.rebuild_schedule = rebuild
 else:  # after COMMIT, while the staging folder is removed
     archive._Staged.cleanup = lambda self: pause()
 from interviewer.store import Store

@@ -17,7 +17,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures" / "analysis"
 import corpus  # noqa: E402
 import short_fillers  # noqa: E402
 
-from interviewer.analysis import analyze, score_file  # noqa: E402
+from interviewer.analysis import analyze  # noqa: E402
+from interviewer.app.score_file import score_file  # noqa: E402
 from interviewer.audio.io import load_audio, write_wav  # noqa: E402
 from interviewer.speech.wer import edit_distance, normalise, real_speech_set  # noqa: E402
 

@@ -1,7 +1,7 @@
 """Answer analysis: explainable scores for clarity, pacing, technical depth and structure.
 
     analyze(question, transcript, audio=None, *, target_seconds=None, audience="interviewer") -> AnswerAnalysis
-    score_file(input_path, question_file_path, transcriber=None) -> dict
+    score_answer(question, transcript, audio=None, audience=...) -> dict (JSON-ready)
     assess_follow_up(question, target_kp_id, analysis) -> dict
     summarize_session(results) -> dict
     bench_analysis() -> dict
@@ -15,7 +15,6 @@ a second when none is yet (see bench_analysis).
 from .bench import bench_analysis
 from .followup import assess_follow_up, summarize_session
 from .report import AnswerAnalysis, analyze
-from .score import score_file, stt_prompt, transcribe_answer
 from .text import transcript_from_text
 
 __all__ = [
@@ -23,9 +22,12 @@ __all__ = [
     "analyze",
     "assess_follow_up",
     "bench_analysis",
-    "score_file",
-    "stt_prompt",
+    "score_answer",
     "summarize_session",
-    "transcribe_answer",
     "transcript_from_text",
 ]
+
+
+def score_answer(question, transcript, audio=None, audience: str = "interviewer") -> dict:
+    """The analysis of one answer as plain data: what the engine, the demo and the CLI store."""
+    return analyze(question, transcript, audio, audience=audience).to_dict()

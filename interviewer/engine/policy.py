@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 
-from ..analysis_bridge import score_answer
+from ..analysis import score_answer
 from ..bank import Question
 from ..dialogue.clarify import answer_clarification, is_clarifying_question
 from ..dialogue.off_topic import QuestionIndex, is_off_topic

