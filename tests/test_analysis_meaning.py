@@ -16,7 +16,7 @@ import pytest
 from interviewer.analysis import analyze, transcript_from_text
 from interviewer.analysis import depth as depth_mod
 from interviewer.analysis.embed import PIP_NAME, model_file, shared_embedder, warm_up
-from interviewer.bank import Question
+from interviewer.content.bank import Question
 from interviewer.errors import ModelError
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

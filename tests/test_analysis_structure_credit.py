@@ -2,7 +2,7 @@
 
 from interviewer.analysis import analyze
 from interviewer.analysis.structure import credit_clarifying_questions
-from interviewer.bank import load_bank
+from interviewer.content.bank import load_bank
 from interviewer.transcript import Transcript, Word
 
 

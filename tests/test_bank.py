@@ -4,10 +4,10 @@ from collections import Counter
 
 import pytest
 
-from interviewer.bank import CATEGORIES, Bank, lint_question, load_bank, load_file, load_question_file, parse_question
+from interviewer.content.bank import CATEGORIES, Bank, lint_question, load_bank, load_file, load_question_file, parse_question
 from interviewer.errors import QuestionError
 from interviewer.paths import resource_dir
-from interviewer.textutil import content_stems
+from interviewer.content.text import content_stems
 
 BANK_FILES = sorted(resource_dir("questions").glob("*.yaml"))
 

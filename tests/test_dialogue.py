@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from interviewer.bank import load_question_file, parse_question
+from interviewer.content.bank import load_question_file, parse_question
 from interviewer.dialogue.clarify import is_clarifying_question
 from interviewer.dialogue.drafting import content_key, draft, drafted, needs_draft, save_custom
 from interviewer.dialogue.lead_in import lead_in, to_second_person
@@ -142,7 +142,7 @@ def test_clarifying_questions_are_told_from_answers():
 
 @pytest.fixture(scope="module")
 def bank():
-    from interviewer.bank import load_bank
+    from interviewer.content.bank import load_bank
 
     return load_bank(include_user=False)
 
@@ -183,7 +183,7 @@ def test_drafts_are_cached_by_content(tmp_path):
 
 
 def test_a_saved_custom_question_joins_the_bank(tmp_path):
-    from interviewer.bank import load_bank
+    from interviewer.content.bank import load_bank
 
     path = save_custom(draft(parse_question(CUSTOM, "custom")), folder=tmp_path)
     bank = load_bank(extra_dirs=[tmp_path], include_user=False)

@@ -7,10 +7,10 @@ import pytest
 
 from interviewer.audio import SAMPLE_RATE
 from interviewer.audio.io import load_audio
-from interviewer.bank import load_bank
-from interviewer.drills import concept_question, drill_report
+from interviewer.content.bank import load_bank
+from interviewer.content.drills import concept_question, drill_report
 from interviewer.dialogue.wording import Interviewer
-from interviewer.personas import PERSONAS, get_persona
+from interviewer.content.personas import PERSONAS, get_persona
 from interviewer.engine.policy import is_vague
 from interviewer.transcript import Transcript, Word
 from tests.helpers import run_cli
@@ -116,7 +116,7 @@ def _persona_line(persona_id: str, path) -> np.ndarray:
     import subprocess
     import sys
 
-    code = ("import sys; from interviewer.personas import PERSONAS; from interviewer.speech.tts import Speaker, Voice;"
+    code = ("import sys; from interviewer.content.personas import PERSONAS; from interviewer.speech.tts import Speaker, Voice;"
             "p = PERSONAS[sys.argv[1]]; s = Speaker();"
             "s.speak_to_file('Tell me about the hardest bug you fixed in a data pipeline.', sys.argv[2],"
             " Voice(rate=p.rate, pitch=p.pitch)); s.close()")

@@ -15,7 +15,7 @@ import pytest
 from support.engine_harness import (Answer, ClockPlayer, InstantSpeaker, ScriptedSource, ScriptedTranscriber,
                                     ScriptedVad)
 
-from interviewer.bank import load_question_file
+from interviewer.content.bank import load_question_file
 from interviewer.engine import InterviewSession, SessionConfig, TurnSettings
 from interviewer.engine import events as ev
 from interviewer.paths import REPO_ROOT
@@ -25,7 +25,7 @@ QUESTION = load_question_file(REPO_ROOT / "interviewer" / "demo_data" / "questio
 
 @pytest.fixture(scope="module")
 def bank():
-    from interviewer.bank import load_bank
+    from interviewer.content.bank import load_bank
 
     return load_bank(include_user=False)
 PARTIAL = "Bias is the error of a model that is too simple so it underfits."  # covers bias_def only
@@ -206,7 +206,7 @@ def test_a_lost_microphone_pauses_keeps_the_answer_and_resumes_after_reconnectin
 
 
 def test_end_while_the_interviewer_replies_keeps_the_last_answer_and_finishes_last(tmp_path):
-    from interviewer.store import Store
+    from interviewer.history import Store
 
     store = Store.open(tmp_path / "history.sqlite3")
 
@@ -243,7 +243,7 @@ def test_no_speech_moves_on_with_a_kind_word():
 
 
 def test_resuming_an_interrupted_session_asks_only_what_is_left(tmp_path, bank):
-    from interviewer.store import Store
+    from interviewer.history import Store
 
     first, second = bank.get("fund-bias-variance"), bank.get("fund-l1-vs-l2")
     store = Store.open(tmp_path / "history.sqlite3")

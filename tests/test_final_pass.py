@@ -213,7 +213,7 @@ def test_standard_quality_has_no_final_pass(monkeypatch):
 
 
 def test_the_store_gets_the_accurate_analysis(isolated_home):
-    from interviewer.store import Store
+    from interviewer.history import Store
 
     q = corpus.questions()["fx-bias-variance"]
     live_t = transcript_from_text("Bias is when the model is too simple.", wpm=150)

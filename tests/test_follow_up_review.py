@@ -18,7 +18,7 @@ SENSIBLE, BAD, GROUNDED = 0.90, 0.05, 0.40  # the targets (issue: Step 9)
 
 @pytest.fixture(scope="module")
 def review():
-    from interviewer.followup_bench import bench_follow_ups
+    from interviewer.tools.followup_review import bench_follow_ups
 
     return bench_follow_ups()
 

@@ -44,7 +44,7 @@ def OfflineRuntime(store):
 
 @pytest.fixture
 def store():
-    from interviewer.store import Store
+    from interviewer.history import Store
 
     clock = [datetime.now().astimezone()]
     s = Store.open(clock=lambda: clock[0], durability="off")
@@ -87,7 +87,7 @@ def dialog_button(box, label: str):
 
 
 def test_home_persona_picker_describes_each_persona_and_configures_the_session(window, qtbot):
-    from interviewer.personas import PERSONAS
+    from interviewer.content.personas import PERSONAS
 
     home = window.home
     assert home.persona.currentData() is None and "Settings" in home.persona_desc.text()
@@ -207,8 +207,8 @@ def shown_matches(page, report: dict) -> None:
 
 
 def test_drill_report_shows_drill_reports_numbers(window, qtbot):
-    from interviewer.gui.demo_drills import DRILL_ANSWER
-    from interviewer.gui.sample_data import drill_sample
+    from interviewer.app.demo_drills import DRILL_ANSWER
+    from interviewer.tools.sample_data import drill_sample
 
     question, analysis, report = drill_sample("gradient descent", 30, DRILL_ANSWER)
     assert report["verdict"] == "over" and report["cut"] and report["add"]  # the demo script runs long
@@ -234,7 +234,7 @@ def test_drill_report_shows_drill_reports_numbers(window, qtbot):
 
 def test_a_drill_reopened_from_history_shows_its_drill_report(window, qtbot, store):
     from interviewer.analysis import transcript_from_text
-    from interviewer.gui.sample_data import drill_sample
+    from interviewer.tools.sample_data import drill_sample
 
     question, analysis, report = drill_sample("gradient descent", 60, audience="non_expert")
     sid = store.begin_session(format="drill", mode="study", settings={"keep_audio": False}, question_ids=[question.id])
@@ -330,8 +330,8 @@ def test_projects_add_validate_edit_switch_and_delete(window, qtbot, store):
 
 
 def test_rehearse_launches_a_grounded_project_session_with_the_persona(window, qtbot, store):
-    from interviewer.gui.demo_drills import DEMO_PROJECT
-    from interviewer.personas import PERSONAS
+    from interviewer.app.demo_drills import DEMO_PROJECT
+    from interviewer.content.personas import PERSONAS
 
     pid = store.save_project(dict(DEMO_PROJECT))
     page = window.projects
@@ -357,8 +357,8 @@ def test_rehearse_launches_a_grounded_project_session_with_the_persona(window, q
 
 
 def test_rehearsal_report_shows_pitch_timing_structure_and_follow_ups(window, qtbot, store):
-    from interviewer.drills import drill_report
-    from interviewer.gui.sample_data import populate_rehearsal
+    from interviewer.content.drills import drill_report
+    from interviewer.tools.sample_data import populate_rehearsal
 
     sid = populate_rehearsal(store, window.runtime.bank)
     with qtbot.waitSignal(window.report_shown) as shown:
@@ -387,7 +387,7 @@ def test_rehearsal_report_shows_pitch_timing_structure_and_follow_ups(window, qt
 def test_demo_mode_fixes_the_drill_and_adds_the_demo_project(qtbot, store):
     import shiboken6
 
-    from interviewer.gui.demo_drills import DEMO_PROJECT, DRILL_OPTIONS
+    from interviewer.app.demo_drills import DEMO_PROJECT, DRILL_OPTIONS
     from interviewer.gui.main_window import MainWindow
 
     runtime = OfflineRuntime(store)
@@ -453,7 +453,7 @@ def close_real(qtbot, w) -> None:
 def test_timed_drill_end_to_end_with_the_real_models(qtbot, make_speech):
     from interviewer.audio import SAMPLE_RATE
     from interviewer.audio.io import load_audio
-    from interviewer.drills import drill_report
+    from interviewer.content.drills import drill_report
 
     wav = make_speech(DRILL_SPEECH, wpm=160)
     audio = load_audio(wav)

@@ -110,7 +110,7 @@ def test_starting_without_a_microphone_offers_the_demo_and_recordings(make_windo
 
 
 def test_the_demo_shows_its_own_options_is_labelled_in_history_and_can_be_left(make_window, qtbot, store):
-    from interviewer.gui.demo import DEMO_OPTIONS
+    from interviewer.app.demo_answers import DEMO_OPTIONS
 
     window = make_window()
     home = window.home
@@ -155,7 +155,7 @@ def test_the_demo_shows_its_own_options_is_labelled_in_history_and_can_be_left(m
 
 
 def test_the_demo_rehearses_only_its_own_project(make_window, qtbot, store):
-    from interviewer.gui.demo_drills import DEMO_PROJECT
+    from interviewer.app.demo_drills import DEMO_PROJECT
 
     mine = store.save_project({"title": "Support ticket router", "problem": "Tickets waited a day."})
     window = make_window()
@@ -207,7 +207,7 @@ def test_an_interview_answered_from_recordings(make_window, qtbot, tmp_path):
 
 def test_the_report_leads_with_the_picture_and_three_ranked_things(make_window, qtbot, store, bank, tmp_path):
     from interviewer.app.coaching import priorities
-    from interviewer.gui.sample_data import populate_with_audio
+    from interviewer.tools.sample_data import populate_with_audio
     from interviewer.gui.ui import Disclosure
 
     sid = populate_with_audio(store, bank, tmp_path)
@@ -236,7 +236,7 @@ def test_the_report_leads_with_the_picture_and_three_ranked_things(make_window, 
 
 
 def test_exports_hold_every_section_and_start_each_question_on_a_page(make_window, qtbot, store, bank, tmp_path):
-    from interviewer.gui.sample_data import drill_sample, populate_rehearsal
+    from interviewer.tools.sample_data import drill_sample, populate_rehearsal
 
     sid = populate_rehearsal(store, bank)
     window = make_window()
@@ -286,7 +286,7 @@ def test_exports_hold_every_section_and_start_each_question_on_a_page(make_windo
 
 
 def test_browse_for_a_model_checks_it_at_once(make_window, qtbot, tmp_path):
-    from interviewer.model_registry import embedded_llm_path
+    from interviewer.models.registry import embedded_llm_path
     from interviewer.paths import user_models_dir
 
     window = make_window()
@@ -361,8 +361,8 @@ def test_voices_english_first_sorted_test_voice_shows_it_speaks_and_one_save(mak
 
 
 def test_my_questions_drafts_follow_ups_that_can_be_edited_then_saves(make_window, qtbot):
-    from interviewer.bank import load_file
-    from interviewer.gui.sample_data import sample_custom_question
+    from interviewer.content.bank import load_file
+    from interviewer.tools.sample_data import sample_custom_question
 
     typed, drafted = sample_custom_question()
     calls = []
@@ -406,7 +406,7 @@ def test_my_questions_drafts_follow_ups_that_can_be_edited_then_saves(make_windo
 
 
 def test_no_placeholder_plurals_anywhere(make_window, qtbot, store, bank, tmp_path):
-    from interviewer.gui.sample_data import populate_rehearsal
+    from interviewer.tools.sample_data import populate_rehearsal
 
     window = make_window()
     sid = populate_rehearsal(store, bank)
@@ -432,7 +432,7 @@ def test_the_focus_ring_is_visible(make_window):
 
 def test_no_overlap_at_the_minimum_size_on_any_page(make_window, qtbot, store, bank, tmp_path):
     from interviewer.gui.layout_check import overlaps
-    from interviewer.gui.sample_data import populate_with_audio
+    from interviewer.tools.sample_data import populate_with_audio
 
     window = make_window()
     window.resize(window.minimumSize())

@@ -61,7 +61,7 @@ def no_models(monkeypatch):
 
 @pytest.mark.parametrize("cue", ["深度学习", "🚀🔥", "++", "—"])
 def test_cue_with_no_latin_letter_or_digit_is_refused_at_load_naming_question_and_cue(cue):
-    from interviewer.bank import load_bank
+    from interviewer.content.bank import load_bank
     from interviewer.paths import user_questions_dir
 
     (user_questions_dir() / "mine.yaml").write_text(question_yaml("my-cjk-question", cue), encoding="utf-8")
@@ -83,7 +83,7 @@ def test_question_file_with_such_a_cue_fails_score_with_a_message(capsys, tmp_pa
 
 def test_c_plus_plus_cue_still_loads_and_matches():
     from interviewer.analysis import analyze, transcript_from_text
-    from interviewer.bank import parse_question
+    from interviewer.content.bank import parse_question
     import yaml
 
     q = parse_question(yaml.safe_load(question_yaml("cpp-q", "C++"))[0], "inline")
@@ -100,7 +100,7 @@ def test_depth_analysis_survives_a_cue_that_never_went_through_validation():
     """Questions built in code (drills, projects) skip the loader: the matcher itself must
     not index an empty phrase."""
     from interviewer.analysis import analyze, transcript_from_text
-    from interviewer.bank import parse_question
+    from interviewer.content.bank import parse_question
     import yaml
 
     q = parse_question(yaml.safe_load(question_yaml("late-q"))[0], "inline")
@@ -179,7 +179,7 @@ def test_resampling_memory_is_bounded_whatever_the_rate():
 
 
 def test_archive_with_a_1_hz_recording_is_refused(tmp_path):
-    from interviewer.store import Store
+    from interviewer.history import Store
 
     with Store.open() as store:
         sid = store.begin_session(format="mixed", settings={"keep_audio": True})
@@ -220,7 +220,7 @@ def _bad_models(models_dir: Path) -> dict[str, Path]:
     bad["broken-whisper"] = whisper
     truncated = models_dir / "truncated-whisper"
     truncated.mkdir()
-    from interviewer.model_registry import embedded_stt_path
+    from interviewer.models.registry import embedded_stt_path
 
     real = embedded_stt_path()
     if real is not None:
@@ -233,7 +233,7 @@ def _bad_models(models_dir: Path) -> dict[str, Path]:
 
 
 def test_bad_files_in_the_models_folder_are_skipped_with_a_warning_naming_them(capsys):
-    from interviewer.model_registry import active_paths, embedded_llm_path, embedded_stt_path
+    from interviewer.models.registry import active_paths, embedded_llm_path, embedded_stt_path
     from interviewer.paths import user_models_dir
 
     bad = _bad_models(user_models_dir())
@@ -315,7 +315,7 @@ def test_export_all_to_an_unwritable_place_is_a_message(capsys):
 
 
 def test_export_to_an_unwritable_place_is_a_message(capsys):
-    from interviewer.store import Store
+    from interviewer.history import Store
 
     with Store.open() as store:
         sid = store.begin_session(format="mixed", settings={})
@@ -410,7 +410,7 @@ def _interview_argv(tmp_path: Path, *extra: str) -> list[str]:
 
 def _sessions(home: Path) -> list[dict]:
     """The sessions in `home` (the test's own INTERVIEWER_HOME, shared with its children)."""
-    from interviewer.store import Store
+    from interviewer.history import Store
 
     with Store.open(home / "data" / "history.sqlite3") as store:
         return store.sessions(limit=None)
@@ -460,7 +460,7 @@ def test_resume_transcribes_the_cut_off_answer_and_finishes_the_session(tmp_path
 
     resumed = run_fake_cli(["interview", "--resume", "--answers", str(tmp_path / "a.wav"), "--json"], isolated_home)
     assert resumed.returncode == 0, resumed.stderr
-    from interviewer.store import Store
+    from interviewer.history import Store
 
     with Store.open() as store:
         report = store.session(row["id"])
@@ -480,7 +480,7 @@ def test_resume_with_nothing_to_resume_is_a_message(capsys, no_models, tmp_path)
 
 
 def test_resume_of_an_unknown_or_finished_session_is_a_message(capsys, no_models, tmp_path):
-    from interviewer.store import Store
+    from interviewer.history import Store
 
     with Store.open() as store:
         sid = store.begin_session(format="mixed", settings={})
@@ -511,8 +511,8 @@ def test_sigterm_during_any_command_exits_143_without_a_traceback(tmp_path, isol
 def test_two_demos_in_the_same_second_get_their_own_folders(monkeypatch):
     from datetime import datetime
 
-    import interviewer.demo as demo_mod
-    import interviewer.model_registry as registry
+    import interviewer.app.demo as demo_mod
+    import interviewer.models.registry as registry
 
     class Frozen(datetime):
         @classmethod

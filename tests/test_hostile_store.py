@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from interviewer.errors import UserError
-from interviewer.store import Store
+from interviewer.history import Store
 from tests.hostile_support import child_env, in_namespace, namespace_available, run_python, wait_for, wav_bytes
 from tests.test_store_helpers import Clock, record
 
@@ -57,7 +57,7 @@ def populate(path: Path, n: int, audio_s: float = 0.05) -> list[str]:
 
 FIRST_START = r"""
 import sys, time
-from interviewer.store import Store
+from interviewer.history import Store
 start = float(sys.argv[1])
 while time.time() < start:
     pass
@@ -99,7 +99,7 @@ def test_concurrent_history_commands_on_a_fresh_data_dir(tmp_path):
 
 def test_migration_rechecks_the_version_inside_its_transaction(tmp_path):
     """The race, step by step: B reads version 0, A migrates, then B takes the lock."""
-    from interviewer.store.schema import SCHEMA_VERSION, apply_migrations
+    from interviewer.history.schema import SCHEMA_VERSION, apply_migrations
 
     path = tmp_path / "race.sqlite3"
     a = sqlite3.connect(path, isolation_level=None)
@@ -148,7 +148,7 @@ def test_an_immediate_busy_on_a_fresh_file_is_waited_out(tmp_path, monkeypatch):
     b.execute("ROLLBACK")
     switch.join()
 
-    import interviewer.store.db as db
+    import interviewer.history.db as db
 
     real = db.apply_migrations
     calls = []
@@ -178,7 +178,7 @@ def test_a_really_damaged_database_is_called_damaged_and_the_advice_keeps_the_hi
 
 
 def test_busy_database_is_called_busy(monkeypatch, tmp_path):
-    from interviewer.store.db import db_error
+    from interviewer.history.db import db_error
 
     exc = sqlite3.OperationalError("database is locked")
     exc.sqlite_errorcode, exc.sqlite_errorname = 5, "SQLITE_BUSY"
@@ -240,8 +240,8 @@ def big_archive(tmp_path) -> tuple[Path, list[str]]:
 
 IMPORT_PAUSED_AT = r"""
 import sys, time
-import interviewer.store.schedule as schedule
-import interviewer.store.archive as archive
+import interviewer.history.schedule as schedule
+import interviewer.history.archive as archive
 marker, where = sys.argv[3], sys.argv[4]
 
 def pause(*a):
@@ -256,7 +256,7 @@ if where == "in-transaction":  # the last step before COMMIT: every file already
     schedule.rebuild_schedule = rebuild
 else:  # after COMMIT, while the staging folder is removed
     archive._Staged.cleanup = lambda self: pause()
-from interviewer.store import Store
+from interviewer.history import Store
 with Store.open(sys.argv[1]) as store:
     store.import_archive(sys.argv[2])
 """
@@ -394,7 +394,7 @@ def test_bomb_of_many_small_members_is_refused(tmp_path, n, size):
 def test_archive_bigger_than_the_free_space_is_refused_before_extracting(tmp_path, monkeypatch, big_archive):
     import shutil
 
-    import interviewer.store.archive as archive_mod
+    import interviewer.history.archive as archive_mod
 
     archive, _ = big_archive
     real = shutil.disk_usage
@@ -426,7 +426,7 @@ def test_a_normal_archive_still_imports(tmp_path, big_archive):
 
 CRASHED_SESSION = r"""
 import os, numpy as np
-from interviewer.store import Store
+from interviewer.history import Store
 store = Store.open()
 sid = store.begin_session(format="mixed", settings={"keep_audio": True}, question_ids=["q"])
 w = store.audio_writer(sid, "turn001-answer-q")
@@ -437,7 +437,7 @@ os._exit(0)  # a crash: the recording stays in the 'recording' state, its .part 
 """
 
 FINISHED_SESSION = r"""
-from interviewer.store import Store
+from interviewer.history import Store
 with Store.open() as s:
     s.finish_session(s.begin_session(format="mixed", settings={}), {})
 """

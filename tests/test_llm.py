@@ -4,7 +4,7 @@ import threading
 
 import pytest
 
-from interviewer.bank import load_question_file
+from interviewer.content.bank import load_question_file
 from interviewer.dialogue.clarify import answer_clarification, is_clarifying_question
 from interviewer.dialogue.validate import clean, validate
 from interviewer.dialogue.wording import Interviewer

@@ -118,7 +118,7 @@ def test_cli_interview_through_a_48_khz_microphone_opens_it_once_and_hears_the_a
 @pytest.mark.slow
 def test_unplugging_mid_answer_pauses_and_resume_keeps_the_whole_answer(transcriber, make_speech, tmp_path):
     from interviewer.audio.playback import SilentPlayer
-    from interviewer.bank import load_question_file
+    from interviewer.content.bank import load_question_file
     from interviewer.engine import InterviewSession, SessionConfig
     from interviewer.engine import events as ev
     from interviewer.paths import REPO_ROOT

@@ -6,8 +6,8 @@ import struct
 import pytest
 
 from interviewer.errors import ModelError
-from interviewer.gguf import read_gguf
-from interviewer.model_registry import discover, validate_gguf, validate_whisper_dir
+from interviewer.models.gguf import read_gguf
+from interviewer.models.registry import discover, validate_gguf, validate_whisper_dir
 from tests.helpers import run_cli, run_json
 
 

@@ -7,10 +7,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from interviewer import practice
-from interviewer.bank import Bank, parse_question
-from interviewer.practice import ReviewState, due_today, plan, priority, quality_from_score, sm2
-from interviewer.store import Store
+from interviewer.app import practice
+from interviewer.content.bank import Bank, parse_question
+from interviewer.app.practice import ReviewState, due_today, plan, priority, quality_from_score, sm2
+from interviewer.history import Store
 from tests.test_store_helpers import Clock, record
 
 D0 = date(2025, 3, 3)

@@ -2,11 +2,11 @@
 
 import pytest
 
-from interviewer.bank import load_bank
+from interviewer.content.bank import load_bank
 from interviewer.errors import UserError
-from interviewer.projects import Project, ground_question
-from interviewer.store import Store
-from interviewer.textutil import content_stems, phrase_in
+from interviewer.content.projects import Project, ground_question
+from interviewer.history import Store
+from interviewer.content.text import content_stems, phrase_in
 
 PROJECT = Project(
     title="Delivery delay predictor",

@@ -10,7 +10,7 @@ import pytest
 from interviewer.analysis import analyze, transcript_from_text
 from interviewer.analysis.pacing import BAND, BAND_TEXT
 from interviewer.app.report_data import from_records
-from interviewer.bank import load_question_file
+from interviewer.content.bank import load_question_file
 from interviewer.paths import REPO_ROOT
 
 QUESTION = load_question_file(REPO_ROOT / "interviewer" / "demo_data" / "question.yaml")

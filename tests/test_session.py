@@ -15,7 +15,7 @@ from interviewer.audio import SAMPLE_RATE
 from interviewer.audio.io import load_audio
 from interviewer.audio.playback import SilentPlayer
 from interviewer.audio.sources import DeviceLost, FileSource
-from interviewer.bank import load_question_file
+from interviewer.content.bank import load_question_file
 from interviewer.paths import REPO_ROOT
 from interviewer.engine import InterviewSession, SessionConfig
 from interviewer.speech.tts import Speaker
@@ -175,7 +175,7 @@ def test_device_lost_mid_answer_pauses_and_keeps_the_answer(transcriber, speaker
 
 
 def test_skip_and_end(transcriber, speaker, llm, make_speech, tmp_path):
-    from interviewer.bank import load_bank
+    from interviewer.content.bank import load_bank
 
     bank = load_bank(include_user=False)
     questions = bank.select(3, seed=1, categories=["fundamentals"])
@@ -202,7 +202,7 @@ def test_skip_and_end(transcriber, speaker, llm, make_speech, tmp_path):
 
 def test_ten_minute_answer_keeps_memory_flat(transcriber, make_speech, tmp_path):
     """The answer is spooled to disk as it arrives; closed segments drop their audio."""
-    from interviewer.store.recording import AudioWriter
+    from interviewer.history.recording import AudioWriter
     from interviewer.audio.sources import FRAME
     from interviewer.audio.vad import StreamingVad
     from interviewer.speech.streaming import StreamingTranscriber
@@ -230,8 +230,8 @@ def test_ten_minute_answer_keeps_memory_flat(transcriber, make_speech, tmp_path)
 
 
 def test_resuming_an_interrupted_session_asks_only_what_is_left(transcriber, speaker, llm, make_speech, tmp_path):
-    from interviewer.bank import load_bank
-    from interviewer.store import Store
+    from interviewer.content.bank import load_bank
+    from interviewer.history import Store
 
     bank = load_bank(include_user=False)
     first, second = bank.get("fund-bias-variance"), bank.get("fund-l1-vs-l2")

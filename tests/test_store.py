@@ -21,8 +21,8 @@ import numpy as np
 import pytest
 
 from interviewer.errors import UserError
-from interviewer.store import SCHEMA_VERSION, Store
-from interviewer.store.schema import V1
+from interviewer.history import SCHEMA_VERSION, Store
+from interviewer.history.schema import V1
 from tests.test_store_helpers import QUESTIONS, Clock, analysis, expected_pcm, record, tone, turn
 
 REPO = Path(__file__).resolve().parent.parent
@@ -147,7 +147,7 @@ def test_answer_is_committed_before_record_answer_returns(store):
 
 
 def test_record_answer_accepts_model_objects(store):
-    from interviewer.bank import parse_question
+    from interviewer.content.bank import parse_question
     from interviewer.transcript import Transcript, Word
 
     q = parse_question({"id": "q-obj", "category": "fundamentals", "prompt": "What is regularization, and why?",
@@ -202,7 +202,7 @@ def test_audio_recorded_elsewhere_is_copied_in(store, tmp_path):
 
 
 def test_audio_writer_file_is_a_valid_wav_while_recording(store):
-    from interviewer.store import recording
+    from interviewer.history import recording
 
     sid = store.begin_session(format="mixed", settings={})
     writer = store.audio_writer(sid, "q/../../weird name")  # sanitized
@@ -359,7 +359,7 @@ CHILD = textwrap.dedent("""
     import sys, time
     sys.path.insert(0, sys.argv[2])
     from tests.test_store_helpers import QUESTIONS, analysis, tone, turn
-    from interviewer.store import Store
+    from interviewer.history import Store
 
     store = Store.open(sys.argv[1])
     sid = store.begin_session(format="mixed", mode="real", settings={"keep_audio": True},
@@ -502,7 +502,7 @@ def test_progress_trends_topics_and_streak(store, clock):
 
 
 def _parser():
-    from interviewer.history_cli import add_history_parser
+    from interviewer.cli.history import add_history_parser
 
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS)
@@ -512,15 +512,15 @@ def _parser():
 
 
 def test_history_command_lists_sessions(store, capsys, monkeypatch):
-    import interviewer.bank
-    from interviewer.bank import Bank, parse_question
+    import interviewer.content.bank
+    from interviewer.content.bank import Bank, parse_question
     from interviewer.config import Settings
-    from interviewer.history_cli import cmd_history
+    from interviewer.cli.history import cmd_history
 
     small = Bank([parse_question({"id": "q-design", "category": "system_design", "prompt": "Design a feed ranker.",
                                   "key_points": [{"id": "d1", "label": "candidate generation", "cues": ["recall"]}]},
                                  "test")])
-    monkeypatch.setattr(interviewer.bank, "load_bank", lambda *a, **k: small)  # the real bank takes ~1.5 s
+    monkeypatch.setattr(interviewer.content.bank, "load_bank", lambda *a, **k: small)  # the real bank takes ~1.5 s
 
     sid = store.begin_session(format="system_design", mode="real", settings={}, question_ids=["q-design"])
     record(store, sid, "q-design", overall=64)
@@ -551,7 +551,7 @@ def test_history_command_lists_sessions(store, capsys, monkeypatch):
 
 def test_history_command_export_import_and_errors(store, tmp_path, capsys):
     from interviewer.config import Settings
-    from interviewer.history_cli import cmd_history
+    from interviewer.cli.history import cmd_history
 
     sid = store.begin_session(format="mixed", settings={})
     record(store, sid, audio_s=0.2)
@@ -570,7 +570,7 @@ def test_history_command_export_import_and_errors(store, tmp_path, capsys):
 
 
 def test_bench_history_smoke():
-    from interviewer.store import bench_history
+    from interviewer.tools.history_bench import bench_history
 
     result = bench_history(n=15, repeats=2)
     assert result["sessions"] == 15 and result["answers"] >= 75
@@ -578,7 +578,7 @@ def test_bench_history_smoke():
 
 
 def test_the_engine_call_shape(store):
-    """The calls interviewer/session.py makes, keyword for keyword."""
+    """The calls the engine's recorder makes, keyword for keyword."""
     sid = store.begin_session(format="fundamentals", mode="study", persona=None,
                               settings={"max_follow_ups": 2, "patience_s": 2.5}, question_ids=["q-bias"])
     spool = store.audio_writer(sid, "turn000")
@@ -604,7 +604,7 @@ def test_the_engine_call_shape(store):
 
 
 def test_strongest_and_weakest_are_named_only_when_the_data_tells_them_apart():
-    from interviewer.store.db import strongest_and_weakest
+    from interviewer.history.db import strongest_and_weakest
 
     def t(name, overall, answers=3):
         return {"topic": name, "kind": "category", "answers": answers, "overall": overall}

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from interviewer.errors import UserError
-from interviewer.store import Store
+from interviewer.history import Store
 from tests.test_store_helpers import Clock, record
 
 
@@ -268,7 +268,7 @@ def test_bad_archive_is_refused_and_nothing_changes(kind, source, target, archiv
 
 def test_failure_while_moving_files_rolls_everything_back(source, target, archive, monkeypatch):
     before = _snapshot(target)
-    import interviewer.store.archive as archive_mod
+    import interviewer.history.archive as archive_mod
 
     real_replace = archive_mod.os.replace
     calls = {"n": 0}

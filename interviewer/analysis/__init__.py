@@ -4,15 +4,13 @@
     score_answer(question, transcript, audio=None, audience=...) -> dict (JSON-ready)
     assess_follow_up(question, target_kp_id, analysis) -> dict
     summarize_session(results) -> dict
-    bench_analysis() -> dict
 
 Python and numpy, plus one small sentence-embedding model run by ONNX Runtime (embed.py)
 to recognise key points said in other words; no network, no Qt. Analysing a transcribed
 10-minute answer takes a few tens of milliseconds once its sentences are embedded, and about
-a second when none is yet (see bench_analysis).
+a second when none is yet (`interviewer bench analysis`, tools/analysis_bench.py).
 """
 
-from .bench import bench_analysis
 from .followup import assess_follow_up, summarize_session
 from .report import AnswerAnalysis, analyze
 from .text import transcript_from_text
@@ -21,7 +19,6 @@ __all__ = [
     "AnswerAnalysis",
     "analyze",
     "assess_follow_up",
-    "bench_analysis",
     "score_answer",
     "summarize_session",
     "transcript_from_text",

@@ -28,7 +28,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..bank import KeyPoint, Question
+from ..content.bank import KeyPoint, Question
 from .lexicon import CONCEPTS, GENERIC, JARGON, NUMBER_WORDS, SCALE_WORDS
 from .text import STOPWORDS, Sentence, Token, split_word, stem
 

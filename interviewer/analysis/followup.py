@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from statistics import mean
 
-from ..bank import Question
+from ..content.bank import Question
 from .report import AnswerAnalysis
 
 DIRECT, PARTIAL, INDIRECT, NOT_ADDRESSED = "direct", "partial", "indirect", "not addressed"

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from ..bank import Question
+from ..content.bank import Question
 from ..transcript import Transcript, Word
 from . import acoustic
 from .clarity import fmt_time, hedges, jargon, lexical_fillers, long_sentences, repetitions, score_clarity

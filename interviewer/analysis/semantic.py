@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..bank import KeyPoint, Question
+from ..content.bank import KeyPoint, Question
 from .embed import Embedder, Encoded
 from .text import STOPWORDS
 
@@ -118,7 +118,7 @@ def build_idf(questions) -> dict[str, float]:
 
 
 if __name__ == "__main__":
-    from ..bank import load_bank
+    from ..content.bank import load_bank
 
     IDF_FILE.write_text(json.dumps(build_idf(load_bank(include_user=False)), separators=(",", ":")))
     print(f"wrote {IDF_FILE}")

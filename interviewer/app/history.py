@@ -52,7 +52,7 @@ def own_practice(store, progress: dict, known: dict[str, bool] | None = None) ->
     the demo's answers; the store would have to leave them out to fix that too.)"""
     from datetime import date
 
-    from ..store.db import streak
+    from ..history.db import streak
 
     sessions = store.sessions(limit=None)
     labels = session_labels(store, [s["id"] for s in sessions], known)

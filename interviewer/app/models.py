@@ -23,7 +23,7 @@ GGUF_FIX = "Choose a .gguf chat model file made for llama.cpp; other formats hav
 def check_model(path: str | Path) -> dict:
     """{kind: "stt" | "llm", path, name, size_bytes}; raises ModelError with a fix that
     names what to choose instead."""
-    from ..model_registry import validate_gguf, validate_whisper_dir
+    from ..models.registry import validate_gguf, validate_whisper_dir
 
     path = Path(path).expanduser()
     if not path.exists():
@@ -63,7 +63,7 @@ def _plain_gguf_problem(path: Path, problem: str) -> str:
 
 
 def _llm(path: Path) -> dict:
-    from ..gguf import read_gguf
+    from ..models.gguf import read_gguf
 
     info = read_gguf(path)
     return {"kind": "llm", "path": str(path), "name": f"{info.name} ({path.name})", "size_bytes": path.stat().st_size}

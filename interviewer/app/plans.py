@@ -15,11 +15,11 @@ from typing import Callable
 
 from ..engine import Event, InterviewSession, SessionConfig, TurnSettings, render_prompt
 from ..errors import UserError
-from ..personas import get_persona
+from ..content.personas import get_persona
 
 log = logging.getLogger(__name__)
 
-from ..drills import TARGETS as DRILL_TARGETS
+from ..content.drills import TARGETS as DRILL_TARGETS
 
 DRILL_RANGE = (15, 1800)  # seconds; the app offers DRILL_TARGETS, the CLI any whole number in range
 
@@ -49,7 +49,7 @@ def plan_interview(runtime, *, format: str = "fundamentals", n_questions: int = 
                    difficulties: list[int] | None = None, persona: str | None = None, seed: int | None = None,
                    question_ids: list[str] | None = None, max_follow_ups: int | None = None,
                    minutes: float | None = None, project_title: str | None = None) -> SessionPlan:
-    from ..bank import CATEGORIES
+    from ..content.bank import CATEGORIES
 
     if format != "mixed" and format not in CATEGORIES:
         raise UserError(f"Unknown format '{format}'", f"Choose one of: mixed, {', '.join(CATEGORIES)}.")
@@ -95,10 +95,10 @@ def plan_resume(runtime, row: dict, *, max_follow_ups: int | None = None,
                 on_recovered: Callable[[dict], None] | None = None) -> SessionPlan | None:
     """The rest of an interrupted session (a row of store.incomplete_sessions()), in the same
     history entry, with its original persona and follow-up limit. With the models loaded,
-    the answer the interruption cut off is transcribed and stored first (resume.py). None
+    the answer the interruption cut off is transcribed and stored first (app/resume.py). None
     when nothing is left to ask: the session is then finished."""
-    from ..personas import PERSONAS
-    from ..resume import recover_cut_off_answers
+    from ..content.personas import PERSONAS
+    from .resume import recover_cut_off_answers
 
     sid = row["id"]
     if runtime.transcriber is not None:

@@ -23,7 +23,7 @@ FORMAT_TITLES = {"mixed": "Mixed interview"}
 
 
 def format_title(fmt: str | None) -> str:
-    from ..bank import CATEGORY_TITLES
+    from ..content.bank import CATEGORY_TITLES
 
     return FORMAT_TITLES.get(fmt or "", CATEGORY_TITLES.get(fmt or "", (fmt or "Interview").replace("_", " ").title()))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ..drills import concept_question, drill_report
+from ..content.drills import concept_question, drill_report
 from .plans import SessionPlan
 from .report_data import from_records, from_store
 

@@ -39,7 +39,7 @@ class Runtime:
     @property
     def bank(self):
         if self._bank is None:
-            from ..bank import load_bank
+            from ..content.bank import load_bank
 
             self._bank = load_bank(include_user=self.user_questions)
         return self._bank
@@ -47,14 +47,14 @@ class Runtime:
     @property
     def store(self):
         if self._store is None and self.use_store:
-            from ..store import Store
+            from ..history import Store
 
             self._store = Store.open(settings=self.settings)
         return self._store
 
     def load(self, progress: Callable[[str], None] = lambda msg: None) -> "Runtime":
         from ..llm.worker import LlmSettings, LlmWorker
-        from ..model_registry import active_paths
+        from ..models.registry import active_paths
         from ..speech.stt import SttSettings, Transcriber
         from ..speech.tts import Speaker, Voice
 
@@ -85,11 +85,11 @@ class Runtime:
     def pick_questions(self, config: SessionConfig) -> list:
         if config.question_ids:
             return [self.bank.get(q) for q in config.question_ids]
-        from ..personas import get_persona
+        from ..content.personas import get_persona
 
         weights = []
         if self.store is not None:
-            from ..practice import priority as practice_priority
+            from .practice import priority as practice_priority
 
             weights.append(practice_priority(self.store))
         persona = get_persona(config.persona)
@@ -125,7 +125,7 @@ class Runtime:
 
     def drill_question(self, *, question_id: str | None = None, concept: str | None = None, target_s: int = 60,
                        audience: str = "interviewer"):
-        from ..drills import concept_question
+        from ..content.drills import concept_question
 
         if concept:
             return concept_question(concept, target_s, audience)
@@ -133,7 +133,7 @@ class Runtime:
 
     def rehearsal_questions(self, project, deep_dives: int = 3, seed: int | None = None, pitch_s: int = 120) -> list:
         """The timed pitch, then deep-dive questions, all grounded in the project's notes."""
-        from ..projects import ground_question
+        from ..content.projects import ground_question
 
         pitch_id = "proj-pitch-three-minutes" if pitch_s >= 180 else "proj-pitch-two-minutes"
         pitch = self.bank.get(pitch_id) if pitch_id in self.bank.questions else self.bank.by_category("project")[0]

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from ..analysis import analyze
-from ..bank import load_question_file
+from ..content.bank import load_question_file
 from ..errors import AudioError, UserError
 from ..speech.answers import _default_transcriber, stt_prompt, transcribe_answer
 from ..transcript import Transcript

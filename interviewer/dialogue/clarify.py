@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from ..bank import Question
+from ..content.bank import Question
 from ..llm import prompts
-from ..textutil import content_stems, phrase_in, sentences, tokens
+from ..content.text import content_stems, phrase_in, sentences, tokens
 
 _CLARIFY_OPENERS = re.compile(
     r"^(can|could|may|should|shall|do|does|did|is|are|am|will|would|what|which|how many|how much|how big|how large|"

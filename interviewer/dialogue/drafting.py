@@ -25,9 +25,9 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from ..bank import FollowUp, KeyPoint, Probe, Question
+from ..content.bank import FollowUp, KeyPoint, Probe, Question
 from ..llm import prompts
-from ..textutil import STOPWORDS, content_stems
+from ..content.text import STOPWORDS, content_stems
 from .wording import FREE_WORDING_MIN_PARAMS, plain_lines
 
 log = logging.getLogger(__name__)
@@ -247,7 +247,7 @@ def draft(question: Question, llm=None, *, progress: Callable[[str], None] | Non
 
 def _free_drafts(question, key_points, follow_ups, probes, llm):
     """A large model's own follow-ups for points that only have a template, when they validate."""
-    from ..textutil import jaccard
+    from ..content.text import jaccard
     from .validate import clean, validate
 
     template = prompts.few_shot("follow_up_missed.txt")
@@ -285,7 +285,7 @@ def drafted(question: Question, llm=None, *, cache_dir: Path | None = None) -> Q
     draft, made once and cached by content (a question file given on the command line)."""
     if not needs_draft(question):
         return question
-    from ..bank import parse_question
+    from ..content.bank import parse_question
     from ..paths import cache_dir as default_cache
 
     folder = cache_dir or default_cache() / "drafts"

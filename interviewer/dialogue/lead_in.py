@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from ..textutil import content_stems, sentences
+from ..content.text import content_stems, sentences
 
 MIN_WORDS, MAX_WORDS = 4, 20
 

@@ -28,8 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..bank import Question
-from ..textutil import content_stems, tokens
+from ..content.bank import Question
+from ..content.text import content_stems, tokens
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +113,7 @@ def _build() -> None:
     global _shared
     try:
         from ..analysis.embed import shared_embedder
-        from ..bank import load_bank
+        from ..content.bank import load_bank
 
         _shared = QuestionIndex(list(load_bank()), shared_embedder())
     except Exception as exc:  # no model, an unreadable custom question: no redirects, nothing worse
@@ -150,7 +150,7 @@ def is_off_topic(question: Question, text: str, index: QuestionIndex | None) -> 
 
 if __name__ == "__main__":  # python -m interviewer.dialogue.off_topic: rewrite the packaged vectors
     from ..analysis.embed import shared_embedder
-    from ..bank import load_bank
+    from ..content.bank import load_bank
 
     questions = list(load_bank(include_user=False))
     texts = [question_text(q) for q in questions]

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from ..bank import Question
-from ..textutil import content_stems, jaccard, phrase_in, sentences, tokens
+from ..content.bank import Question
+from ..content.text import content_stems, jaccard, phrase_in, sentences, tokens
 
 MIN_WORDS, MAX_WORDS = 4, 40
 

@@ -21,9 +21,9 @@ import logging
 import time
 from dataclasses import asdict, dataclass, field
 
-from ..bank import KeyPoint, Question
+from ..content.bank import KeyPoint, Question
 from ..llm import prompts
-from ..textutil import content_stems, jaccard, phrase_in, sentences
+from ..content.text import content_stems, jaccard, phrase_in, sentences
 from .lead_in import lead_in
 from .validate import clean, validate
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from ..analysis import score_answer
-from ..bank import Question
+from ..content.bank import Question
 from ..dialogue.clarify import answer_clarification, is_clarifying_question
 from ..dialogue.off_topic import QuestionIndex, is_off_topic
 from ..dialogue.wording import Decision, Interviewer

@@ -1,7 +1,7 @@
 """The engine's collaborators, as the protocols it relies on.
 
 The real ones are faster-whisper (speech/stt.py), pyttsx3 (speech/tts.py), sounddevice
-(audio/), SQLite (store/) and llama.cpp (llm/worker.py); tests pass scripted ones with
+(audio/), SQLite (history/) and llama.cpp (llm/worker.py); tests pass scripted ones with
 the same shape (tests/engine_harness.py). Nothing here is probed with getattr/hasattr.
 """
 

@@ -19,8 +19,8 @@ from ..analysis import assess_follow_up, summarize_session
 from ..analysis.structure import credit_clarifying_questions
 from ..analysis import score_answer
 from ..audio.io import load_audio
-from ..bank import Question
-from ..store.recording import AudioWriter as FileAudioWriter
+from ..content.bank import Question
+from ..history.recording import AudioWriter as FileAudioWriter
 from .events import AnalysisReady, TurnRecorded
 from .ports import AudioWriter, Store
 from .values import SessionConfig, Turn, TurnRecord
@@ -91,7 +91,7 @@ class Recorder:
 
     def spool(self, turn_number: int, kind: str, question_id: str) -> AudioWriter | None:
         """Where this turn's audio streams to while it is spoken. The kind and question are in
-        its name: resuming after a crash knows what a cut-off recording answered (resume.py)."""
+        its name: resuming after a crash knows what a cut-off recording answered (app/resume.py)."""
         key = f"turn{turn_number:03d}-{kind}-{question_id}"
         if self.store is not None and self.session_id is not None:
             return self.store.audio_writer(self.session_id, key)

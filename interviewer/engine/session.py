@@ -18,10 +18,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..audio.vad import StreamingVad
-from ..bank import Question
+from ..content.bank import Question
 from ..errors import UserError
 from ..dialogue.wording import Interviewer
-from ..personas import get_persona
+from ..content.personas import get_persona
 from ..speech.stt import build_prompt
 from ..speech.tts import Voice
 from .commands import Command, Commands, Stopped

@@ -1,4 +1,4 @@
-"""The timed drill's report view (interviewer.drills.drill_report): time used against the
+"""The timed drill's report view (interviewer.content.drills.drill_report): time used against the
 target with a clear verdict, a timeline of where the time went, the pace against the
 pace band, what to cut and what to add (each with its evidence), the scores; and
 export to HTML or PDF with the same content.

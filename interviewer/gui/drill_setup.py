@@ -113,7 +113,7 @@ class DrillSetupMixin:
     def set_bank(self, bank) -> None:
         self.bank = bank
         self.bank_list.clear()
-        from ..bank import CATEGORY_TITLES
+        from ..content.bank import CATEGORY_TITLES
 
         for q in sorted(bank, key=lambda q: (q.category, q.difficulty, q.prompt)) if bank is not None else []:
             prompt = q.prompt.replace("{project}", "your project")
@@ -205,7 +205,7 @@ class DrillSetupMixin:
 
     def set_demo(self, demo: bool) -> None:
         """In the demo, the concept and target are the demo's (its answer is a recording of them)."""
-        from .demo_drills import DRILL_OPTIONS
+        from ..app.demo_drills import DRILL_OPTIONS
 
         if demo and not self.demo:
             self._user_choice = (self.own.isChecked(), self.concept.text(), self.options()["target_s"])

@@ -158,7 +158,7 @@ class HistoryPage(QWidget):
         self.set_store(None, None)
 
     def set_store(self, store, bank) -> None:
-        from ..bank import CATEGORIES, CATEGORY_TITLES
+        from ..content.bank import CATEGORIES, CATEGORY_TITLES
 
         self.store = store
         self.bank = bank
@@ -241,7 +241,7 @@ class HistoryPage(QWidget):
         store, bank, known = self.store, self.bank, self.labels
 
         def query():
-            from ..practice import due_today
+            from ..app.practice import due_today
 
             from ..app.history import own_practice
 
@@ -251,7 +251,7 @@ class HistoryPage(QWidget):
                  lambda p, fx: error_dialog(self.window(), "Cannot read your progress", p, fx))
 
     def _show_progress(self, progress: dict, due: list[dict]) -> None:
-        from ..bank import CATEGORY_TITLES
+        from ..content.bank import CATEGORY_TITLES
 
         self.progress, self.due = progress, due
         streak, totals = progress["streak"], progress["totals"]

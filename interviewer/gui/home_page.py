@@ -196,7 +196,7 @@ class HomePage(QWidget):
         mode.addWidget(self.real)
         form.addRow("Mode:", mode)
 
-        from ..personas import PERSONAS
+        from ..content.personas import PERSONAS
 
         self.persona = QComboBox()
         self.persona.setAccessibleName("Interviewer persona")
@@ -226,7 +226,7 @@ class HomePage(QWidget):
         form.addRow(plabel, self.project)
 
     def _persona_changed(self) -> None:
-        from ..personas import PERSONAS
+        from ..content.personas import PERSONAS
 
         p = PERSONAS.get(self.persona.currentData() or "")
         self.persona_desc.setText(f"{p.description} Up to {plural(p.max_follow_ups, 'follow-up')} per question."
@@ -275,7 +275,7 @@ class HomePage(QWidget):
     def set_demo(self, demo: bool) -> None:
         """In the demo the form shows the demo's options, which cannot be changed; leaving
         the demo gives the user's own choices back."""
-        from .demo import DEMO_OPTIONS
+        from ..app.demo_answers import DEMO_OPTIONS
 
         if demo and not self.demo:
             self._user_options = self.options()

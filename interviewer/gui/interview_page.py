@@ -212,7 +212,7 @@ class InterviewPage(QWidget):
         self._handlers.dispatch(self, event)
 
     def _on_question(self, e) -> None:
-        from ..bank import CATEGORY_TITLES
+        from ..content.bank import CATEGORY_TITLES
 
         category = CATEGORY_TITLES.get(e.category, e.category.replace("_", " "))
         aim = f" · aim for about {clock(e.target_seconds)}" if e.target_seconds else ""

@@ -122,7 +122,7 @@ class MainWindow(WindowSessions, WindowAudio, WindowDemo, WindowHelp, QMainWindo
         self.resize(max(width, MIN_SIZE[0]), max(height, MIN_SIZE[1]))
 
     def _build_pages(self, drafter) -> None:
-        from ..bank import CATEGORIES, CATEGORY_TITLES
+        from ..content.bank import CATEGORIES, CATEGORY_TITLES
 
         central = QWidget()
         row = QHBoxLayout(central)

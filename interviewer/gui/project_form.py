@@ -181,7 +181,7 @@ class ProjectEditorMixin:
         if not problems:
             from pydantic import ValidationError
 
-            from ..projects import Project
+            from ..content.projects import Project
 
             try:
                 Project.model_validate(data)

@@ -128,7 +128,7 @@ class ProjectsPage(ProjectEditorMixin, QWidget):
         rb.addWidget(self.deep_dives, 1, 1, Qt.AlignmentFlag.AlignLeft)
         self.persona = QComboBox()
         self.persona.setAccessibleName("Interviewer persona")
-        from ..personas import PERSONAS
+        from ..content.personas import PERSONAS
 
         for pid, p in PERSONAS.items():
             self.persona.addItem(p.name, pid)
@@ -181,7 +181,7 @@ class ProjectsPage(ProjectEditorMixin, QWidget):
 
     def set_demo(self, demo: bool) -> None:
         """The demo's recorded answers cover a pitch and one deep dive."""
-        from .demo_drills import REHEARSAL_OPTIONS
+        from ..app.demo_drills import REHEARSAL_OPTIONS
 
         self.demo = demo
         self.demo_banner.setVisible(demo)
@@ -193,12 +193,12 @@ class ProjectsPage(ProjectEditorMixin, QWidget):
 
     @staticmethod
     def _demo_title() -> str:
-        from .demo_drills import DEMO_PROJECT
+        from ..app.demo_drills import DEMO_PROJECT
 
         return DEMO_PROJECT["title"]
 
     def _persona_changed(self) -> None:
-        from ..personas import PERSONAS
+        from ..content.personas import PERSONAS
 
         p = PERSONAS.get(self.persona.currentData())
         if p is None:

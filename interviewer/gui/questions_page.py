@@ -102,7 +102,7 @@ class QuestionsPage(QWidget):
         box.addWidget(heading("The question", SECTION))
         form = QFormLayout()
         box.addLayout(form)
-        from ..bank import CATEGORIES, CATEGORY_TITLES
+        from ..content.bank import CATEGORIES, CATEGORY_TITLES
 
         self.category = QComboBox()
         for c in CATEGORIES:
@@ -241,7 +241,7 @@ class QuestionsPage(QWidget):
 
     def _validated(self, data: dict):
         """The bank's Question, or None after showing what to fix, field by field."""
-        from ..bank import parse_question
+        from ..content.bank import parse_question
         from ..errors import QuestionError
 
         try:

@@ -59,12 +59,12 @@ def rehearsal_summary(report: dict, bank=None) -> dict | None:
                  (180 if "three" in pitch["id"] else 120))
     timing = None
     if main:
-        from ..drills import drill_report
+        from ..content.drills import drill_report
 
         if bank_q is not None:
             timing = drill_report(bank_q, main, target)
         else:  # no bank: the same numbers without the labels of what is missing
-            from ..bank import KeyPoint, Question
+            from ..content.bank import KeyPoint, Question
 
             kps = [KeyPoint(id=k, label=pitch.get("labels", {}).get(k, k), cues=[k]) for k in ELEMENTS]
             timing = drill_report(Question(id=pitch["id"], category="project", prompt=pitch.get("prompt") or "x",

@@ -144,7 +144,7 @@ class ReportPage(QWidget):
 
     @staticmethod
     def _persona_name(persona_id) -> str:
-        from ..personas import PERSONAS
+        from ..content.personas import PERSONAS
 
         persona = PERSONAS.get(persona_id or "")
         return persona.name if persona else ""

@@ -94,7 +94,7 @@ def interview(window, save, store, bank) -> None:
 
 
 def report(window, save, store, bank) -> None:
-    from .sample_data import populate_with_audio
+    from ..tools.sample_data import populate_with_audio
 
     sid = populate_with_audio(store, bank, Path(tempfile.mkdtemp()))
     window.open_report(sid)
@@ -151,7 +151,7 @@ def settings(window, save, store, bank) -> None:
 def drill(window, save, store, bank) -> None:
     """The drill's set-up, its countdown (with time left, then over time) and its report."""
     from ..engine import events as ev
-    from .sample_data import drill_sample
+    from ..tools.sample_data import drill_sample
 
     page = window.drill
     window.goto("drill")
@@ -185,7 +185,7 @@ def drill(window, save, store, bank) -> None:
 
 def projects(window, save, store, bank) -> None:
     """My projects (a project open; then a new one with mistakes), and a rehearsal's report."""
-    from .sample_data import populate_rehearsal
+    from ..tools.sample_data import populate_rehearsal
 
     store.save_project({"title": "Support ticket router", "problem": "Tickets waited a day to reach the right team.",
                         "data": "80,000 labelled tickets from two years of the help desk."})
@@ -218,7 +218,7 @@ def projects(window, save, store, bank) -> None:
 
 def my_questions(window, save, store, bank) -> None:
     """A custom question written, then drafted (a sample draft: no language model here)."""
-    from .sample_data import sample_custom_question
+    from ..tools.sample_data import sample_custom_question
 
     page = window.questions
     window.goto("questions")

@@ -40,11 +40,11 @@ def make_window(size: tuple[int, int] | None, dark: bool):
     from ..app.history import TaggedStore
     from ..app.runtime import OfflineRuntime
     from ..audio.playback import SilentPlayer
-    from ..bank import load_bank
+    from ..content.bank import load_bank
     from ..config import Settings
-    from ..store import Store
+    from ..history import Store
     from .main_window import MainWindow, first_run_marker
-    from .sample_data import populate, populate_demo
+    from ..tools.sample_data import populate, populate_demo
 
     clock = [datetime.now().astimezone()]
     store = Store.open(clock=lambda: clock[0], durability="off")

@@ -149,7 +149,7 @@ class SessionController(QObject):
     def start_demo(self) -> None:
         """The scripted demo: one question, answered by the demo's recordings, one follow-up."""
         from ..app.plans import SessionPlan, config_from_settings
-        from .demo import DEMO_OPTIONS, demo_answers, demo_question
+        from ..app.demo_answers import DEMO_OPTIONS, demo_answers, demo_question
 
         if not self._can_start():
             return
@@ -171,7 +171,7 @@ class SessionController(QObject):
         if not self.demo:
             self._launch_drill(options)
             return
-        from .demo_drills import DRILL_OPTIONS, drill_answers
+        from ..app.demo_drills import DRILL_OPTIONS, drill_answers
 
         options = {**DRILL_OPTIONS, "audience": options.get("audience", "interviewer")}
         self._prepare("Preparing the demo answer…", drill_answers,
@@ -199,7 +199,7 @@ class SessionController(QObject):
         def prepare():  # a worker thread: the store, the bank, and in the demo espeak-ng
             project = rt.store.project(options["project_id"])
             if demo:
-                from .demo_drills import DEMO_PROJECT, rehearsal_answers
+                from ..app.demo_drills import DEMO_PROJECT, rehearsal_answers
 
                 if project.title != DEMO_PROJECT["title"]:
                     from ..errors import UserError

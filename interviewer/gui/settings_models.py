@@ -99,7 +99,7 @@ class ModelsSection(QWidget):
         settings = self.settings
 
         def find():
-            from ..model_registry import discover
+            from ..models.registry import discover
 
             return [m.to_dict() for m in discover(stt_override, llm_override, settings)], str(user_models_dir())
 

@@ -87,7 +87,7 @@ class WindowDemo:
 
     def _add_demo_project(self) -> None:
         """The demo rehearses its own project: make sure the store has it, then list."""
-        from .demo_drills import ensure_demo_project
+        from ..app.demo_drills import ensure_demo_project
 
         store = self.runtime.store
         run_task(lambda: ensure_demo_project(store), lambda pid: self.projects.set_store(store),

@@ -83,7 +83,7 @@ class WindowSessions:
         store, bank, known = rt.store, rt.bank, self.history.labels
 
         def query():
-            from ..practice import due_today
+            from ..app.practice import due_today
 
             from ..app.history import own_practice
 

@@ -81,8 +81,8 @@ def _quiet_stderr():
 
 class LlmWorker:
     def __init__(self, model_path: str | Path, settings: LlmSettings | None = None) -> None:
-        from ..gguf import read_gguf
-        from ..model_registry import validate_gguf
+        from ..models.gguf import read_gguf
+        from ..models.registry import validate_gguf
 
         self.model_path = validate_gguf(Path(model_path))
         self.parameters = read_gguf(self.model_path).parameters  # the model's size decides what it is trusted with

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..bank import Question
+from ..content.bank import Question
 from ..transcript import Transcript
 
 
@@ -62,7 +62,7 @@ def transcribe_answer(transcriber, audio, question: Question, prompt: str | None
 
 
 def _default_transcriber():
-    from ..model_registry import embedded_stt_path
+    from ..models.registry import embedded_stt_path
     from .stt import Transcriber
     from ..errors import ModelError
 

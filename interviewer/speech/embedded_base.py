@@ -32,7 +32,7 @@ FOLDER_NAME = "whisper-base-embedded"
 
 def part_files() -> list[Path] | None:
     """The two halves of model.bin in the installed packages, or None if either is missing."""
-    from ..model_files import _package_dir
+    from ..models.files import _package_dir
 
     out = []
     for i, name in enumerate(PACKAGES, 1):
@@ -56,7 +56,7 @@ def target_dir() -> Path:
 
 def _expected_sha() -> str:
     """The manifest's hash for this model (the constant is the fallback for a bare checkout)."""
-    from ..model_files import load_manifest
+    from ..models.files import load_manifest
 
     for entry in load_manifest():
         if entry.get("kind") == "stt" and entry.get("size_bytes") == MODEL_BIN_SIZE and entry.get("sha256"):
@@ -69,7 +69,7 @@ def ensure_joined() -> Path | None:
 
     Raises ModelError when the parts are there but do not join into the model the manifest names.
     """
-    from ..model_files import sha256_file
+    from ..models.files import sha256_file
 
     parts = part_files()
     if parts is None:
@@ -118,7 +118,7 @@ def ensure_joined() -> Path | None:
 
 
 def registry_entry(stt_info) -> list:
-    """[ModelInfo] for model_registry.discover(): the joined base folder, sha256-checked
+    """[ModelInfo] for models.registry.discover(): the joined base folder, sha256-checked
     (stt_info verifies it against the manifest). Listed after tiny.en, so it is never the
     live model unless chosen; a broken install is logged and left out, not fatal."""
     try:

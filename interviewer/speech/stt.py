@@ -128,7 +128,7 @@ class Transcriber:
     """A faster-whisper model behind a tiny interface: warmup() and transcribe()."""
 
     def __init__(self, model_path: str | Path, settings: SttSettings | None = None) -> None:
-        from ..model_registry import validate_whisper_dir
+        from ..models.registry import validate_whisper_dir
 
         self.model_path = validate_whisper_dir(Path(model_path))
         self.settings = settings or SttSettings()

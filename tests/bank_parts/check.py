@@ -5,7 +5,7 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from interviewer.bank import Bank, lint_question, load_file  # noqa: E402
+from interviewer.content.bank import Bank, lint_question, load_file  # noqa: E402
 
 questions = []
 for name in sys.argv[1:]:

@@ -133,15 +133,15 @@ class OfflineRuntime(_Offline):
 
 @pytest.fixture(scope="module")
 def bank():
-    from interviewer.bank import load_bank
+    from interviewer.content.bank import load_bank
 
     return load_bank(include_user=False)
 
 
 @pytest.fixture
 def store(bank):
-    from interviewer.gui.sample_data import populate
-    from interviewer.store import Store
+    from interviewer.tools.sample_data import populate
+    from interviewer.history import Store
 
     clock = [datetime.now().astimezone()]
     s = Store.open(clock=lambda: clock[0], durability="off")

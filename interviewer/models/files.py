@@ -24,7 +24,7 @@ def _package_dir(name: str) -> Path | None:
 
 
 def load_manifest() -> list[dict]:
-    from .paths import resource_dir
+    from ..paths import resource_dir
 
     path = resource_dir("models") / "manifest.json"
     try:
@@ -36,7 +36,7 @@ def load_manifest() -> list[dict]:
 
 def sha256_file(path: Path) -> str:
     """sha256, cached by path, size and mtime so start-up does not re-hash 100 MB each time."""
-    from .paths import cache_dir
+    from ..paths import cache_dir
 
     st = path.stat()
     key = f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}"

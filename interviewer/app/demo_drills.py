@@ -64,7 +64,7 @@ REHEARSAL_ANSWERS = [
 
 def _speak(text: str, name: str) -> Path:
     from ..paths import cache_dir
-    from .demo import synthesize
+    from .demo_answers import synthesize
 
     digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
     path = cache_dir() / f"demo-{name}-{digest}.wav"

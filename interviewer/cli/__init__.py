@@ -14,8 +14,8 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from . import __version__
-from .errors import UserError
+from .. import __version__
+from ..errors import UserError
 
 log = logging.getLogger("interviewer")
 PERSONAS = ("friendly", "rigorous", "manager")
@@ -146,7 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-llm", action="store_true", help="rubric only (authored follow-ups)")
     p.add_argument("--json", action="store_true")
 
-    from .history_cli import add_history_parser
+    from .history import add_history_parser
 
     add_history_parser(sub, common)
 
@@ -174,8 +174,8 @@ def _emit(data, as_json: bool, human) -> None:
 
 
 def cmd_models(args, settings) -> int:
-    from .model_registry import discover
-    from .paths import user_models_dir
+    from ..models.registry import discover
+    from ..paths import user_models_dir
 
     skipped: list[dict] = []
     models = discover(_opt(args, "stt_model"), _opt(args, "llm_model"), settings, skipped=skipped)
@@ -197,7 +197,7 @@ def cmd_models(args, settings) -> int:
 
 
 def cmd_demo(args, settings) -> int:
-    from .demo import format_demo, run_demo
+    from ..app.demo import format_demo, run_demo
 
     def progress(msg):
         if not args.json:
@@ -209,7 +209,7 @@ def cmd_demo(args, settings) -> int:
 
 
 def _source(args, settings):
-    from .audio.sources import FileSource, MicSource
+    from ..audio.sources import FileSource, MicSource
 
     answers = getattr(args, "answers", None)
     if answers:
@@ -223,7 +223,7 @@ def _source(args, settings):
 
 
 def _show_event(args):
-    from .engine import events as ev
+    from ..engine import events as ev
 
     def show(event):
         if args.json:
@@ -257,8 +257,8 @@ def _run_engine(args, settings, planner, *, needs_models: bool = False):
     """
     import threading
 
-    from .app.plans import start
-    from .app.runtime import Runtime
+    from ..app.plans import start
+    from ..app.runtime import Runtime
 
     runtime = Runtime(settings, stt_override=_opt(args, "stt_model"), llm_override=_opt(args, "llm_model"))
     session = plan = None
@@ -306,7 +306,7 @@ def _session_outcome(session, config) -> int:
     if getattr(session, "error", None) is None and not unsaved:
         return 0
     if isinstance(session.error, OSError):  # a disk problem: say which, and what to do about it
-        from .errors import os_error
+        from ..errors import os_error
 
         print(f"error: {os_error(session.error, 'record the session')}", file=sys.stderr)
     if unsaved:
@@ -319,10 +319,10 @@ def _session_outcome(session, config) -> int:
 
 
 def cmd_interview(args, settings) -> int:
-    from .app.plans import plan_interview
+    from ..app.plans import plan_interview
 
     if args.resume:
-        from .app.plans import plan_resume
+        from ..app.plans import plan_resume
 
         resumed = _resumable(args.resume, settings)  # checked before any model loads
 
@@ -352,7 +352,7 @@ def cmd_interview(args, settings) -> int:
 
 def _resumable(wanted: str, settings) -> dict:
     """The interrupted session to continue ('latest': the newest), checked before any model loads."""
-    from .store import Store
+    from ..history import Store
 
     with Store.open(settings=settings) as store:
         if wanted == "latest":
@@ -371,8 +371,8 @@ def _resumable(wanted: str, settings) -> dict:
 
 
 def cmd_drill(args, settings) -> int:
-    from .app.plans import plan_drill
-    from .app.reports import drill_from_records
+    from ..app.plans import plan_drill
+    from ..app.reports import drill_from_records
 
     plan, session, _summary = _run_engine(args, settings, lambda rt: plan_drill(
         rt, target_s=args.target, question_id=args.question_id, concept=args.concept, non_expert=args.non_expert))
@@ -397,8 +397,8 @@ def cmd_drill(args, settings) -> int:
 
 
 def cmd_projects(args, settings) -> int:
-    from .projects import FIELDS, Project
-    from .store import Store
+    from ..content.projects import FIELDS, Project
+    from ..history import Store
 
     store = Store.open(settings=settings)
     try:
@@ -440,8 +440,8 @@ def cmd_projects(args, settings) -> int:
 
 
 def cmd_rehearse(args, settings) -> int:
-    from .app.plans import plan_rehearsal
-    from .app.reports import rehearsal_result
+    from ..app.plans import plan_rehearsal
+    from ..app.reports import rehearsal_result
 
     def planner(runtime):
         return plan_rehearsal(runtime, runtime.store.project(args.project), pitch_s=args.pitch,
@@ -458,7 +458,7 @@ def cmd_rehearse(args, settings) -> int:
 
 
 def cmd_devices(args, settings) -> int:
-    from .audio.devices import list_devices
+    from ..audio.devices import list_devices
 
     devices = list_devices()
     _emit(devices, args.json, lambda ds: "\n".join(
@@ -468,7 +468,7 @@ def cmd_devices(args, settings) -> int:
 
 
 def cmd_questions(args, settings) -> int:
-    from .bank import CATEGORIES, load_bank
+    from ..content.bank import CATEGORIES, load_bank
 
     if args.action in ("draft", "add"):
         return _question_draft(args, settings)
@@ -491,8 +491,8 @@ def _question_draft(args, settings) -> int:
     lacks (spoken topics, follow-ups, probes) is drafted off the live path, shown, and saved."""
     import yaml
 
-    from .bank import load_question_file
-    from .dialogue.drafting import draft, needs_draft, save_custom
+    from ..content.bank import load_question_file
+    from ..dialogue.drafting import draft, needs_draft, save_custom
 
     if args.file is None:
         raise UserError(f"`questions {args.action}` needs a question file", f"For example: interviewer questions "
@@ -501,8 +501,8 @@ def _question_draft(args, settings) -> int:
     if needs_draft(question):
         llm = None
         if not args.no_llm:
-            from .llm.worker import LlmSettings, LlmWorker
-            from .model_registry import active_paths
+            from ..llm.worker import LlmSettings, LlmWorker
+            from ..models.registry import active_paths
 
             _, llm_path = active_paths(_opt(args, "stt_model"), _opt(args, "llm_model"), settings)
             llm = LlmWorker(llm_path, LlmSettings.from_settings(settings)).start()
@@ -539,24 +539,24 @@ def _question_draft(args, settings) -> int:
 
 
 def _transcriber(args, settings):
-    from .model_registry import active_paths
-    from .speech.stt import SttSettings, Transcriber
+    from ..models.registry import active_paths
+    from ..speech.stt import SttSettings, Transcriber
 
     stt_path, _ = active_paths(_opt(args, "stt_model"), _opt(args, "llm_model"), settings)
     return Transcriber(stt_path, SttSettings(cpu_threads=settings.stt_threads))
 
 
 def cmd_transcribe(args, settings) -> int:
-    from .audio.io import load_audio
-    from .bank import load_question_file
-    from .speech.stt import build_prompt
+    from ..audio.io import load_audio
+    from ..content.bank import load_question_file
+    from ..speech.stt import build_prompt
 
     audio = load_audio(args.audio)
     prompt = None
     if args.question_file:
         q = load_question_file(args.question_file)
         prompt = build_prompt(q.prompt, q.all_cues()[:20])
-    from .speech.final_pass import FinalPass, scoring_transcriber
+    from ..speech.final_pass import FinalPass, scoring_transcriber
 
     engine = scoring_transcriber(settings, _opt(args, "stt_model"), lambda: _transcriber(args, settings))
     transcript = engine.transcribe(audio, prompt)[0] if isinstance(engine, FinalPass) else \
@@ -566,9 +566,9 @@ def cmd_transcribe(args, settings) -> int:
 
 
 def cmd_score(args, settings) -> int:
-    from .app.score_file import score_file
+    from ..app.score_file import score_file
 
-    from .speech.final_pass import scoring_transcriber
+    from ..speech.final_pass import scoring_transcriber
 
     result = score_file(args.input, args.question_file, transcriber=None if args.input.suffix.lower() == ".json"
                         else scoring_transcriber(settings, _opt(args, "stt_model"), lambda: _transcriber(args, settings)))
@@ -577,10 +577,10 @@ def cmd_score(args, settings) -> int:
 
 
 def cmd_follow_up(args, settings) -> int:
-    from .bank import load_question_file
-    from .dialogue.drafting import drafted
-    from .dialogue.wording import Interviewer
-    from .engine.policy import Policy, Thread, text_analysis
+    from ..content.bank import load_question_file
+    from ..dialogue.drafting import drafted
+    from ..dialogue.wording import Interviewer
+    from ..engine.policy import Policy, Thread, text_analysis
 
     question = load_question_file(args.question_file)
     text = args.answer_text.strip()
@@ -588,8 +588,8 @@ def cmd_follow_up(args, settings) -> int:
         raise UserError("--answer-text is empty", "Pass the candidate's answer as text.")
     llm = None
     if not args.no_llm:
-        from .llm.worker import LlmSettings, LlmWorker
-        from .model_registry import active_paths
+        from ..llm.worker import LlmSettings, LlmWorker
+        from ..models.registry import active_paths
 
         _, llm_path = active_paths(_opt(args, "stt_model"), _opt(args, "llm_model"), settings)
         llm = LlmWorker(llm_path, LlmSettings.from_settings(settings)).start()
@@ -600,9 +600,9 @@ def cmd_follow_up(args, settings) -> int:
             llm.wait_loaded()
         # A question with no authored topics or follow-ups (a custom one) is drafted once and cached.
         question = drafted(question, llm)
-        from .analysis.embed import shared_embedder
-        from .bank import load_bank
-        from .dialogue.off_topic import QuestionIndex
+        from ..analysis.embed import shared_embedder
+        from ..content.bank import load_bank
+        from ..dialogue.off_topic import QuestionIndex
 
         index = QuestionIndex(list(load_bank()), shared_embedder())  # cached on disk after the first time
         policy = Policy(Interviewer(llm), max_follow_ups=2, pushes_back=False, index=lambda: index)
@@ -622,25 +622,25 @@ def cmd_follow_up(args, settings) -> int:
 
 def cmd_bench(args, settings) -> int:
     if args.which == "analysis":
-        from .analysis import bench_analysis
+        from ..tools.analysis_bench import bench_analysis
 
         data = bench_analysis()
     elif args.which == "follow-ups":
-        from .followup_bench import bench_follow_ups
+        from ..tools.followup_review import bench_follow_ups
 
         parts = ("tuning", "heldout") if args.part == "all" else (args.part,)
         data = bench_follow_ups(parts, stt_override=_opt(args, "stt_model"), llm_override=_opt(args, "llm_model"),
                                 settings=settings)
     elif args.which == "stt":
-        from .speech.stt_bench import bench_stt
+        from ..tools.stt_bench import bench_stt
 
         data = bench_stt()
     elif args.which == "history":
-        from .store import bench_history
+        from ..tools.history_bench import bench_history
 
         data = bench_history()
     else:
-        from .bench import bench_latency
+        from ..tools.latency_bench import bench_latency
 
         data = bench_latency(turns=args.turns, stt_override=_opt(args, "stt_model"),
                              llm_override=_opt(args, "llm_model"), settings=settings)
@@ -649,14 +649,14 @@ def cmd_bench(args, settings) -> int:
 
 
 def cmd_gui(args, settings) -> int:
-    from .gui.app import run_gui
+    from ..gui.app import run_gui
 
     return run_gui(settings, demo=bool(_opt(args, "demo")), stt_override=_opt(args, "stt_model"),
                    llm_override=_opt(args, "llm_model"))
 
 
 def cmd_history(args, settings) -> int:
-    from .history_cli import cmd_history as run
+    from .history import cmd_history as run
 
     return run(args, settings)
 
@@ -686,7 +686,7 @@ def _file_only(message: str, *args) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    from .logsetup import setup_logging
+    from ..logsetup import setup_logging
 
     log_path = setup_logging(bool(_opt(args, "verbose")))
     command = args.command or "gui"
@@ -698,7 +698,7 @@ def main(argv: list[str] | None = None) -> int:
         except ValueError:  # not the main thread (an embedding program): leave signals alone
             pass
     try:
-        from .config import load_settings
+        from ..config import load_settings
 
         settings = load_settings()
         if _opt(args, "stt_quality"):
@@ -721,13 +721,13 @@ def main(argv: list[str] | None = None) -> int:
             pass
         return 0
     except sqlite3.DatabaseError as exc:  # met outside the history commands' own handling
-        from .store.db import db_error
+        from ..history.db import db_error
 
         _file_only("database error")
         print(f"error: {db_error(exc, None)}", file=sys.stderr)
         return 1
     except OSError as exc:  # a disk or path problem no command anticipated: still the system's own words
-        from .errors import os_error
+        from ..errors import os_error
 
         _file_only("system error")
         print(f"error: {os_error(exc, f'use {exc.filename}' if exc.filename else 'finish')}", file=sys.stderr)

@@ -9,7 +9,7 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from .db import Store
+from ..history.db import Store
 
 TARGET_MS = 300.0
 
@@ -17,7 +17,7 @@ TARGET_MS = 300.0
 def _questions() -> list[dict]:
     """The real bank when it loads (ids, categories, tags, key points as users will have them)."""
     try:
-        from ..bank import load_bank
+        from ..content.bank import load_bank
 
         bank = load_bank(include_user=False)
         return [{"id": q.id, "category": q.category, "prompt": q.prompt, "tags": q.tags,

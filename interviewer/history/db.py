@@ -1,6 +1,6 @@
 """The `Store`: sessions, answers, recordings and progress in one SQLite file.
 
-See the package docstring (`interviewer/store/__init__.py`) for the API and its guarantees.
+See the package docstring (`interviewer/history/__init__.py`) for the API and its guarantees.
 """
 
 from __future__ import annotations

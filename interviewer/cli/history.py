@@ -1,9 +1,9 @@
 """`interviewer history`: list, show, export, import and delete past sessions; progress,
 due-today reviews and the 30/60/90-day plan.
 
-cli.py wires it with::
+cli/__init__.py wires it with::
 
-    from .history_cli import add_history_parser, cmd_history
+    from .history import add_history_parser, cmd_history
     add_history_parser(sub, common)      # in build_parser()
     COMMANDS["history"] = cmd_history
 """
@@ -16,13 +16,13 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from .errors import UserError
+from ..errors import UserError
 
 ACTIONS = ("list", "show", "delete", "export", "export-all", "import", "progress", "due", "plan")
 
 
 def add_history_parser(subparsers, common_parent: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    from .bank import CATEGORIES
+    from ..content.bank import CATEGORIES
 
     p = subparsers.add_parser(
         "history", parents=[common_parent], help="past sessions, progress and spaced practice",
@@ -188,8 +188,8 @@ def cmd_history(args, settings) -> int:
     reading works on a read-only or full disk."""
     import sqlite3
 
-    from .store import Store
-    from .store.db import db_error
+    from ..history import Store
+    from ..history.db import db_error
 
     action = getattr(args, "history_command", None) or "list"
     store = Store.open(settings=settings, readonly_ok=action in READ_ONLY_ACTIONS)
@@ -200,7 +200,7 @@ def cmd_history(args, settings) -> int:
     except sqlite3.DatabaseError as exc:
         raise db_error(exc, store.path) from None
     except OSError as exc:
-        from .errors import os_error
+        from ..errors import os_error
 
         target = {"export": "export to", "export-all": "write", "import": "import"}.get(action, "use")
         err = os_error(exc, f"{target} {exc.filename or 'the history'}")
@@ -268,19 +268,19 @@ def _run(action: str, args, store) -> int:
             print(f"Imported {len(result['imported'])} session(s)"
                   + (f"; {len(result['skipped'])} were already here" if result["skipped"] else "") + ".")
     elif action == "progress":
-        from .bank import load_bank
+        from ..content.bank import load_bank
 
         data = store.progress(bank=load_bank())
         _print_json(data) if as_json else print(format_progress(data))
     elif action == "due":
-        from .bank import load_bank
-        from .practice import due_today
+        from ..content.bank import load_bank
+        from ..app.practice import due_today
 
         items = due_today(store, load_bank())
         _print_json(items) if as_json else print(format_due(items))
     elif action == "plan":
-        from .bank import load_bank
-        from .practice import plan
+        from ..content.bank import load_bank
+        from ..app.practice import plan
 
         start = getattr(args, "start", None)
         if start is None:

@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .errors import UserError
+from ..errors import UserError
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +63,7 @@ def _espeak(text: str, path: Path, wpm: int = 160) -> Path:
                         "Install it: `sudo apt-get install espeak-ng`.")
     raw = path.with_suffix(".raw.wav")
     subprocess.run([exe, "-s", str(wpm), "-w", str(raw), text], check=True, capture_output=True)
-    from .audio.io import load_audio, write_wav
+    from ..audio.io import load_audio, write_wav
 
     write_wav(path, load_audio(raw))
     raw.unlink()
@@ -87,14 +87,14 @@ class _TimedTranscriber:
 
 
 def bench_latency(turns: int = 10, stt_override=None, llm_override=None, settings=None) -> dict:
-    from .audio.playback import SilentPlayer
-    from .audio.sources import FileSource
-    from .bank import load_bank
-    from .llm.worker import LlmSettings, LlmWorker
-    from .model_registry import active_paths
-    from .engine import InterviewSession, LevelChanged, SessionConfig
-    from .speech.stt import Transcriber
-    from .speech.tts import Speaker
+    from ..audio.playback import SilentPlayer
+    from ..audio.sources import FileSource
+    from ..content.bank import load_bank
+    from ..llm.worker import LlmSettings, LlmWorker
+    from ..models.registry import active_paths
+    from ..engine import InterviewSession, LevelChanged, SessionConfig
+    from ..speech.stt import Transcriber
+    from ..speech.tts import Speaker
 
     stt_path, llm_path = active_paths(stt_override, llm_override, settings)
     bank = load_bank(include_user=False)
@@ -132,8 +132,8 @@ def bench_latency(turns: int = 10, stt_override=None, llm_override=None, setting
     # analysis and, at stt_quality "accurate", the background final pass run as they would.
     answers_dir = work / "answers"
     answers_dir.mkdir()
-    from .config import Settings
-    from .speech.final_pass import for_settings
+    from ..config import Settings
+    from ..speech.final_pass import for_settings
 
     settings = settings or Settings()
     quality = settings.stt_quality

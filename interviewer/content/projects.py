@@ -9,8 +9,8 @@ data and results rather than generic ones.
 from __future__ import annotations
 
 from .bank import FollowUp, KeyPoint, Question
-from .store.project_notes import FIELDS, Project  # noqa: F401  (the notes' model lives with the history)
-from .textutil import STOPWORDS, tokens
+from ..history.project_notes import FIELDS, Project  # noqa: F401  (the notes' model lives with the history)
+from .text import STOPWORDS, tokens
 
 _VAGUE = frozenset(
     "one two three four five six seven eight nine ten hundred thousand million year years month months week weeks "

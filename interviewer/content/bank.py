@@ -16,7 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .errors import QuestionError
+from ..errors import QuestionError
 
 Category = Literal["fundamentals", "ml_coding", "case_study", "system_design", "behavioral", "project"]
 CATEGORIES: tuple[str, ...] = Category.__args__  # type: ignore[attr-defined]
@@ -45,7 +45,7 @@ def _matchable_cues(values: list[str]) -> list[str]:
     tokenizer that knows a-z and digits only. A cue with neither ('深度学习', an emoji,
     '++') could never match, and would reach the matcher as a phrase of no words, so it
     is refused here, with the cue named, rather than failing mid-interview."""
-    from .analysis.text import split_word  # late: analysis imports this module
+    from ..analysis.text import split_word  # late: analysis imports this module
 
     cleaned = _clean_phrases(values)
     for cue in cleaned:
@@ -318,7 +318,7 @@ class Bank:
 
 
 def load_bank(extra_dirs: Sequence[Path] = (), include_user: bool = True) -> Bank:
-    from .paths import resource_dir, user_questions_dir
+    from ..paths import resource_dir, user_questions_dir
 
     dirs = [resource_dir("questions"), *extra_dirs]
     if include_user:

@@ -27,10 +27,10 @@ def parse_turn_key(turn_key: str) -> tuple[str, str] | None:
 def recover_cut_off_answers(store, sid: str, transcriber, bank) -> list[dict]:
     """Transcribe, analyse and store the recordings of `sid` that were cut off; returns one
     {question_id, kind, text, path} per turn stored."""
-    from .analysis import score_answer
-    from .audio.io import load_audio
-    from .errors import UserError
-    from .speech.stt import build_prompt
+    from ..analysis import score_answer
+    from ..audio.io import load_audio
+    from ..errors import UserError
+    from ..speech.stt import build_prompt
 
     stored = []
     report = store.session(sid)

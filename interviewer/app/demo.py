@@ -16,12 +16,12 @@ from pathlib import Path
 
 import numpy as np
 
-from .audio import SAMPLE_RATE
-from .audio.io import load_audio, write_wav
+from ..audio import SAMPLE_RATE
+from ..audio.io import load_audio, write_wav
 
 log = logging.getLogger(__name__)
 
-DEMO_DIR = Path(__file__).resolve().parent / "demo_data"
+DEMO_DIR = Path(__file__).resolve().parents[1] / "demo_data"
 
 
 def level_dbfs(audio: np.ndarray) -> float:
@@ -34,7 +34,7 @@ def _new_demo_dir(parent: Path) -> Path:
     tail so two demos started in the same second do not write over each other's files."""
     import tempfile
 
-    from .paths import _private_dir
+    from ..paths import _private_dir
 
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     return Path(tempfile.mkdtemp(prefix=f"{stamp}-", dir=_private_dir(parent)))
@@ -42,15 +42,15 @@ def _new_demo_dir(parent: Path) -> Path:
 
 def run_demo(stt_override: str | None = None, llm_override: str | None = None, out_dir: Path | None = None,
              settings=None, progress=lambda msg: None) -> dict:
-    from .analysis import score_answer
-    from .bank import load_question_file
-    from .dialogue.wording import Interviewer
-    from .engine.policy import Policy, Thread
-    from .llm.worker import LlmSettings, LlmWorker
-    from .model_registry import active_paths, discover
-    from .paths import data_dir
-    from .speech.stt import SttSettings, Transcriber, build_prompt
-    from .speech.tts import Speaker, Voice
+    from ..analysis import score_answer
+    from ..content.bank import load_question_file
+    from ..dialogue.wording import Interviewer
+    from ..engine.policy import Policy, Thread
+    from ..llm.worker import LlmSettings, LlmWorker
+    from ..models.registry import active_paths, discover
+    from ..paths import data_dir
+    from ..speech.stt import SttSettings, Transcriber, build_prompt
+    from ..speech.tts import Speaker, Voice
 
     timings: dict[str, float] = {}
     t_all = time.perf_counter()

@@ -15,7 +15,7 @@ import statistics
 import time
 from pathlib import Path
 
-from .paths import REPO_ROOT
+from ..paths import REPO_ROOT
 
 REVIEW = REPO_ROOT / "tests" / "fixtures" / "follow_up_review"
 PARTS = {"tuning": "cases.yaml", "heldout": "heldout.yaml"}
@@ -46,9 +46,9 @@ def load_verdicts(folder: Path = REVIEW) -> dict[tuple[str, str], dict]:
 def question_for(case: dict, bank, llm, folder: Path = REVIEW):
     """The question as the interview would have it: a bank question, a custom question (with
     its draft, cached beside the set by content), or a project question grounded in notes."""
-    from .bank import load_question_file
-    from .dialogue.drafting import drafted
-    from .projects import Project, ground_question
+    from ..content.bank import load_question_file
+    from ..dialogue.drafting import drafted
+    from ..content.projects import Project, ground_question
 
     if case.get("question_file"):
         return drafted(load_question_file(folder / case["question_file"]), llm, cache_dir=folder / "drafts")
@@ -60,7 +60,7 @@ def question_for(case: dict, bank, llm, folder: Path = REVIEW):
 
 
 def reply_for(policy, question, answer: str, seed: int = 0) -> dict:
-    from .engine.policy import Thread
+    from ..engine.policy import Thread
 
     t0 = time.perf_counter()
     thread = Thread(question)
@@ -91,12 +91,12 @@ def _shares(rows: list[dict]) -> dict:
 
 def bench_follow_ups(parts=tuple(PARTS), stt_override=None, llm_override=None, settings=None,
                      folder: Path = REVIEW, persona: str | None = None, mode: str = "study") -> dict:
-    from .bank import load_bank
-    from .dialogue.wording import Interviewer
-    from .engine.policy import Policy
-    from .llm.worker import LlmSettings, LlmWorker
-    from .model_registry import active_paths
-    from .personas import get_persona
+    from ..content.bank import load_bank
+    from ..dialogue.wording import Interviewer
+    from ..engine.policy import Policy
+    from ..llm.worker import LlmSettings, LlmWorker
+    from ..models.registry import active_paths
+    from ..content.personas import get_persona
 
     bank = load_bank(include_user=False)
     _, llm_path = active_paths(stt_override, llm_override, settings)
@@ -105,8 +105,8 @@ def bench_follow_ups(parts=tuple(PARTS), stt_override=None, llm_override=None, s
     who = get_persona(persona)
     brain = Interviewer(llm, persona=who)
     brain.prime()
-    from .analysis.embed import shared_embedder
-    from .dialogue.off_topic import QuestionIndex
+    from ..analysis.embed import shared_embedder
+    from ..dialogue.off_topic import QuestionIndex
 
     index = QuestionIndex(list(bank), shared_embedder())  # ready before the first case, as in a warm app
     policy = Policy(brain, max_follow_ups=2, pushes_back=mode == "real" or bool(who and who.pushback),

@@ -11,7 +11,7 @@ import struct
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ModelError
+from ..errors import ModelError
 
 _MAX_STRING = 64 << 20
 _MAX_COUNT = 50_000_000

@@ -84,8 +84,8 @@ def drill_sample(concept: str = "gradient descent", target_s: int = 30, text: st
                  audience: str = "interviewer", wpm: int = 150) -> tuple:
     """(question, analysis, drill report) of a typed-in drill answer, scored by the real analysis."""
     from ..analysis import analyze, transcript_from_text
-    from ..drills import concept_question, drill_report
-    from .demo_drills import DRILL_ANSWER
+    from ..content.drills import concept_question, drill_report
+    from ..app.demo_drills import DRILL_ANSWER
 
     question = concept_question(concept, target_s, audience)
     analysis = analyze(question, transcript_from_text(text or DRILL_ANSWER, wpm=wpm), audience=audience).to_dict()
@@ -97,8 +97,8 @@ def populate_rehearsal(store, bank, *, deep_dive_id: str = "proj-measure-impact"
     follow-up), written from the demo's scripted answers and scored by the real analysis.
     Returns the session id; the project is saved too."""
     from ..analysis import analyze, assess_follow_up, summarize_session, transcript_from_text
-    from ..projects import Project, ground_question
-    from .demo_drills import DEMO_PROJECT, REHEARSAL_ANSWERS, ensure_demo_project
+    from ..content.projects import Project, ground_question
+    from ..app.demo_drills import DEMO_PROJECT, REHEARSAL_ANSWERS, ensure_demo_project
 
     ensure_demo_project(store)
     project = Project.model_validate(DEMO_PROJECT)
@@ -144,8 +144,8 @@ def populate_demo(store, bank) -> str:
     """A finished demo session (the demo's question, answered with its recorded text), as
     the demo leaves in History; `store` is a TaggedStore that labels it."""
     from ..analysis import analyze, summarize_session, transcript_from_text
-    from ..demo import DEMO_DIR
-    from .demo import demo_question
+    from ..app.demo import DEMO_DIR
+    from ..app.demo_answers import demo_question
 
     q = demo_question()
     text = (DEMO_DIR / "answer.txt").read_text(encoding="utf-8").strip()
@@ -164,7 +164,7 @@ def populate_demo(store, bank) -> str:
 
 def sample_custom_question() -> tuple[dict, object]:
     """(what a user types into My questions, a plausible draft of it) for screenshots."""
-    from ..bank import parse_question
+    from ..content.bank import parse_question
 
     typed = {"prompt": "How would you detect data drift in a deployed fraud model, and what would you do about it?",
              "key_points": [

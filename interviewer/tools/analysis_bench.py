@@ -9,7 +9,7 @@ import time
 import numpy as np
 
 from ..audio import SAMPLE_RATE
-from ..bank import Question
+from ..content.bank import Question
 from ..transcript import Transcript, Word
 
 _SENTENCES = [
@@ -91,9 +91,9 @@ def _bench_meaning(question: Question, minutes: float) -> dict:
     sentence is new: a whole 10-minute answer embedded at once, then one more sentence.
     """
     from ..errors import ModelError
-    from .embed import Embedder
-    from .report import analyze
-    from . import embed
+    from ..analysis.embed import Embedder
+    from ..analysis.report import analyze
+    from ..analysis import embed
 
     try:
         fresh = Embedder()
@@ -124,7 +124,7 @@ def _bench_meaning(question: Question, minutes: float) -> dict:
 
 
 def bench_analysis(repeats: int = 7, minutes: float = 10.0) -> dict:
-    from .report import analyze
+    from ..analysis.report import analyze
 
     question = Question.model_validate(BENCH_QUESTION)
     transcript, audio = synthetic_answer(minutes)

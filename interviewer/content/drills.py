@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from .bank import KeyPoint, Question
-from .textutil import STOPWORDS, tokens
+from .text import STOPWORDS, tokens
 
 TARGETS = (30, 60, 120, 180)
 
@@ -26,7 +26,7 @@ def concept_question(concept: str, target_s: int, audience: str = "interviewer")
     concept = " ".join(concept.split())
     words = [w for w in tokens(concept) if w not in STOPWORDS] or tokens(concept)
     if not words:  # the answer is transcribed in English: nothing in the concept could be recognised
-        from .errors import QuestionError
+        from ..errors import QuestionError
 
         raise QuestionError(f"The concept {concept!r} has no letter a-z or digit, so the drill could never "
                             "recognise it in your (English) answer",

@@ -17,8 +17,8 @@ import struct
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .errors import ModelError
-from .model_files import _package_dir, load_manifest, sha256_file  # noqa: F401  (re-exported)
+from ..errors import ModelError
+from .files import _package_dir, load_manifest, sha256_file  # noqa: F401  (re-exported)
 
 log = logging.getLogger(__name__)
 
@@ -222,7 +222,7 @@ def discover(stt_override: str | None = None, llm_override: str | None = None, s
     merely lying in the models folder is skipped with a warning that names it (and listed
     in `skipped`, if given), so it can neither break every command nor become active.
     """
-    from .paths import user_models_dir
+    from ..paths import user_models_dir
 
     found: list[ModelInfo] = []
     explicit: dict[str, ModelInfo] = {}
@@ -264,7 +264,7 @@ def discover(stt_override: str | None = None, llm_override: str | None = None, s
     stt = embedded_stt_path()
     if stt:
         found.append(_stt_info(stt, "embedded"))
-    from .speech.embedded_base import registry_entry  # base, for the accurate final pass
+    from ..speech.embedded_base import registry_entry  # base, for the accurate final pass
 
     found.extend(registry_entry(_stt_info))
     llm = embedded_llm_path()

@@ -5,7 +5,7 @@ One SQLite file (`<data dir>/history.sqlite3`, WAL mode, fsync on commit) plus W
 Standard library only. All paths the API returns are absolute; the database stores them
 relative to the data dir so a moved data dir keeps working.
 
-Writing a session (what `session.py` calls)::
+Writing a session (what the engine's recorder calls)::
 
     store = Store.open()                       # or Store.open(path), Store.open(settings=s)
     sid = store.begin_session(format="mixed", mode="study", persona=None,
@@ -24,7 +24,7 @@ Writing a session (what `session.py` calls)::
   scores {clarity, pacing, depth, structure, overall} (0-100, None allowed) and
   key_points {covered, missed} (ids, or {id, label} mappings). Both stored whole.
 - `record_answer` is one transaction, committed before it returns, and updates the
-  spaced-practice schedule (`interviewer.practice`) in that same transaction.
+  spaced-practice schedule (`interviewer.app.practice`) in that same transaction.
 - Keep audio: `Store.open(keep_audio=...)` or `Store.open(settings=...)` decides; if
   neither says, the session's own `settings["keep_audio"]` does (default True).
 - Call `audio_writer().write` from a worker thread, not the sounddevice callback: it does
@@ -55,7 +55,7 @@ Reading (the History page)::
                               # strongest, weakest, streak, totals, due_today counts
     store.delete_session(sid) # rows and audio files
 
-Spaced practice lives in `interviewer.practice`: `due_today(store, bank)`,
+Spaced practice lives in `interviewer.app.practice`: `due_today(store, bank)`,
 `priority(store)` for `Bank.select(priority=...)`, `plan(start_date, store, bank)`.
 
 Moving history::
@@ -64,16 +64,14 @@ Moving history::
     store.export_all("history.zip")     # -> one zip with a checksummed manifest
     store.import_archive(path)          # zip or exported folder; validated, all or nothing
 
-Benchmark: `bench_history(n=1000)` (in `interviewer/store/bench.py`), for
-`interviewer bench history`.
+Benchmark: `interviewer bench history` (interviewer/tools/history_bench.py).
 """
 
-from .bench import bench_history
 from .db import DB_NAME, KINDS, MODES, Store, default_path
 from .recording import AudioWriter, NullAudioWriter
 from .schema import MIGRATIONS, SCHEMA_VERSION
 
 __all__ = [
     "DB_NAME", "KINDS", "MIGRATIONS", "MODES", "SCHEMA_VERSION", "AudioWriter", "NullAudioWriter", "Store",
-    "bench_history", "default_path",
+    "default_path",
 ]

@@ -33,13 +33,13 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from .store.schedule import (MIN_EASINESS, QUALITY_FLOORS, START_EASINESS, ReviewState, apply_answer,  # noqa: F401
+from ..history.schedule import (MIN_EASINESS, QUALITY_FLOORS, START_EASINESS, ReviewState, apply_answer,  # noqa: F401
                              quality_from_score, rebuild_schedule, sm2)
-from .store.schema import key_point_id_label
+from ..history.schema import key_point_id_label
 
 if TYPE_CHECKING:
-    from .bank import Bank, Question
-    from .store import Store
+    from ..content.bank import Bank, Question
+    from ..history import Store
 
 # -- what to practise ----------------------------------------------------------------------
 
@@ -213,7 +213,7 @@ def plan(start_date: date, store: "Store | None" = None, bank: "Bank | None" = N
     with a `target` are ticked from the history (`progress`, `done`); habits are manual
     (`done` None).
     """
-    from .bank import CATEGORY_TITLES
+    from ..content.bank import CATEGORY_TITLES
 
     today = today or (store.today() if store is not None else date.today())
     weak_topics, weak_kps = _weak_topics(store)

@@ -30,10 +30,10 @@ def _peak_rss_mb() -> float:
 def run_quality(quality: str, data_dir: Path) -> dict:
     """Transcribe every recording at one quality, in this process."""
     from ..audio.io import load_audio
-    from ..model_registry import embedded_stt_path
-    from .final_pass import FinalPass, check_quality
-    from .stt import Transcriber
-    from .wer import edit_distance, normalise, real_speech_set
+    from ..models.registry import embedded_stt_path
+    from ..speech.final_pass import FinalPass, check_quality
+    from ..speech.stt import Transcriber
+    from ..speech.wer import edit_distance, normalise, real_speech_set
 
     check_quality(quality)
     items = real_speech_set(data_dir)
@@ -110,7 +110,7 @@ def bench_stt(data_dir: Path | None = None, qualities=("standard", "accurate")) 
     out = {"machine": {"python": platform.python_version(), "cpus": __import__("os").cpu_count()},
            "data": str(data_dir), "normalisation": "tests/fixtures/speech/README.md", "qualities": {}}
     for q in qualities:
-        proc = subprocess.run([sys.executable, "-m", "interviewer.speech.stt_bench", q, str(data_dir)],
+        proc = subprocess.run([sys.executable, "-m", "interviewer.tools.stt_bench", q, str(data_dir)],
                               capture_output=True, text=True)
         if proc.returncode != 0:
             raise UserError(f"bench stt ({q}) failed: {proc.stderr.strip()[-800:]}",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .bank import KeyPoint, Question
-from .textutil import content_stems
+from .text import content_stems
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,6 @@ def get_persona(persona_id: str | None) -> Persona | None:
     try:
         return PERSONAS[persona_id]
     except KeyError:
-        from .errors import UserError
+        from ..errors import UserError
 
         raise UserError(f"Unknown persona '{persona_id}'", f"Choose one of: {', '.join(PERSONAS)}.") from None

@@ -27,13 +27,13 @@ SECOND_ANSWER = (
 
 
 def demo_dir() -> Path:
-    from ..demo import DEMO_DIR
+    from .demo import DEMO_DIR
 
     return DEMO_DIR
 
 
 def demo_question():
-    from ..bank import load_question_file
+    from ..content.bank import load_question_file
 
     return load_question_file(demo_dir() / "question.yaml")
 

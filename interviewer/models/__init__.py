@@ -1,0 +1,1 @@
+"""Finding and checking the speech and language models (never downloading them)."""

@@ -1,0 +1,1 @@
+"""Benchmarks and sample data: measuring the app, not running it."""
