@@ -9,12 +9,8 @@ answer that caused it, by `Store.record_answer`):
 A good answer never creates an item; it only advances one that exists. Follow-ups count
 for the key point they target (recovered with a hint: quality 3; missed again: 1).
 
-SM-2 as used here (Wozniak 1990, with the lapse as the first learning step):
-
-    poor answer (quality < 3)   repetitions = 0, interval = 1 day, lapses += 1
-    good answer, 1st in a row   interval = 6 days
-    good answer, later          interval = round(interval x easiness)
-    every graded review         easiness += 0.1 - (5 - q) x (0.08 + (5 - q) x 0.02), floor 1.3
+The SM-2 bookkeeping itself lives with the history (history/schedule.py); this module
+reads it to decide what to practise.
 
 A good answer *before* an item is due earns nothing (no cramming); a poor one always
 resets it. The schedule is a pure function of the answers in order, so deleting or

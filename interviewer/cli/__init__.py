@@ -12,6 +12,7 @@ import os
 import signal
 import sqlite3
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 from .. import __version__
@@ -161,6 +162,27 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _opt(args, name, default=None):
     return getattr(args, name, default)
+
+@contextmanager
+def _loaded_llm(args, settings):
+    """The chat model, loaded (None with --no-llm), closed afterwards.
+
+    A model llama.cpp cannot load is a failure to report, not a cue to fall back to the
+    authored lines in silence (and exit 0): --no-llm asks for that."""
+    if args.no_llm:
+        yield None
+        return
+    from ..llm.worker import LlmSettings, LlmWorker
+    from ..models.registry import active_paths
+
+    _, llm_path = active_paths(_opt(args, "stt_model"), _opt(args, "llm_model"), settings)
+    llm = LlmWorker(llm_path, LlmSettings.from_settings(settings)).start()
+    try:
+        llm.wait_loaded()
+        yield llm
+    finally:
+        llm.close()
+
 
 
 def _emit(data, as_json: bool, human) -> None:
@@ -499,21 +521,9 @@ def _question_draft(args, settings) -> int:
                         f"{args.action} my-question.yaml (fields: id, category, prompt, key_points).")
     question = load_question_file(args.file)
     if needs_draft(question):
-        llm = None
-        if not args.no_llm:
-            from ..llm.worker import LlmSettings, LlmWorker
-            from ..models.registry import active_paths
-
-            _, llm_path = active_paths(_opt(args, "stt_model"), _opt(args, "llm_model"), settings)
-            llm = LlmWorker(llm_path, LlmSettings.from_settings(settings)).start()
-        try:
-            if llm is not None:
-                llm.wait_loaded()
+        with _loaded_llm(args, settings) as llm:
             question = draft(question, llm, progress=lambda m: None if args.json else print(f"... {m}",
                                                                                             file=sys.stderr))
-        finally:
-            if llm is not None:
-                llm.close()
     data = question.model_dump(mode="json", exclude_none=True)
     if args.action == "draft":
         if args.out:
@@ -586,18 +596,7 @@ def cmd_follow_up(args, settings) -> int:
     text = args.answer_text.strip()
     if not text:
         raise UserError("--answer-text is empty", "Pass the candidate's answer as text.")
-    llm = None
-    if not args.no_llm:
-        from ..llm.worker import LlmSettings, LlmWorker
-        from ..models.registry import active_paths
-
-        _, llm_path = active_paths(_opt(args, "stt_model"), _opt(args, "llm_model"), settings)
-        llm = LlmWorker(llm_path, LlmSettings.from_settings(settings)).start()
-    try:
-        if llm is not None:
-            # A model llama.cpp cannot load is a failure to report, not a cue to fall back to
-            # the authored follow-up in silence (and exit 0): --no-llm asks for that.
-            llm.wait_loaded()
+    with _loaded_llm(args, settings) as llm:
         # A question with no authored topics or follow-ups (a custom one) is drafted once and cached.
         question = drafted(question, llm)
         from ..analysis.embed import shared_embedder
@@ -609,9 +608,6 @@ def cmd_follow_up(args, settings) -> int:
         thread = Thread(question)
         plan = policy.plan(thread, text)
         decision = policy.word(plan, thread, text)
-    finally:
-        if llm:
-            llm.close()
     coverage = text_analysis(question, text)["key_points"]
     data = {"text": decision.text, "targets": decision.targets, "source": decision.source, "kind": decision.kind,
             "plan": plan.kind.value, "lead_in": decision.lead_in, "covered": coverage["covered"],

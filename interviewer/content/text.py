@@ -26,6 +26,8 @@ def stem(word: str) -> str:
                    "ness", "ments", "ment", "ies", "ied", "ers", "er", "ed", "es", "ly", "s"):
         if w.endswith(suffix) and len(w) - len(suffix) >= 3:
             w = w[: -len(suffix)]
+            if suffix in ("ing", "ings", "ed", "er", "ers") and len(w) >= 4 and w[-1] == w[-2] and w[-1] not in "lsz":
+                w = w[:-1]  # overfitting, embedded -> overfit, embed
             break
     if w.endswith("iz") or w.endswith("is"):
         w = w[:-2] if len(w) > 5 else w

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from ..errors import UserError
 from . import recording
-from .rows import KINDS, MODES, _dumps, _number, insert_answer  # noqa: F401  (the store's own rows)
+from .rows import KINDS, MODES, _dumps, _number, insert_answer, insert_key_point_results  # noqa: F401  (the store's own rows)
 from .schema import SCHEMA_VERSION, apply_migrations, key_point_id_label
 
 log = logging.getLogger(__name__)
@@ -621,13 +621,7 @@ class Store:
                  _dumps(transcript), answer_id))
             if kind == "answer":
                 conn.execute("DELETE FROM key_point_results WHERE answer_id=?", (answer_id,))
-                kps = analysis.get("key_points") if isinstance(analysis.get("key_points"), dict) else {}
-                for covered, key in ((1, "covered"), (0, "missed")):
-                    for kp in kps.get(key) or []:
-                        kp_id, label = key_point_id_label(kp)
-                        if kp_id:
-                            conn.execute("INSERT OR IGNORE INTO key_point_results VALUES (?,?,?,?,?,?,?)",
-                                         (answer_id, sid, qid, kp_id, label, covered, str(created)[:10]))
+                insert_key_point_results(conn, answer_id, sid, qid, analysis, str(created)[:10])
         return True
 
     def _adopt_audio(self, sid: str, audio_path, turn: dict) -> str | None:

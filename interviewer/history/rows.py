@@ -38,11 +38,16 @@ def insert_answer(conn: sqlite3.Connection, sid: str, created_at: str, question:
     )
     answer_id = cur.lastrowid
     if kind == "answer":
-        kps = analysis.get("key_points") if isinstance(analysis.get("key_points"), dict) else {}
-        for covered, key in ((1, "covered"), (0, "missed")):
-            for kp in kps.get(key) or []:
-                kp_id, label = key_point_id_label(kp)
-                if kp_id:
-                    conn.execute("INSERT OR IGNORE INTO key_point_results VALUES (?,?,?,?,?,?,?)",
-                                 (answer_id, sid, str(question["id"]), kp_id, label, covered, created_at[:10]))
+        insert_key_point_results(conn, answer_id, sid, str(question["id"]), analysis, created_at[:10])
     return answer_id
+
+
+def insert_key_point_results(conn, answer_id: int, sid: str, qid: str, analysis: dict, day: str) -> None:
+    """One row per key point the main answer covered or missed: what the per-topic progress reads."""
+    kps = analysis.get("key_points") if isinstance(analysis.get("key_points"), dict) else {}
+    for covered, key in ((1, "covered"), (0, "missed")):
+        for kp in kps.get(key) or []:
+            kp_id, label = key_point_id_label(kp)
+            if kp_id:
+                conn.execute("INSERT OR IGNORE INTO key_point_results VALUES (?,?,?,?,?,?,?)",
+                             (answer_id, sid, qid, kp_id, label, covered, day))
