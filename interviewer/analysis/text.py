@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
+from ..content.text import stem  # noqa: F401  (the scoring stemmer lives with the other text helpers)
 from ..transcript import Transcript, Word
 
 FILLED_PAUSES = frozenset({"um", "umm", "ummm", "uh", "uhh", "uhm", "er", "erm", "err", "hmm", "hm", "mm", "mhm", "ah", "ahh", "eh"})
@@ -38,46 +38,6 @@ class Token:
     sentence_end: bool  # ... or with . ! ?
     is_number: bool
     filled_pause: bool
-
-
-_DOUBLE_OK = set("lsz")
-_RULES: tuple[tuple[str, str, int], ...] = (
-    ("izations", "iz", 3), ("ization", "iz", 3), ("isations", "iz", 3), ("isation", "iz", 3),
-    ("izing", "iz", 3), ("ising", "iz", 4), ("ized", "iz", 3), ("ised", "iz", 4), ("izes", "iz", 3),
-    ("izer", "iz", 3), ("ize", "iz", 3),
-    ("ational", "ate", 3), ("ations", "ate", 3), ("ation", "ate", 3),
-    ("iveness", "ive", 3), ("fulness", "ful", 3), ("ousness", "ous", 3),
-    ("ically", "ic", 3), ("ical", "ic", 3),
-    ("ements", "e", 4), ("ement", "e", 4), ("ments", "", 4), ("ment", "", 4),
-    ("ities", "", 4), ("ity", "", 4), ("nesses", "", 3), ("ness", "", 3),
-    ("ingly", "", 3), ("edly", "", 3), ("ings", "", 3), ("ing", "", 3),
-    ("ied", "y", 2), ("ies", "y", 2), ("ed", "", 3), ("ly", "", 4),
-    ("sses", "ss", 2), ("ss", "ss", 2), ("us", "us", 2), ("is", "is", 2), ("as", "as", 2), ("s", "", 3),
-)
-
-
-@lru_cache(maxsize=50_000)
-def stem(word: str) -> str:
-    """A light suffix stripper: enough to make 'underfits', 'underfitting' and 'underfit' meet.
-
-    Deliberately conservative (no 'er', keeps 'bias', 'analysis'): a missed match costs
-    less than two unrelated words colliding.
-    """
-    w = word.lower().strip("'")
-    if w.endswith("'s"):
-        w = w[:-2]
-    if len(w) <= 3 or not w.isalpha():
-        return w
-    for suffix, repl, min_stem in _RULES:
-        if w.endswith(suffix) and len(w) - len(suffix) >= min_stem:
-            w = w[: len(w) - len(suffix)] + repl
-            if suffix in ("ing", "ings", "ed", "edly", "ingly") and len(w) >= 4:
-                if w[-1] == w[-2] and w[-1] not in _DOUBLE_OK and w[-1].isalpha() and w[-1] not in "aeiou":
-                    w = w[:-1]  # overfitted -> overfit
-            break
-    if len(w) > 4 and w.endswith("e"):
-        w = w[:-1]
-    return w
 
 
 def split_word(text: str) -> list[str]:

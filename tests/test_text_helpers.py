@@ -1,0 +1,21 @@
+"""The shared text helpers: each stemmer does its own job (see content/text.py)."""
+
+from interviewer.content.text import content_stems, loose_stem, stem
+
+
+def test_the_loose_stem_meets_a_doubled_consonant_and_its_root():
+    # Before: 'underfitting' -> 'underfitt', so "you said it underfits" never met "underfitting".
+    for a, b in (("underfitting", "underfit"), ("embedded", "embedding"), ("embeddings", "embedding"), ("planning", "plan")):
+        assert loose_stem(a) == loose_stem(b), (a, b)
+    assert loose_stem("called") == "call"  # a double l is the word's own
+
+
+def test_the_loose_stem_is_eager_where_the_dialogue_needs_it():
+    assert loose_stem("causation") == loose_stem("causing")
+    assert set(content_stems("the owner")) & set(content_stems("who owns it"))
+
+
+def test_the_scoring_stem_is_conservative():
+    assert stem("overfitted") == stem("overfits") == stem("overfit")
+    assert stem("bias") == "bias" and stem("analysis") == "analysis"
+    assert stem("layers") != stem("lay")  # no 'er' stripping: unrelated words must not collide
