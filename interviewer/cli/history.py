@@ -76,7 +76,8 @@ def _score(value) -> str:
 
 def format_sessions(rows: list[dict], total: int) -> str:
     if not rows:
-        return "No sessions yet. Run an interview in the app (or `interviewer demo`) and it appears here."
+        return ("No sessions yet. Finished interviews appear here: run one in the app (its demo counts) or with "
+                "`interviewer interview`. (`interviewer demo` is a one-turn check and is not kept.)")
     lines = [f"{'session':24} {'date':16} {'format':14} {'mode':5} {'questions':30} "
              f"{'overall':>7} {'clarity':>7} {'pacing':>6} {'depth':>5} {'struct':>6}"]
     for r in rows:
