@@ -244,7 +244,7 @@ def preflight() -> dict:
             problems.append(f"{what} is missing ({name}/{rel}) in {sys.prefix}")
         found[name] = str(pkg) if pkg else None
     for src in RESOURCES:
-        if not (REPO / src).is_dir():
+        if not (REPO / src).exists():
             problems.append(f"{REPO / src} is missing")
     if not (REPO / "models" / "manifest.json").is_file():
         problems.append("models/manifest.json is missing")
