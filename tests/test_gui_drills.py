@@ -382,6 +382,18 @@ def test_rehearsal_report_shows_pitch_timing_structure_and_follow_ups(window, qt
     follow_ups = [t for q in report["questions"] for t in q["turns"] if t["kind"] == "follow_up"]
     assert follow_ups and all(t["interviewer_text"] in section.follow_ups.text() for t in follow_ups)
     assert section.timeline.parts and section.timeline.parts[0]["label"] == "Problem"
+    # left out of the pitch but given when asked: the checklist says where, not just "missing"
+    impact_asked = next(n for n, t in enumerate(follow_ups, 1) if t.get("targets") == "impact")
+    assert follow_ups[impact_asked - 1]["assessment"]["addressed"]
+    impact_row = checklist.split("<b>Impact</b>")[1].split("</tr>")[0]
+    assert f"you gave it when asked (follow-up {impact_asked})" in impact_row
+    lessons_row = checklist.split("<b>Lessons</b>")[1].split("</tr>")[0]
+    assert "missing" in lessons_row  # never asked about, so still simply missing
+    # a deep-dive follow-up is "about" its key point's spoken topic, not a capitalised label
+    deep = report["questions"][1]
+    asked = next(t for t in deep["turns"] if t["kind"] == "follow_up")
+    kp = window.runtime.bank.get(deep["id"]).key_point(asked["targets"])
+    assert f"about {kp.topic}" in section.follow_ups.text() and kp.label not in section.follow_ups.text()
 
 
 def test_demo_mode_fixes_the_drill_and_adds_the_demo_project(qtbot, store):

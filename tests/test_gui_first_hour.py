@@ -10,6 +10,7 @@ Sessions are scripted (support/gui_harness.py); everything waits on signals.
 from __future__ import annotations
 
 import ast
+import html
 import re
 import shutil
 import subprocess
@@ -233,6 +234,32 @@ def test_the_report_leads_with_the_picture_and_three_ranked_things(make_window, 
     href = re.search(r"href='(goto:[^']+)'", links).group(1)
     toggles[0].detail.linkActivated.emit(href)
     assert window.report.tabs.currentIndex() == 1 and window.report.transcript.hasFocus()
+
+
+def test_a_point_made_in_a_follow_up_answer_is_credited_the_same_everywhere(make_window, qtbot, store, bank,
+                                                                              tmp_path):
+    from interviewer.tools.sample_data import populate_with_audio
+
+    sid = populate_with_audio(store, bank, tmp_path)  # Q1's follow-up answer makes a point Q1's answer missed
+    window = make_window()
+    with qtbot.waitSignal(window.report_shown) as shown:
+        window.open_report(sid)
+    report = shown.args[0]
+    q = report["questions"][0]
+    later = [k for k, c in q["credit"].items() if c["turn"] > 0]
+    assert later, "the sample's follow-up answer credits nothing"
+    labels = [q["labels"][k] for k in later]
+    headline = window.report.summary.headline.text()
+    assert f"and {len(later)} more after a follow-up" in headline
+    window.report.tabs.setCurrentIndex(1)
+    questions = window.report.questions
+    questions.question_list.setCurrentRow(0)
+    shown_points = questions.key_points.text()
+    for label in labels:  # marked as made after the follow-up, never as missed, and no advice to cover it
+        row = html.escape(label)
+        assert row in shown_points and f"✗</span> {row}" not in shown_points
+        assert f"{row} <span" in shown_points and "(after the follow-up)" in shown_points
+        assert label not in questions.tips.text()
 
 
 def test_exports_hold_every_section_and_start_each_question_on_a_page(make_window, qtbot, store, bank, tmp_path):

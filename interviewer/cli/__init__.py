@@ -157,6 +157,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--turns", type=_int_in(1, 1000), default=10, help="turns to replay (latency)")
     p.add_argument("--part", choices=["tuning", "heldout", "all"], default="all",
                    help="follow-ups: which part of the review set (default: both)")
+    p.add_argument("--free-wording", action="store_true",
+                   help="follow-ups: let the model word follow-ups whatever its size (to measure a model below "
+                        "the free-wording tier)")
     return parser
 
 
@@ -626,7 +629,7 @@ def cmd_bench(args, settings) -> int:
 
         parts = ("tuning", "heldout") if args.part == "all" else (args.part,)
         data = bench_follow_ups(parts, stt_override=_opt(args, "stt_model"), llm_override=_opt(args, "llm_model"),
-                                settings=settings)
+                                settings=settings, free_wording=True if args.free_wording else None)
     elif args.which == "stt":
         from ..tools.stt_bench import bench_stt
 

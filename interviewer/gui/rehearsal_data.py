@@ -46,6 +46,19 @@ def structure_parts(analysis: dict, structure: dict, used_s: float) -> list[dict
     return parts
 
 
+def _target_label(question: dict, target: str, bank) -> str:
+    """What a follow-up was about, as words a person says: a pitch part's name, else the key
+    point's spoken topic from the bank, else the first clause of its label."""
+    if target in ELEMENT_TITLES:
+        return ELEMENT_TITLES[target].lower()
+    bank_q = getattr(bank, "questions", {}).get(question.get("id")) if bank is not None else None
+    kp = next((k for k in getattr(bank_q, "key_points", []) if k.id == target), None)
+    if kp is not None and kp.topic:
+        return kp.topic
+    label = str((question.get("labels") or {}).get(target, target)).split(" - ")[0]
+    return label[:1].lower() + label[1:] if label[1:2].islower() else label
+
+
 def rehearsal_summary(report: dict, bank=None) -> dict | None:
     """{title, pitch_question, target_s, used_s, timing (a drill report), elements, follow_ups}, or
     None when the report is not a project rehearsal (no pitch question)."""
@@ -86,12 +99,16 @@ def rehearsal_summary(report: dict, bank=None) -> dict | None:
             a = t.get("assessment") or {}
             follow_ups.append({"question": qn, "on_pitch": is_pitch(q), "text": t.get("interviewer_text") or "",
                                "targets": t.get("targets"),
-                               "target_label": ELEMENT_TITLES.get(t.get("targets") or "", "").lower() or
-                               str((q.get("labels") or {}).get(t.get("targets") or "", t.get("targets") or ""))
-                               .split(" - ")[0],
+                               "target_label": _target_label(q, t.get("targets") or "", bank),
                                "addressed": a.get("addressed"), "how": a.get("directness_label"),
                                "reason": a.get("reason"),
                                "answer": ((t.get("transcript") or {}).get("text") or "").strip()})
+    for e in elements:  # a part left out of the pitch but given when asked: say so, not just "missing"
+        later = next((n for n, f in enumerate(follow_ups, 1)
+                      if f["on_pitch"] and f["targets"] == e["name"] and f["addressed"]), None)
+        e["given_in_follow_up"] = later
+        e["missing_text"] = (f"not in the pitch; you gave it when asked (follow-up {later})" if later
+                             else "missing")
     title = project_title(pitch.get("prompt") or "", getattr(bank_q, "prompt", None))
     return {"title": title, "pitch_question": pitch.get("prompt"), "target_s": target,
             "used_s": timing["used_s"] if timing else None, "timing": timing, "elements": elements,

@@ -71,7 +71,7 @@ class RehearsalSection(QWidget):
             else:
                 expected = f" — {html.escape(e['expected'])}" if e.get("expected") else ""
                 rows.append(f"<tr><td><span style='color:{bad}'>✗</span> <b>{e['title']}</b></td>"
-                            f"<td>missing<span style='color:{dim}'>{expected}</span></td></tr>")
+                            f"<td>{html.escape(e['missing_text'])}<span style='color:{dim}'>{expected}</span></td></tr>")
         found = sum(1 for e in summary["elements"] if e["found"])
         self.checklist = wrap_label(f"<p>{found} of {len(summary['elements'])} parts of a project pitch were heard."
                                     f"</p><table cellpadding='3'>{''.join(rows)}</table>", rich=True)

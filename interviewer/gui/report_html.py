@@ -210,7 +210,7 @@ def rehearsal_html(summary: dict, c: dict) -> list[str]:
                          f"<span class='dim'>“{_esc(e.get('evidence') or '')}”</span></td></tr>")
         else:
             expected = f" <span class='dim'>— {_esc(e['expected'])}</span>" if e.get("expected") else ""
-            parts.append(f"<tr><td><span class='bad'>✗</span> <b>{_esc(e['title'])}</b></td><td>missing{expected}"
+            parts.append(f"<tr><td><span class='bad'>✗</span> <b>{_esc(e['title'])}</b></td><td>{_esc(e['missing_text'])}{expected}"
                          "</td></tr>")
     parts.append("</table>")
     sections.append("".join(parts))

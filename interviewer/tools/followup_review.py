@@ -90,7 +90,10 @@ def _shares(rows: list[dict]) -> dict:
 
 
 def bench_follow_ups(parts=tuple(PARTS), stt_override=None, llm_override=None, settings=None,
-                     folder: Path = REVIEW, persona: str | None = None, mode: str = "study") -> dict:
+                     folder: Path = REVIEW, persona: str | None = None, mode: str = "study",
+                     free_wording: bool | None = None) -> dict:
+    """Every review case through the policy and the interviewer, with its verdict if judged.
+    `free_wording` None leaves it to the model's size (the tiers in models/README.md)."""
     from ..content.bank import load_bank
     from ..dialogue.wording import Interviewer
     from ..engine.policy import Policy
@@ -103,7 +106,7 @@ def bench_follow_ups(parts=tuple(PARTS), stt_override=None, llm_override=None, s
     llm = LlmWorker(llm_path, LlmSettings.from_settings(settings)).start()
     llm.wait_loaded()
     who = get_persona(persona)
-    brain = Interviewer(llm, persona=who)
+    brain = Interviewer(llm, persona=who, free_wording=free_wording)
     brain.prime()
     from ..analysis.embed import shared_embedder
     from ..dialogue.off_topic import QuestionIndex

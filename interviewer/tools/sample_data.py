@@ -196,10 +196,12 @@ def sample_custom_question() -> tuple[dict, object]:
 
 def populate_with_audio(store, bank, folder, *, seed: int = 11) -> str:
     """A finished two-question session whose answers have recordings (silence as long as
-    each answer), so a report can replay them. Returns its id."""
+    each answer), so a report can replay them; the first question has a follow-up whose
+    answer makes a point the first answer missed (credit from anywhere in the thread).
+    Returns its id."""
     import numpy as np
 
-    from ..analysis import analyze, summarize_session, transcript_from_text
+    from ..analysis import analyze, assess_follow_up, summarize_session, transcript_from_text
     from ..audio import SAMPLE_RATE
     from ..audio.io import write_wav
 
@@ -208,15 +210,32 @@ def populate_with_audio(store, bank, folder, *, seed: int = 11) -> str:
     sid = store.begin_session(format="fundamentals", mode="study", settings={"keep_audio": True},
                               question_ids=[q.id for q in questions])
     results = []
+    index = 0
     for qi, q in enumerate(questions):
         text, _ = _answer_text(q, rng, 0.6)
         tr = transcript_from_text("Um, " + text, wpm=145)
         wav = write_wav(folder / f"sample-answer-{qi}.wav", np.zeros(int((tr.duration_s + 1) * SAMPLE_RATE), np.float32))
         analysis = analyze(q, tr).to_dict()
-        store.record_answer(sid, {"id": q.id, "category": q.category, "prompt": q.prompt, "tags": q.tags},
-                            {"kind": "answer", "index": qi, "interviewer_text": q.prompt, "source": "bank"},
-                            tr.to_dict(), analysis, audio_path=wav)
-        results.append({"analysis": analysis})
+        info = {"id": q.id, "category": q.category, "prompt": q.prompt, "tags": q.tags}
+        store.record_answer(sid, info, {"kind": "answer", "index": index, "interviewer_text": q.prompt,
+                                        "source": "bank"}, tr.to_dict(), analysis, audio_path=wav)
+        index += 1
+        result = {"analysis": analysis, "follow_ups": []}
+        missed = [k for k in analysis["key_points"]["missed"] if q.follow_ups_for(k)]
+        if qi == 0 and missed:
+            kp = q.key_point(missed[-1])
+            reply = transcript_from_text(f"Right, {kp.label[0].lower()}{kp.label[1:].rstrip('.')}.", wpm=140)
+            fu_wav = write_wav(folder / f"sample-answer-{qi}-follow-up.wav",
+                               np.zeros(int((reply.duration_s + 1) * SAMPLE_RATE), np.float32))
+            fu_analysis = analyze(q, reply).to_dict()
+            assessment = assess_follow_up(q, kp.id, fu_analysis)
+            store.record_answer(sid, info, {"kind": "follow_up", "index": index, "targets": kp.id,
+                                            "interviewer_text": q.follow_ups_for(kp.id)[0].text, "source": "rubric",
+                                            "follow_up_assessment": assessment}, reply.to_dict(), fu_analysis,
+                                audio_path=fu_wav)
+            index += 1
+            result["follow_ups"].append(assessment)
+        results.append(result)
     summary = summarize_session(results)
     summary.update({"questions": 2, "format": "fundamentals", "mode": "study", "duration_s": 312.0})
     store.finish_session(sid, summary)
