@@ -304,6 +304,24 @@ def test_pacing_band_and_windows():
     assert any("Slow down" in t["tip"] for t in fast.feedback)
 
 
+def test_a_short_answer_charts_how_its_pace_moved():
+    """A 30-second answer is one 30 s scoring window (a flat line); the chart's windows are
+    shorter, so a rush in its second half shows."""
+    words, t = [], 0.5
+    for i in range(80):  # about 15 s at 130 wpm, then about 15 s at 190 wpm
+        step = 60 / 130 if i < 32 else 60 / 190
+        words.append(Word("noise" if i % 5 else "variance.", t, t + step * 0.8))
+        t += step
+    r = analyze(q_of("fx-bias-variance"), Transcript(words, t + 0.5))
+    assert len(r.extra["wpm_windows"]) == 1  # the score still judges 30 s windows
+    curve = r.extra["pace_curve"]
+    assert len(curve) >= 3 and all(8.0 <= w["end"] - w["start"] <= 15.0 for w in curve)
+    assert curve[0]["wpm"] < 145 and curve[-1]["wpm"] > 175  # the rush is visible
+    assert sum(w["words"] for w in curve) == r.word_count
+    long = analyze(q_of("fx-bias-variance"), transcript_from_text(" ".join(["word"] * 450), wpm=150))
+    assert long.extra["pace_curve"] == long.extra["wpm_windows"]  # long answers: the score's own windows
+
+
 def test_transcript_without_audio_uses_timestamp_gaps_for_pauses():
     words = [Word("Bias", 0.5, 0.8), Word("is", 0.8, 1.0), Word("error.", 1.0, 1.4), Word("Variance", 3.9, 4.4), Word("too.", 4.4, 4.8), Word("Done", 5.2, 5.5)]
     r = analyze(q_of("fx-bias-variance"), Transcript(words, 6.0))

@@ -30,6 +30,13 @@ class PacingResult:
     lowered: list[dict] = field(default_factory=list)
 
 
+def chart_window_s(span: float) -> float:
+    """Window length for the pace chart: the scoring windows (30 s) for long answers; for
+    short ones about a quarter of the answer, so a 30-second answer still shows how its pace
+    moved, but never under 10 s (fewer than about 20 words a window would chart noise)."""
+    return min(WINDOW_S, max(10.0, span / 4))
+
+
 def wpm_windows(word_starts: list[float], start: float, end: float, window_s: float = WINDOW_S) -> list[dict]:
     """Pace in consecutive windows; a last stub shorter than half a window joins the one before."""
     span = end - start

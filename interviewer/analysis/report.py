@@ -14,7 +14,7 @@ from . import acoustic
 from .clarity import fmt_time, hedges, jargon, lexical_fillers, long_sentences, repetitions, score_clarity
 from .depth import analyze_depth, build_views
 from .pacing import BAND as PACE_BAND
-from .pacing import BAND_TEXT, LONG_PAUSE_S, score_pacing, wpm_windows
+from .pacing import BAND_TEXT, LONG_PAUSE_S, WINDOW_S, chart_window_s, score_pacing, wpm_windows
 from .structure import analyze_structure
 from .text import is_filled_pause, sentences, tokenize
 
@@ -115,6 +115,7 @@ def _no_speech(question: Question, transcript: Transcript, audience: str, target
         "target_seconds": target,
         "time_vs_target": "no speech",
         "wpm_windows": [],
+        "pace_curve": [],
         "filled_pauses": 0,
         "filled_pause_sources": {"transcript": 0, "acoustic": 0},
         "lexical_fillers": [],
@@ -164,6 +165,16 @@ def _merge_fillers(transcribed: list[Word], gaps: list[tuple[float, float]]) -> 
             n_ac += 1
     out.sort(key=lambda f: f["start"])
     return out, len(transcribed), n_ac
+
+
+def _windows(spoken: list[Word], onset: float, offset: float, window_s: float) -> list[dict]:
+    """Pace per window of the spoken words; the first window starts at the audio onset,
+    although Whisper may time the first word earlier, so its early words count there."""
+    windows = wpm_windows([w.start for w in spoken], onset, offset, window_s)
+    if windows and spoken[0].start < onset:
+        windows[0]["words"] = sum(1 for w in spoken if w.start < windows[0]["end"])
+        windows[0]["wpm"] = round(windows[0]["words"] / max(0.1, windows[0]["end"] - windows[0]["start"]) * 60.0, 1)
+    return windows
 
 
 def analyze(
@@ -231,11 +242,9 @@ def analyze(
     # Whisper writes "trade -off": the "-off" continues the word before it
     word_count = sum(1 for w in spoken if not w.text.strip().startswith(("-", "'")))
     wpm = word_count / span * 60.0
-    windows = wpm_windows([w.start for w in spoken], onset, offset)
-    # the first window starts at the audio onset although Whisper may time the first word earlier
-    if windows and spoken[0].start < onset:
-        windows[0]["words"] = sum(1 for w in spoken if w.start < windows[0]["end"])
-        windows[0]["wpm"] = round(windows[0]["words"] / max(0.1, windows[0]["end"] - windows[0]["start"]) * 60.0, 1)
+    windows = _windows(spoken, onset, offset, WINDOW_S)  # what the pacing score judges
+    short = chart_window_s(span)
+    curve = windows if short >= WINDOW_S else _windows(spoken, onset, offset, short)  # what the chart draws
     minutes = span / 60.0
 
     depth = analyze_depth(question, views, words)
@@ -280,6 +289,7 @@ def analyze(
         "target_seconds": target,
         "time_vs_target": pacing.time_verdict,
         "wpm_windows": windows,
+        "pace_curve": curve,
         "filled_pauses": n_tr + n_ac,
         "filled_pause_sources": {"transcript": n_tr, "acoustic": n_ac},
         "voiced_gaps": [[round(a, 3), round(b, 3)] for a, b in gaps],

@@ -122,7 +122,7 @@ def drill_report(question: Question, analysis: dict, target_s: int, audience: st
                             "evidence": f"at {j['start']:.1f} s"})
     return {
         "target_s": target_s, "used_s": used, "delta_s": delta, "verdict": verdict, "audience": audience,
-        "wpm": analysis.get("wpm"), "wpm_windows": analysis.get("wpm_windows", []), "parts": parts,
+        "wpm": analysis.get("wpm"), "wpm_windows": analysis.get("wpm_windows", []), "pace_curve": analysis.get("pace_curve", []), "parts": parts,
         "pauses_s": pause_s, "cut": cut, "add": add, "scores": analysis.get("scores", {}),
         "feedback": analysis.get("feedback", []),
     }

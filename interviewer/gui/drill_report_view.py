@@ -148,7 +148,8 @@ class DrillReportMixin:
 
         self.pace.setText(pace_sentence(r.get("wpm")) + (f" Long pauses: {r['pauses_s']:.0f} s in all."
                                                          if r.get("pauses_s") else ""))
-        self.pace_chart.set_data(self.analysis or {"wpm_windows": r.get("wpm_windows"), "wpm": r.get("wpm")})
+        fallback = {"wpm_windows": r.get("wpm_windows"), "pace_curve": r.get("pace_curve"), "wpm": r.get("wpm")}
+        self.pace_chart.set_data(self.analysis or fallback)
 
         def items(entries: list[dict], empty: str) -> str:
             if not entries:

@@ -52,7 +52,8 @@ def render_drill_images(report: dict, analysis: dict | None) -> dict[str, QImage
     timeline.set_report(report)
     images["timeline"] = timeline.grab().toImage()
     timeline.deleteLater()
-    data = analysis or {"wpm_windows": report.get("wpm_windows"), "wpm": report.get("wpm")}
+    data = analysis or {"wpm_windows": report.get("wpm_windows"), "pace_curve": report.get("pace_curve"),
+                        "wpm": report.get("wpm")}
     if data.get("wpm_windows"):
         chart = PacingChart()
         chart.setPalette(palette)

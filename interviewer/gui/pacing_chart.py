@@ -39,7 +39,8 @@ class PacingChart(QWidget):
 
     def set_data(self, analysis: dict | None) -> None:
         a = analysis or {}
-        self.windows = list(a.get("wpm_windows") or [])
+        # the chart's own windows (shorter for a short answer); older reports have only the score's
+        self.windows = list(a.get("pace_curve") or a.get("wpm_windows") or [])
         self.pauses = list(a.get("pauses") or [])
         self.fillers = [f for f in (a.get("fillers") or []) if f.get("start") is not None]
         ends = [w["end"] for w in self.windows] + [p["start"] + p["duration"] for p in self.pauses]
@@ -124,7 +125,7 @@ class PacingChart(QWidget):
             path = QPainterPath()
             points = [QPointF(self._x((w["start"] + w["end"]) / 2, plot), self._y(w["wpm"], plot))
                       for w in self.windows]
-            if len(points) == 1:  # one window: a level line across it, its marker in the middle
+            if len(points) == 1:  # one window (under 15 s of speech): a level line across it
                 w = self.windows[0]
                 path.moveTo(QPointF(self._x(w["start"], plot), points[0].y()))
                 path.lineTo(QPointF(self._x(w["end"], plot), points[0].y()))
