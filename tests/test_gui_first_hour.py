@@ -251,6 +251,8 @@ def test_a_point_made_in_a_follow_up_answer_is_credited_the_same_everywhere(make
     labels = [q["labels"][k] for k in later]
     headline = window.report.summary.headline.text()
     assert f"and {len(later)} more after a follow-up" in headline
+    card = [t.text() for t in window.report.summary.findChildren(QLabel) if t.text().startswith("Key points:")]
+    assert card and card[0].endswith(f"covered, {len(later)} more after a follow-up")
     window.report.tabs.setCurrentIndex(1)
     questions = window.report.questions
     questions.question_list.setCurrentRow(0)

@@ -160,7 +160,9 @@ class SummaryView(QWidget):
         kp = self.report["key_points"]
         frame, box = card()
         total = len(kp["covered"]) + len(kp["recovered"]) + len(kp["missed"])
-        box.addWidget(heading(f"Key points: {len(kp['covered'])} of {total} covered" if total else "Key points", SUB))
+        later = f", {len(kp['recovered'])} more after a follow-up" if kp["recovered"] else ""
+        box.addWidget(heading(f"Key points: {len(kp['covered'])} of {total} covered{later}" if total else "Key points",
+                              SUB))
         good, bad = css(GOOD), css(BAD)
         missed = "".join(f"<span style='color:{bad}'>✗</span> {html.escape(k)}<br>" for k in kp["missed"])
         missed += "".join(f"<span style='color:{good}'>↻</span> {html.escape(k)} <span style='color:{self.dim}'>"
