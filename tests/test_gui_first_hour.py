@@ -279,6 +279,10 @@ def test_exports_hold_every_section_and_start_each_question_on_a_page(make_windo
                     "Q1.", "Q2."):
         assert section in html, section
     assert html.count("page-break-before:always") == 2  # each question starts a page
+    shown = window.report.rehearsal_section  # the export says what the screen says
+    given = "you gave it when asked (follow-up 1)"
+    assert given in shown.checklist.text() and given in html
+    assert "about impact" in shown.follow_ups.text() and "about impact" in html
     assert not re.search(r"\d:\d\d\.\d", html)
     out = ARTIFACTS / "pdf"
     out.mkdir(parents=True, exist_ok=True)

@@ -210,7 +210,8 @@ def rehearsal_html(summary: dict, c: dict) -> list[str]:
                          f"<span class='dim'>“{_esc(e.get('evidence') or '')}”</span></td></tr>")
         else:
             expected = f" <span class='dim'>— {_esc(e['expected'])}</span>" if e.get("expected") else ""
-            parts.append(f"<tr><td><span class='bad'>✗</span> <b>{_esc(e['title'])}</b></td><td>{_esc(e['missing_text'])}{expected}"
+            parts.append(f"<tr><td><span class='bad'>✗</span> <b>{_esc(e['title'])}</b></td>"
+                         f"<td>{_esc(e['missing_text'])}{expected}"
                          "</td></tr>")
     parts.append("</table>")
     sections.append("".join(parts))
@@ -218,10 +219,13 @@ def rehearsal_html(summary: dict, c: dict) -> list[str]:
     if summary["follow_ups"]:
         parts.append("<ol>")
         for f in summary["follow_ups"]:
+            how = f" ({f['how']})" if f.get("how") and f["addressed"] else ""
             verdict = "" if f["addressed"] is None else (
-                " · <span class='good'>answered</span>" if f["addressed"] else " · <span class='bad'>not answered</span>")
+                f" · <span class='good'>answered{_esc(how)}</span>" if f["addressed"]
+                else " · <span class='bad'>not answered</span>")
             where = "on the pitch" if f["on_pitch"] else f"on question {f['question']}"
-            parts.append(f"<li><b>{_esc(f['text'])}</b><br><span class='dim'>{where}</span>{verdict}"
+            about = f" · about {_esc(f['target_label'])}" if f.get("target_label") else ""
+            parts.append(f"<li><b>{_esc(f['text'])}</b><br><span class='dim'>{where}{about}</span>{verdict}"
                          + (f"<br>You: {_esc(f['answer'][:300])}" if f.get("answer") else "") + "</li>")
         parts.append("</ol>")
     else:
