@@ -106,7 +106,6 @@ def rehearsal_summary(report: dict, bank=None) -> dict | None:
     for e in elements:  # a part left out of the pitch but given when asked: say so, not just "missing"
         later = next((n for n, f in enumerate(follow_ups, 1)
                       if f["on_pitch"] and f["targets"] == e["name"] and f["addressed"]), None)
-        e["given_in_follow_up"] = later
         e["missing_text"] = (f"not in the pitch; you gave it when asked (follow-up {later})" if later
                              else "missing")
     title = project_title(pitch.get("prompt") or "", getattr(bank_q, "prompt", None))

@@ -31,7 +31,7 @@ def populate(store, bank, *, sessions: int = 8, days: int = 35, seed: int = 7, n
     `clock_setter(datetime)` moves the store's clock (Store.open(clock=...)) so sessions
     land on past dates.
     """
-    from ..analysis import analyze, assess_follow_up, summarize_session, transcript_from_text
+    from ..analysis import analyze, summarize_session, transcript_from_text
 
     rng = random.Random(seed)
     now = now or datetime.now().astimezone()
@@ -63,13 +63,8 @@ def populate(store, bank, *, sessions: int = 8, days: int = 35, seed: int = 7, n
                 fu_text = q.follow_ups_for(target)[0].text
                 kp = q.key_point(target)
                 reply = transcript_from_text(f"Right. {kp.label}. That is what I would check first.")
-                fu_analysis = analyze(q, reply).to_dict()
-                assessment = assess_follow_up(q, target, fu_analysis)
-                store.record_answer(sid, question, {"kind": "follow_up", "index": qi * 2 + 1, "targets": target,
-                                                    "interviewer_text": fu_text, "source": "rubric",
-                                                    "follow_up_assessment": assessment},
-                                    reply.to_dict(), fu_analysis)
-                results[-1]["follow_ups"] = [assessment]
+                results[-1]["follow_ups"] = [_record_follow_up(store, sid, question, q, target, fu_text, reply,
+                                                               qi * 2 + 1)]
         summary = summarize_session(results)
         summary.update({"questions": len(questions), "format": fmt, "mode": mode,
                         "duration_s": round(240 + rng.random() * 300, 1)})
@@ -96,7 +91,7 @@ def populate_rehearsal(store, bank, *, deep_dive_id: str = "proj-measure-impact"
     """A finished rehearsal of the demo project (pitch, two follow-ups, one deep dive and its
     follow-up), written from the demo's scripted answers and scored by the real analysis.
     Returns the session id; the project is saved too."""
-    from ..analysis import analyze, assess_follow_up, summarize_session, transcript_from_text
+    from ..analysis import analyze, summarize_session, transcript_from_text
     from ..content.projects import Project, ground_question
     from ..app.demo_drills import DEMO_PROJECT, REHEARSAL_ANSWERS, ensure_demo_project
 
@@ -126,13 +121,8 @@ def populate_rehearsal(store, bank, *, deep_dive_id: str = "proj-measure-impact"
             if not asked:
                 continue
             reply = transcript_from_text(next(answers, "I would have to check that."), wpm=150)
-            fu_analysis = analyze(q, reply).to_dict()
-            assessment = assess_follow_up(q, target, fu_analysis)
-            store.record_answer(sid, info, {"kind": "follow_up", "index": index, "targets": target,
-                                            "interviewer_text": asked[-1].text, "source": "rubric",
-                                            "follow_up_assessment": assessment}, reply.to_dict(), fu_analysis)
+            result["follow_ups"].append(_record_follow_up(store, sid, info, q, target, asked[-1].text, reply, index))
             index += 1
-            result["follow_ups"].append(assessment)
         results.append(result)
     summary = summarize_session(results)
     summary.update({"questions": 2, "format": "project", "mode": "study", "duration_s": 214.0})
@@ -194,16 +184,35 @@ def sample_custom_question() -> tuple[dict, object]:
     return typed, drafted
 
 
+def _record_follow_up(store, sid, info: dict, q, target: str, asked: str, reply, index: int, audio_path=None) -> dict:
+    """Store a follow-up turn (`asked` about `target`, answered with the transcript `reply`),
+    scored and assessed by the real analysis; returns the assessment."""
+    from ..analysis import analyze, assess_follow_up
+
+    analysis = analyze(q, reply).to_dict()
+    assessment = assess_follow_up(q, target, analysis)
+    store.record_answer(sid, info, {"kind": "follow_up", "index": index, "targets": target, "interviewer_text": asked,
+                                    "source": "rubric", "follow_up_assessment": assessment}, reply.to_dict(), analysis,
+                        audio_path=audio_path)
+    return assessment
+
+
+def _silent_wav(path, seconds: float):
+    """A recording of silence, as long as an answer, for replay in a report."""
+    import numpy as np
+
+    from ..audio import SAMPLE_RATE
+    from ..audio.io import write_wav
+
+    return write_wav(path, np.zeros(int(seconds * SAMPLE_RATE), np.float32))
+
+
 def populate_with_audio(store, bank, folder, *, seed: int = 11) -> str:
     """A finished two-question session whose answers have recordings (silence as long as
     each answer), so a report can replay them; the first question has a follow-up whose
     answer makes a point the first answer missed (credit from anywhere in the thread).
     Returns its id."""
-    import numpy as np
-
-    from ..analysis import analyze, assess_follow_up, summarize_session, transcript_from_text
-    from ..audio import SAMPLE_RATE
-    from ..audio.io import write_wav
+    from ..analysis import analyze, summarize_session, transcript_from_text
 
     rng = random.Random(seed)
     questions = bank.select(2, seed=seed, categories=["fundamentals"])
@@ -214,7 +223,7 @@ def populate_with_audio(store, bank, folder, *, seed: int = 11) -> str:
     for qi, q in enumerate(questions):
         text, _ = _answer_text(q, rng, 0.6)
         tr = transcript_from_text("Um, " + text, wpm=145)
-        wav = write_wav(folder / f"sample-answer-{qi}.wav", np.zeros(int((tr.duration_s + 1) * SAMPLE_RATE), np.float32))
+        wav = _silent_wav(folder / f"sample-answer-{qi}.wav", tr.duration_s + 1)
         analysis = analyze(q, tr).to_dict()
         info = {"id": q.id, "category": q.category, "prompt": q.prompt, "tags": q.tags}
         store.record_answer(sid, info, {"kind": "answer", "index": index, "interviewer_text": q.prompt,
@@ -225,16 +234,10 @@ def populate_with_audio(store, bank, folder, *, seed: int = 11) -> str:
         if qi == 0 and missed:
             kp = q.key_point(missed[-1])
             reply = transcript_from_text(f"Right, {kp.label[0].lower()}{kp.label[1:].rstrip('.')}.", wpm=140)
-            fu_wav = write_wav(folder / f"sample-answer-{qi}-follow-up.wav",
-                               np.zeros(int((reply.duration_s + 1) * SAMPLE_RATE), np.float32))
-            fu_analysis = analyze(q, reply).to_dict()
-            assessment = assess_follow_up(q, kp.id, fu_analysis)
-            store.record_answer(sid, info, {"kind": "follow_up", "index": index, "targets": kp.id,
-                                            "interviewer_text": q.follow_ups_for(kp.id)[0].text, "source": "rubric",
-                                            "follow_up_assessment": assessment}, reply.to_dict(), fu_analysis,
-                                audio_path=fu_wav)
+            wav = _silent_wav(folder / f"sample-answer-{qi}-follow-up.wav", reply.duration_s + 1)
+            result["follow_ups"].append(_record_follow_up(store, sid, info, q, kp.id, q.follow_ups_for(kp.id)[0].text,
+                                                          reply, index, audio_path=wav))
             index += 1
-            result["follow_ups"].append(assessment)
         results.append(result)
     summary = summarize_session(results)
     summary.update({"questions": 2, "format": "fundamentals", "mode": "study", "duration_s": 312.0})
