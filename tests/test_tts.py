@@ -30,6 +30,32 @@ def test_pyttsx3_writes_a_plausible_wav(tmp_path):
     assert fast.size < audio.size * 0.85  # the rate setting takes effect
 
 
+def test_each_line_is_spoken_at_its_own_rate_and_pitch():
+    """A voice change between lines must not reach into the neighbouring line."""
+    text = "Walk me through how you would pick a learning rate for a new model."
+    speaker = Speaker(Voice(rate=175))
+    try:
+        voices = [Voice(rate=260), Voice(rate=150), Voice(rate=260), Voice(rate=150, pitch=20), Voice(rate=150, pitch=80)]
+        lines = [speaker.synthesize(text, v).result(timeout=30) for v in voices]
+    finally:
+        speaker.close()
+    fast, slow = [lines[0].size, lines[2].size], [lines[1].size, lines[3].size]
+    assert max(fast) < min(slow) * 0.7  # 150/260 = 0.58: each line has its own rate
+    assert max(fast) < min(fast) * 1.03 and max(slow) < min(slow) * 1.03
+
+    def f0(audio, sr=16000):  # median pitch of the voiced frames, by autocorrelation
+        found = []
+        for i in range(0, audio.size - 800, 800):
+            frame = audio[i:i + 800]
+            if np.sqrt(np.mean(frame ** 2)) < 0.02:
+                continue
+            corr = np.correlate(frame, frame, "full")[799:]
+            found.append(sr / (sr // 400 + np.argmax(corr[sr // 400: sr // 60])))
+        return np.median(found)
+
+    assert f0(lines[3]) * 1.3 < f0(lines[4])  # pitch 20 vs 80
+
+
 def test_speaker_is_usable_from_several_threads():
     import threading
 

@@ -57,13 +57,7 @@ def _silence_driver_prints() -> None:
 
 
 def _espeak_synchronize() -> None:
-    """espeak-ng synthesizes on its own thread in pyttsx3's retrieval mode: wait until it is idle.
-
-    Known limit: even so, pyttsx3's espeak driver sometimes applies a changed rate or pitch
-    one line late (measured: 1 to 4 of 6 lines alternating 185 and 172 wpm came out at the
-    other rate). A session speaks with one voice throughout, so this touches at most the
-    first line after the persona changes.
-    """
+    """espeak-ng synthesizes on its own thread in pyttsx3's retrieval mode: wait until it is idle."""
     import sys
 
     espeak = sys.modules.get("pyttsx3.drivers._espeak")
@@ -72,6 +66,23 @@ def _espeak_synchronize() -> None:
             espeak.Synchronize()
         except Exception:  # an older libespeak without the call: nothing to wait for
             pass
+
+
+def _with_espeak_prosody(text: str, voice: Voice) -> str:
+    """The line with its rate and pitch written into it as espeak embedded commands (Ctrl-A,
+    a value, S for speed or P for pitch), when pyttsx3 drives espeak.
+
+    pyttsx3 sets espeak's rate and pitch through a queue that espeak-ng runs on its own
+    thread, and now and then a line came out at another rate (measured: 1 to 4 of 6 lines
+    alternating 185 and 172 wpm; once a fresh Speaker at 260 wpm spoke at the driver's 200).
+    Written into the text, the prosody is part of the line itself and holds for that line only.
+    """
+    import sys
+
+    if "pyttsx3.drivers.espeak" not in sys.modules:  # SAPI5 and NSSpeech take setProperty alone
+        return text
+    pitch = 50 if voice.pitch is None else voice.pitch
+    return f"\x01{int(voice.rate)}S\x01{int(pitch)}P{text}"
 
 
 def _complete_wav(path: Path) -> bool:
@@ -182,7 +193,7 @@ class Speaker:
             # after runAndWait() returns: wait until this line's file is complete (so the next
             # line's rate cannot reach into it, and no half-written file is read), retry once.
             for attempt in range(2):
-                engine.save_to_file(text, str(path))
+                engine.save_to_file(_with_espeak_prosody(text, voice), str(path))
                 engine.runAndWait()
                 _espeak_synchronize()
                 # On a busy process the driver's per-chunk Python callbacks wait for the GIL, so a
