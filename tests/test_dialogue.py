@@ -213,3 +213,21 @@ def test_the_shipped_question_vectors_cover_the_bank(bank):
     shipped = _load(packaged_vectors_path())
     stale = [q.id for q in bank if _key(question_text(q)) not in shipped]
     assert not stale, f"{len(stale)} questions changed since the vectors were made: regenerate them"
+
+
+def test_the_question_index_is_built_on_a_thread_exit_waits_for(monkeypatch):
+    """Asked for from a daemon thread (the model loader), the build must still not be a daemon:
+    one stopped inside onnxruntime while Python finalises aborts the whole process."""
+    import threading
+
+    from interviewer.dialogue import off_topic
+
+    seen = []
+    done = threading.Event()
+    monkeypatch.setattr(off_topic, "_build", lambda: (seen.append(threading.current_thread().daemon), done.set()))
+    monkeypatch.setattr(off_topic, "_shared", None)
+    monkeypatch.setattr(off_topic, "_building", threading.Lock())
+    caller = threading.Thread(target=off_topic.shared_index, daemon=True)
+    caller.start()
+    caller.join()
+    assert done.wait(5) and seen == [False]
