@@ -3,10 +3,28 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .errors import UserError
+
+
+# How Whisper writes a filled pause. "hum" is its spelling of an "um" said with the lips
+# closed early (seen on espeak voices: "value hum, multi-head"); as a verb it has no place
+# in an interview answer.
+FILLED_PAUSES = frozenset(
+    {"um", "umm", "ummm", "uh", "uhh", "uhm", "er", "erm", "err", "hmm", "hmmm", "hm", "hum", "mm", "mhm", "ah", "ahh", "eh"}
+)
+
+
+def is_filled_pause(text: str) -> bool:
+    """A recognised word that is a filled pause ("Um,", "uh...").
+
+    Whisper writes the tail of a split word with a leading hyphen ("Align -er", "trade
+    -off"): that "-er" finishes a word, it is not a hesitation."""
+    t = text.strip()
+    return not t.startswith("-") and re.sub(r"[^a-z]", "", t.lower()) in FILLED_PAUSES
 
 
 @dataclass(frozen=True)

@@ -438,3 +438,17 @@ def test_summarize_session_takes_the_engines_turn_records():
     assert s["follow_ups"]["count"] == 1 and s["follow_ups"]["addressed"] == 1
     assert s["follow_ups"]["items"][0]["question_id"] == q.id
     assert isinstance(s["overall"], int)
+
+
+def test_each_further_filler_lowers_clarity():
+    """No ceiling on the filler penalty: 9 fillers in half a minute must score below 6."""
+    from interviewer.analysis.clarity import score_clarity
+
+    def clarity(n: int, minutes: float) -> int:
+        filled = [{"word": "um", "start": float(i)} for i in range(n)]
+        return score_clarity(filled, [], [], [], [], [], minutes, "expert")[0]
+
+    for minutes in (0.5, 1.0, 3.0):
+        scores = [clarity(n, minutes) for n in range(0, 19, 3)]  # up to 36 a minute
+        assert all(a > b for a, b in zip(scores, scores[1:])), (minutes, scores)
+    assert clarity(1, 1.0) >= 98  # one "um" in a minute costs next to nothing

@@ -120,10 +120,12 @@ def test_short_inline_fillers_in_espeak_answers(final_pass_engine, split, count,
     assert tp / total >= floor and false_clean / n <= 0.25
 
 
-@pytest.mark.xfail(strict=False, reason="measured (0, 3, 6, 9 fillers said -> clarity 100, 76, 55, 66; found 0, 2, 6, 3): "
-                   "with 9 fillers the detector found fewer than with 6 on this held-out answer")
 def test_clarity_falls_as_spoken_fillers_rise(final_pass_engine, tmp_path):
-    """The same espeak answer with 0, 3, 6 and 9 inline fillers, scored from audio."""
+    """The same espeak answer with 0, 3, 6 and 9 inline fillers, scored from audio.
+
+    Measured on this held-out answer: clarity 100, 76, 44, 41 with 0, 2, 6, 7 fillers found.
+    Before Whisper's "hum," counted as a filler and the penalty lost its cap at 40 it was
+    100, 76, 55, 66 (found 0, 2, 6, 3)."""
     a = corpus.heldout()[0]
     text = short_fillers.plain_markup(a.markup)
     scores = []

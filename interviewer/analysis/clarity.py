@@ -3,6 +3,7 @@ sentences, and jargon left unexplained."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from ..transcript import Word
@@ -36,6 +37,10 @@ EXPLAIN_MARKERS: tuple[tuple[str, ...], ...] = (
 )
 LONG_SENTENCE_WORDS = 40
 FILLER_POINTS = 1.0  # clarity points per filler, on top of the per-minute rate
+# Past FILLER_PENALTY_KNEE the filler penalty keeps growing, more slowly, towards the knee
+# plus FILLER_PENALTY_TAIL: a hard cap at 40 gave 6 and 9 fillers in the same half minute
+# the same clarity (55 and 55).
+FILLER_PENALTY_KNEE, FILLER_PENALTY_TAIL = 40.0, 30.0
 
 
 @dataclass
@@ -221,8 +226,11 @@ def score_clarity(
     ev = ", ".join(f"'{w}' at {fmt_time(s)}" for s, w in examples[:4])
     # Every filler costs a little, so the score falls with each one (a rate threshold alone
     # let a long answer with three "um"s tie with the clean one); past 2 per minute, where
-    # listeners start to notice, the rate costs much more.
-    pen = min(40.0, FILLER_POINTS * n_fillers + max(0.0, filler_rate - 2.0) * 5.0)
+    # listeners start to notice, the rate costs much more; past the knee each further filler
+    # still costs something.
+    pen = FILLER_POINTS * n_fillers + max(0.0, filler_rate - 2.0) * 5.0
+    if pen > FILLER_PENALTY_KNEE:
+        pen = FILLER_PENALTY_KNEE + FILLER_PENALTY_TAIL * math.tanh((pen - FILLER_PENALTY_KNEE) / 80.0)
     if filler_rate > 2.0:
         score -= pen
         lowered.append({"reason": f"{n_fillers} fillers, {filler_rate:.1f} per minute (listeners notice above about 5)", "evidence": ev, "points": -round(pen)})

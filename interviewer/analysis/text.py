@@ -10,9 +10,8 @@ import re
 from dataclasses import dataclass
 
 from ..content.text import stem  # noqa: F401  (the scoring stemmer lives with the other text helpers)
-from ..transcript import Transcript, Word
+from ..transcript import Transcript, Word, is_filled_pause  # noqa: F401  (is_filled_pause is re-exported)
 
-FILLED_PAUSES = frozenset({"um", "umm", "ummm", "uh", "uhh", "uhm", "er", "erm", "err", "hmm", "hm", "mm", "mhm", "ah", "ahh", "eh"})
 
 STOPWORDS = frozenset(
     """a an the and or but if then so of to in on at by for with from as into onto over under about than
@@ -43,15 +42,6 @@ class Token:
 def split_word(text: str) -> list[str]:
     """'trade-off' -> ['trade', 'off']; '95%' stays one token; 'A/B' -> ['a', 'b']."""
     return [m.group(0).lower() for m in _TOKEN.finditer(text.replace("-", " ").replace("/", " "))]
-
-
-def is_filled_pause(text: str) -> bool:
-    # Whisper writes the tail of a split word with a leading hyphen ("Align -er", "trade
-    # -off"): that "-er" finishes a word, it is not a hesitation.
-    if text.strip().startswith("-"):
-        return False
-    t = re.sub(r"[^a-z]", "", text.lower())
-    return t in FILLED_PAUSES
 
 
 def tokenize(words: list[Word]) -> list[Token]:

@@ -16,10 +16,9 @@ from __future__ import annotations
 import difflib
 import re
 
-from ..transcript import Transcript, Word
+from ..transcript import Transcript, Word, is_filled_pause
 
 FILLER_PROMPT = "Umm, so, uh, let me think. Hmm, I mean, like, uh, the idea is"
-_FILLERS = frozenset({"um", "umm", "ummm", "uh", "uhh", "uhm", "er", "erm", "hmm", "hm", "mm", "ah", "eh"})
 # Two fillers closer than this are one filler written twice (the decoder's loops put
 # dozens of "uh" on the same few hundred milliseconds).
 MIN_FILLER_GAP_S = 0.25
@@ -27,12 +26,6 @@ MIN_FILLER_GAP_S = 0.25
 
 def _norm(text: str) -> str:
     return re.sub(r"[^a-z']", "", text.lower())
-
-
-def is_filler_word(text: str) -> bool:
-    t = text.strip()
-    # "Align -er": a hyphen-led token is the tail of a split word, not a hesitation
-    return not t.startswith("-") and _norm(t).replace("'", "") in _FILLERS
 
 
 def inserted_fillers(plain: list[Word], prompted: list[Word]) -> list[Word]:
@@ -59,12 +52,12 @@ def aligned_fillers(plain: list[Word], prompted: list[Word]) -> list[tuple[Word,
     out: list[tuple[Word, int | None]] = []
     sm = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
     for op, i1, i2, j1, j2 in sm.get_opcodes():
-        if op == "insert" or (op == "replace" and all(is_filler_word(w.text) for w in plain[i1:i2])):
-            out.extend((w, None) for w in prompted[j1:j2] if is_filler_word(w.text))
+        if op == "insert" or (op == "replace" and all(is_filled_pause(w.text) for w in plain[i1:i2])):
+            out.extend((w, None) for w in prompted[j1:j2] if is_filled_pause(w.text))
         elif op == "replace" and i2 - i1 == j2 - j1:
             for k in range(i2 - i1):
                 p, q = plain[i1 + k], prompted[j1 + k]
-                if a[i1 + k] in _SCHWA_WORDS and is_filler_word(q.text) and q.end - q.start >= MIN_SCHWA_FILLER_S:
+                if a[i1 + k] in _SCHWA_WORDS and is_filled_pause(q.text) and q.end - q.start >= MIN_SCHWA_FILLER_S:
                     out.append((q, i1 + k))
     kept: list[tuple[Word, int | None]] = []
     for w, idx in sorted(out, key=lambda x: x[0].start):
@@ -84,7 +77,7 @@ def collapse_loops(words: list[Word]) -> list[Word]:
     out: list[Word] = []
     last_filler: float | None = None
     for w in words:
-        if is_filler_word(w.text):
+        if is_filled_pause(w.text):
             if last_filler is not None and w.start - last_filler < MIN_FILLER_GAP_S:
                 continue
             last_filler = w.start
@@ -96,7 +89,7 @@ def merge(plain: Transcript, fillers: list[Word], replaced: set[int] | None = No
     """The plain transcript with the fillers it lacks put in at their times; `replaced`: the
     indexes of plain words that were those fillers misheard (an "a" that was an "uh")."""
     replaced = replaced or set()
-    have = [w for w in plain.words if is_filler_word(w.text)]
+    have = [w for w in plain.words if is_filled_pause(w.text)]
     extra = [f for f in fillers if not any(abs(f.start - h.start) < MIN_FILLER_GAP_S for h in have)]
     if not extra:
         return plain

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-FILLED = frozenset({"um", "uh", "hm", "hmm", "umm", "uhm", "er", "erm", "ah", "mm"})
+from ..transcript import FILLED_PAUSES as FILLED
 _SPELLING = {"mr": "mister", "mrs": "missus", "ok": "okay"}
 _NON_WORDS = re.compile(r"\[[^\]]*\]|<unk>|<vocnoise>|<cutoff-[^>]*>")
 _HES = re.compile(r"<hes-([^>]*)>")
