@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import logging
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -394,14 +395,57 @@ class MeaningRule:
     # sentence lean to the point; -inf keeps every credit the words gave before (tried: 0.0
     # removed a few false credits on the tuning answers, and true ones on the fixtures' stories).
     lead_for_lexicon: float = float("-inf")
+    # the unit must tell of something that happened (a verb in the past tense): a story point
+    # is about one real event, and "I'm a big believer in feedback" resembles all of them
+    needs_past: bool = False
+    # A second set of bars, any of the two credits (a close match, or a clear lead at a lower floor)
+    alternative: MeaningRule | None = None
+
+    def credits(self, lead: float, sim: float, fit: float, margin: float, past: bool = True) -> bool:
+        if (lead >= self.lead and sim >= self.floor and fit >= self.fit and margin >= self.margin
+                and (past or not self.needs_past)):
+            return True
+        return self.alternative is not None and self.alternative.credits(lead, sim, fit, margin, past)
 
 
 RULE = MeaningRule()
 # Stories (behavioral, your project): points such as "states the outcome" or "reflects on the
 # lesson" are about what the story contains; they align with narrative sentences less sharply
 # than a technical point with its explanation, and any story resembles them a little, so the
-# lead and fit bars sit lower and the floor higher (tune_meaning.py, "stories").
-STORY_RULE = MeaningRule(lead=0.0, floor=0.36, fit=0.20, margin=-0.06)
+# lead and fit bars sit lower and the floor higher (tune_meaning.py, "stories"). That floor,
+# 0.36, is the lowest that credits no more points to answers given to *other* questions, and it
+# missed most story points said in the candidate's own words (recall 0.40 on the tuning
+# stories). The alternative bars credit a unit that tells of a past event and leads the
+# question's other points by 0.06 at a floor of 0.26: tuning F1 0.838 -> 0.884 (2 more false
+# credits, 20 more true); held out (paraphrase_heldout.yaml, measured after the choice) 0.704 ->
+# 0.788, stories 0.40 -> 0.64 (behavioural) and 0.29 -> 0.75 (project). Without the past-tense
+# condition a vague "I'm a big believer in feedback" earned two more story points. The price is
+# paid on answers to other questions (more cross-question credits on the fixtures), which the
+# off-topic check, not the key points, is there to catch.
+STORY_RULE = MeaningRule(lead=0.0, floor=0.36, fit=0.20, margin=-0.06,
+                         alternative=MeaningRule(lead=0.06, floor=0.26, fit=0.20, margin=-0.06, needs_past=True))
+# Common irregular past forms; regular ones end in -ed.
+_PAST_IRREGULAR = frozenset(
+    "was were had did made took went got said told saw found gave came knew thought wrote ran built led set put "
+    "kept left began brought chose felt meant spent sent won lost paid sat stood taught caught understood became "
+    "grew drew shipped".split())
+
+_ED_ADJECTIVES = frozenset("interested motivated experienced detailed skilled talented dedicated focused excited "
+                           "biased advanced limited related supervised unsupervised labeled labelled".split())
+
+
+def tells_past(text: str) -> bool:
+    """A verb in the simple past: "we shipped", "she ran", "I asked". Not the present perfect
+    ("I've had plenty of feedback", "that's made me better"): that is how habits are told."""
+    words = re.findall(r"[a-z'-]+", text.lower())  # "open-minded" stays one word: an adjective
+    for prev, w in zip(["", *words], words):
+        regular = len(w) > 4 and w.endswith("ed") and not w.endswith("eed") and "-" not in w and w not in _ED_ADJECTIVES
+        if not (w in _PAST_IRREGULAR or regular):
+            continue
+        if prev in ("have", "has") or prev.endswith(("'ve", "'s")):
+            continue
+        return True
+    return False
 STORY_CATEGORIES = frozenset({"behavioral", "project"})
 
 
@@ -729,7 +773,7 @@ def analyze_depth(question: Question, views: list[SentenceView], words) -> Depth
                 meaning = {"lead": round(lead, 3), "similarity": round(sim, 3), "words": by_words, "fit": round(fit, 3),
                            "margin": round(margin, 3),
                            "word_kinds": sorted({x.how for x in best.values()})}
-                by_meaning = lead >= rule.lead and sim >= rule.floor and fit >= rule.fit and margin >= rule.margin
+                by_meaning = rule.credits(lead, sim, fit, margin, tells_past(units[u].text))
                 if by_meaning:
                     unit = units[u]
                     label = m.kp.topic or m.kp.label
