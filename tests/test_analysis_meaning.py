@@ -111,3 +111,18 @@ def test_tuning_set_figures():
           + ", ".join(f"{k} {v['f1']:.2f}" for k, v in r["by_category"].items()))
     assert o["f1"] >= 0.86  # measured 0.884
     assert r["near_miss_wrongly_credited"] <= 11  # measured 11 of 35
+
+
+def test_a_story_point_by_meaning_needs_a_told_event():
+    """The lower story bars credit only a unit in the simple past: habits and beliefs are not stories."""
+    from interviewer.analysis.depth import STORY_RULE, tells_past
+
+    assert tells_past("I set up a half-hour meeting twice a week and reviewed her pull requests")
+    assert tells_past("she ran the experiments on her own by the end")
+    assert not tells_past("I've had plenty of critical feedback over the years")
+    assert not tells_past("my approach is always to stay open-minded and see it as a chance to grow")
+    assert not tells_past("that's made me a much better engineer")
+    # the same alignment credits a told event and not a habit
+    assert STORY_RULE.credits(0.08, 0.29, 0.35, 0.02, past=True)
+    assert not STORY_RULE.credits(0.08, 0.29, 0.35, 0.02, past=False)
+    assert STORY_RULE.credits(0.02, 0.37, 0.35, 0.0, past=False)  # a close match needs no past tense
