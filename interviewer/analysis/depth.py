@@ -424,11 +424,18 @@ RULE = MeaningRule()
 # off-topic check, not the key points, is there to catch.
 STORY_RULE = MeaningRule(lead=0.0, floor=0.36, fit=0.20, margin=-0.06,
                          alternative=MeaningRule(lead=0.06, floor=0.26, fit=0.20, margin=-0.06, needs_past=True))
+STORY_CATEGORIES = frozenset({"behavioral", "project"})
+
+
+def rule_for(question: Question) -> MeaningRule:
+    return STORY_RULE if question.category in STORY_CATEGORIES else RULE
+
+
 # Common irregular past forms; regular ones end in -ed.
 _PAST_IRREGULAR = frozenset(
     "was were had did made took went got said told saw found gave came knew thought wrote ran built led set put "
     "kept left began brought chose felt meant spent sent won lost paid sat stood taught caught understood became "
-    "grew drew shipped".split())
+    "grew drew".split())
 
 _ED_ADJECTIVES = frozenset("interested motivated experienced detailed skilled talented dedicated focused excited "
                            "biased advanced limited related supervised unsupervised labeled labelled".split())
@@ -446,11 +453,8 @@ def tells_past(text: str) -> bool:
             continue
         return True
     return False
-STORY_CATEGORIES = frozenset({"behavioral", "project"})
 
 
-def rule_for(question: Question) -> MeaningRule:
-    return STORY_RULE if question.category in STORY_CATEGORIES else RULE
 MAX_UNIT_WORDS = 28  # longer sentences (ASR run-ons) are cut at commas, then into word windows
 
 
@@ -741,6 +745,7 @@ def analyze_depth(question: Question, views: list[SentenceView], words) -> Depth
     rule = rule_for(question)
     if align is not None and align.shape[0]:
         leads = align - align.mean(1, keepdims=True)
+        past = [tells_past(u.text) for u in units]
     results: list[KeyPointResult] = []
     for k, m in enumerate(matchers):
         mine = [x for x in mentions if x.kp_id == m.kp.id]
@@ -773,7 +778,7 @@ def analyze_depth(question: Question, views: list[SentenceView], words) -> Depth
                 meaning = {"lead": round(lead, 3), "similarity": round(sim, 3), "words": by_words, "fit": round(fit, 3),
                            "margin": round(margin, 3),
                            "word_kinds": sorted({x.how for x in best.values()})}
-                by_meaning = rule.credits(lead, sim, fit, margin, tells_past(units[u].text))
+                by_meaning = rule.credits(lead, sim, fit, margin, past[u])
                 if by_meaning:
                     unit = units[u]
                     label = m.kp.topic or m.kp.label
