@@ -37,6 +37,20 @@ _HALLUCINATIONS = {
 }
 
 
+# A window whose text compresses (zlib) more than this is a decoder loop: Whisper's own
+# threshold for a failed decode (faster-whisper's compression_ratio_threshold default).
+LOOP_COMPRESSION_RATIO = 2.4
+# The re-decode of a looping clip may not repeat any run of this many tokens: 8 is four
+# "uh," (two tokens each), far longer than a phrase a person repeats word for word.
+LOOP_NGRAM = 8
+
+
+def _content_words(words: list[Word]) -> int:
+    from ..transcript import is_filled_pause
+
+    return sum(1 for w in words if w.text and not is_filled_pause(w.text))
+
+
 @dataclass
 class SttSettings:
     compute_type: str = "int8"
@@ -246,48 +260,67 @@ class Transcriber:
         if check_speech and not speech_present(audio):
             return Transcript([], duration)
         model = self._load()
+        options = dict(
+            language="en" if not getattr(model.model, "is_multilingual", False) else None,
+            beam_size=self.settings.beam_size,
+            initial_prompt=prompt or None,
+            hotwords=hotwords or None,
+            word_timestamps=word_timestamps,
+            condition_on_previous_text=False,
+            vad_filter=self.settings.vad_filter,
+            vad_parameters={"min_silence_duration_ms": 1500, "speech_pad_ms": 300},
+            temperature=0.0,
+            repetition_penalty=repetition_penalty or self.settings.repetition_penalty,
+        )
         with self._lock:
-            segments, _info = model.transcribe(
-                audio,
-                language="en" if not getattr(model.model, "is_multilingual", False) else None,
-                beam_size=self.settings.beam_size,
-                initial_prompt=prompt or None,
-                hotwords=hotwords or None,
-                word_timestamps=word_timestamps,
-                condition_on_previous_text=False,
-                vad_filter=self.settings.vad_filter,
-                vad_parameters={"min_silence_duration_ms": 1500, "speech_pad_ms": 300},
-                temperature=0.0,
-                repetition_penalty=repetition_penalty or self.settings.repetition_penalty,
-            )
-            words: list[Word] = []
-            self._call = state = _CallState(audio, cancel)
-            try:
-                for seg in self._segments_until_silence(segments, state):
-                    text = seg.text.strip().lower()
-                    if seg.no_speech_prob > 0.6 and seg.avg_logprob < -0.8:
-                        log.debug("dropped a low-confidence segment %r", seg.text)
-                        continue
-                    if text in _HALLUCINATIONS and (seg.no_speech_prob > 0.3 or seg.avg_logprob < -0.6):
-                        log.debug("dropped a likely hallucination %r", seg.text)
-                        continue
-                    if word_timestamps and seg.words:
-                        words.extend(Word(w.word.strip(), float(w.start), float(w.end), float(w.probability))
-                                     for w in seg.words)
-                    elif seg.text.strip():
-                        tokens = seg.text.split()
-                        step = (seg.end - seg.start) / max(1, len(tokens))
-                        words.extend(
-                            Word(t, seg.start + i * step, seg.start + (i + 1) * step) for i, t in enumerate(tokens)
-                        )
-            finally:
-                self._call = None
-            if state.skipped:
-                self.windows_skipped += 1
+            words, looped = self._decode(model, audio, options, cancel, word_timestamps)
+            if looped:
+                # A decoder loop ("uh, uh, uh, ..." to the end of the window) swallows every
+                # word after it: measured, one loop on six real "uh"s took 29 s of a 32 s
+                # answer with it. Decode again, barred from repeating any LOOP_NGRAM tokens.
+                again, still_looped = self._decode(model, audio, {**options, "no_repeat_ngram_size": LOOP_NGRAM},
+                                                   cancel, word_timestamps)
+                # (a loop of a word, tiny.en's "up, up, up, ...", counts as many words)
+                if not still_looped or _content_words(again) >= _content_words(words):
+                    log.debug("re-decoded a looping window: %d -> %d words", len(words), len(again))
+                    words = again
         from .fillers import collapse_loops, drop_laughter
 
-        words = drop_laughter(collapse_loops(_drop_invented_tail([w for w in words if w.text], audio)))
+        # A bare "-" or "..." (the re-decode writes "uh- uh-" as word and dash) is not a word.
+        words = [w for w in words if any(c.isalnum() for c in w.text)]
+        words = drop_laughter(collapse_loops(_drop_invented_tail(words, audio)))
         return Transcript(words, duration)
+
+    def _decode(self, model, audio: np.ndarray, options: dict, cancel, word_timestamps: bool) -> tuple[list[Word], bool]:
+        """(words, whether a window looped) from one faster-whisper run over the clip."""
+        segments, _info = model.transcribe(audio, **options)
+        words: list[Word] = []
+        looped = False
+        self._call = state = _CallState(audio, cancel)
+        try:
+            for seg in self._segments_until_silence(segments, state):
+                text = seg.text.strip().lower()
+                if seg.no_speech_prob > 0.6 and seg.avg_logprob < -0.8:
+                    log.debug("dropped a low-confidence segment %r", seg.text)
+                    continue
+                if text in _HALLUCINATIONS and (seg.no_speech_prob > 0.3 or seg.avg_logprob < -0.6):
+                    log.debug("dropped a likely hallucination %r", seg.text)
+                    continue
+                looped = looped or seg.compression_ratio > LOOP_COMPRESSION_RATIO
+                if word_timestamps and seg.words:
+                    words.extend(Word(w.word.strip(), float(w.start), float(w.end), float(w.probability))
+                                 for w in seg.words)
+                elif seg.text.strip():
+                    tokens = seg.text.split()
+                    step = (seg.end - seg.start) / max(1, len(tokens))
+                    words.extend(
+                        Word(t, seg.start + i * step, seg.start + (i + 1) * step) for i, t in enumerate(tokens)
+                    )
+        finally:
+            self._call = None
+        if state.skipped:
+            self.windows_skipped += 1
+        return words, looped
 
     @staticmethod
     def _segments_until_silence(segments, state: _CallState):
