@@ -267,3 +267,46 @@ def test_follow_ups_stop_at_the_limit(max_follow_ups):
     run = Run(answers, max_follow_ups=max_follow_ups)
     run.run()
     assert sum(1 for r in run.session.records if r.kind == "follow_up") == max_follow_ups
+
+
+class _InstantFinalPass:
+    """Stands in for speech.final_pass.FinalPass: 'transcribes' every answer again at once,
+    with two filled pauses the live transcript lacks (what base's pass adds on real speech)."""
+
+    def submit(self, audio, prompt=None):
+        from concurrent.futures import Future
+
+        from interviewer.analysis import transcript_from_text
+
+        f = Future()
+        f.set_result((transcript_from_text("Um, bias is the error of a model that is too simple, uh, so it underfits.",
+                                           wpm=150), {"model": "stub"}))
+        return f
+
+    def close(self) -> None:
+        pass
+
+
+def test_study_feedback_shows_the_scores_the_report_will_show(tmp_path):
+    """At accurate quality the live analysis plans the reply but is not shown; the feedback is
+    the accurate pass's analysis, the one the records and the history keep."""
+    from interviewer.history import Store
+    from interviewer.speech.final_pass import FinalPasses
+
+    store = Store.open(tmp_path / "history.sqlite3")
+    seen = []  # (accurate, show_now, transcript, scores) as each event arrived
+
+    def note(_run, e):
+        if isinstance(e, ev.AnalysisReady):
+            seen.append((e.accurate, e.show_now, e.analysis["transcript"], dict(e.analysis["scores"])))
+
+    run = Run([Answer([PARTIAL])], store=store, mode="study", max_follow_ups=0, on_event=note)
+    run.session.recorder.final_passes = FinalPasses(_InstantFinalPass())
+    run.run()
+    (live, live_shown, live_text, _), (accurate, shown, text, scores) = seen
+    assert (live, live_shown) == (False, False) and (accurate, shown) == (True, True)
+    assert "uh," not in live_text and "uh," in text
+    (record,) = run.session.records
+    assert record.analysis["scores"] == scores
+    (turn,) = store.session(run.session.session_id)["turns"]
+    assert turn["analysis"]["scores"] == scores

@@ -265,7 +265,9 @@ def _show_event(args):
             print(f"You: {event.text}")
         elif isinstance(event, ev.AnalysisReady) and event.show_now:
             sc = event.analysis["scores"]
-            print("   scores: " + ", ".join(f"{k} {v}" for k, v in sc.items()))
+            # the accurate pass's scores arrive a few seconds after the turn, maybe mid-reply
+            which = " for your follow-up answer" if event.kind == "follow_up" else " for your answer"
+            print(f"   scores{which if event.accurate else ''}: " + ", ".join(f"{k} {v}" for k, v in sc.items()))
         elif isinstance(event, ev.ErrorRaised):
             print(f"error: {event.message}\n  Fix: {event.fix}", file=sys.stderr)
 

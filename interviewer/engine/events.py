@@ -124,12 +124,17 @@ class TurnRecorded(Event):
 
 @dataclass(frozen=True)
 class AnalysisReady(Event):
+    """An answer's analysis. At accurate recognition quality it comes twice: first from the
+    live transcript (`accurate` False: the reply is planned on it, never shown), then from
+    the base model's transcript, the scores the report will show (`accurate` True)."""
+
     name: ClassVar[str] = "analysis"
     question_id: str
     kind: str
     analysis: dict
     show_now: bool
     follow_up_assessment: dict | None
+    accurate: bool = False
 
 
 @dataclass(frozen=True)

@@ -110,14 +110,21 @@ class Recorder:
         clarifying = list(clarifying)
 
         def job() -> dict:
-            analysis = self._analyse(question, turn)
+            analysis, accurate_job = self._analyse(question, turn)
             if kind == "answer" and clarifying:
                 analysis = credit_clarifying_questions(analysis, clarifying)
             target = asked[1]
             assessment = assess_follow_up(question, target, analysis) if kind == "follow_up" and target else None
             self._record(question, kind, asked, turn, analysis, {**timings, **pending.reply_timings()}, assessment)
+            study = self.config.mode == "study"
+            # Study-mode feedback waits for the accurate pass when there is one: tiny.en drops
+            # most "um"s, so its clarity can read 90 where the report will say 45.
             self.emit(AnalysisReady(question_id=question.id, kind=kind, analysis=analysis,
-                                    show_now=self.config.mode == "study", follow_up_assessment=assessment))
+                                    show_now=study and accurate_job is None, follow_up_assessment=assessment))
+            if accurate_job is not None:
+                self.final_passes.when_ready(accurate_job, lambda accurate: self.emit(AnalysisReady(
+                    question_id=question.id, kind=kind, analysis=accurate, show_now=study,
+                    follow_up_assessment=assessment, accurate=True)))
             return analysis
 
         pending.future = self._pool.submit(job)
@@ -130,13 +137,14 @@ class Recorder:
         timings = dict(turn.timings)
         self._pool.submit(self._record, question, kind, asked, turn, None, timings, None).result()
 
-    def _analyse(self, question: Question, turn: Turn) -> dict:
+    def _analyse(self, question: Question, turn: Turn) -> tuple[dict, object | None]:
+        """(the live transcript's analysis, the accurate pass started for it or None)."""
         path = turn.audio_path
         audio = load_audio(path) if path and Path(path).exists() else None
         analysis = score_answer(question, turn.transcript, audio, audience=self.config.audience)
-        if self.final_passes is not None:
-            self.final_passes.schedule(question, turn.transcript, audio, analysis)
-        return analysis
+        if self.final_passes is None:
+            return analysis, None
+        return analysis, self.final_passes.schedule(question, turn.transcript, audio, analysis)
 
     def _record(self, question: Question, kind: str, asked: tuple[str, str | None, str], turn: Turn,
                 analysis: dict | None, timings: dict, assessment: dict | None) -> None:

@@ -210,48 +210,86 @@ def for_settings(settings, *, audience: str = "interviewer") -> "FinalPasses | N
         return None
 
 
+class _Job:
+    """One answer's accurate pass: the live analysis it replaces, and the accurate one once made."""
+
+    def __init__(self, live: dict, future: Future, question, audio: np.ndarray) -> None:
+        self.live, self.future, self.question, self.audio = live, future, question, audio
+        self.accurate: dict | None = None
+        self.transcript: Transcript | None = None
+        self.failed = False
+        self.lock = threading.Lock()
+
+
 class FinalPasses:
     """One session's accurate passes: `schedule()` per analysed answer, `finish()` at the end."""
 
     def __init__(self, engine: FinalPass, *, audience: str = "interviewer") -> None:
         self.engine = engine
         self.audience = audience
-        self.jobs: list[tuple] = []  # (live analysis, future, question, audio)
+        self.jobs: list[_Job] = []
         self.waited_s = 0.0  # how long the report waited for them (bench latency)
 
-    def schedule(self, question, transcript: Transcript, audio: np.ndarray | None, analysis: dict) -> None:
-        """Start the accurate pass for one analysed answer, in the background. Returns at once."""
+    def schedule(self, question, transcript: Transcript, audio: np.ndarray | None, analysis: dict) -> _Job | None:
+        """Start the accurate pass for one analysed answer, in the background. Returns at once:
+        the job (for `when_ready`), or None when there is nothing to transcribe again."""
         if audio is None or not transcript.words or analysis.get("no_speech"):
-            return
+            return None
         from .answers import stt_prompt
 
-        self.jobs.append((analysis, self.engine.submit(audio, stt_prompt(question)), question, audio))
+        job = _Job(analysis, self.engine.submit(audio, stt_prompt(question)), question, audio)
+        self.jobs.append(job)
+        return job
+
+    def when_ready(self, job: _Job, callback) -> None:
+        """Call `callback(accurate analysis)` as soon as the job's pass is done (on the pass's
+        thread), so study-mode feedback shows the scores the report will show. Not called
+        when the pass fails: the live analysis then stands, and was already shown."""
+
+        def done(_future) -> None:
+            accurate = self._accurate(job)
+            if accurate is not None:
+                callback(accurate)
+
+        job.future.add_done_callback(done)
+
+    def _accurate(self, job: _Job, timeout_s: float | None = None) -> dict | None:
+        """The job's accurate analysis, made once (the callback and finish() may both ask)."""
+        from ..analysis import score_answer
+
+        with job.lock:
+            if job.accurate is None and not job.failed:
+                try:
+                    transcript, info = job.future.result(timeout=timeout_s)
+                    accurate = score_answer(job.question, transcript, job.audio, audience=self.audience)
+                except Exception as exc:
+                    log.warning("final pass failed for %s; keeping the live analysis: %s", job.question.id, exc)
+                    job.failed = True
+                    return None
+                _carry_clarifying_credit(job.live, accurate)
+                accurate["stt"] = {"quality": "accurate", **info}
+                accurate["live_transcript"] = job.live.get("transcript", "")
+                job.accurate, job.transcript = accurate, transcript
+            return job.accurate
 
     def finish(self, records: list, store=None, session_id: str | None = None, timeout_s: float = 300.0) -> int:
         """Wait for the passes and put their analyses in place of the live ones (the same dict
         objects, so every record that holds one sees it); the history gets them too. Returns
         how many were replaced. Call it once every live analysis is recorded."""
-        from ..analysis import score_answer
-
         replaced = 0
         t0 = time.monotonic()
         deadline = t0 + timeout_s
-        for live, future, question, audio in self.jobs:
-            try:
-                transcript, info = future.result(timeout=max(0.0, deadline - time.monotonic()))
-                accurate = score_answer(question, transcript, audio, audience=self.audience)
-            except Exception as exc:
-                log.warning("final pass failed for %s; keeping the live analysis: %s", question.id, exc)
+        for job in self.jobs:
+            accurate = self._accurate(job, timeout_s=max(0.0, deadline - time.monotonic()))
+            if accurate is None:
                 continue
-            _carry_clarifying_credit(live, accurate)
-            accurate["stt"] = {"quality": "accurate", **info}
-            accurate["live_transcript"] = live.get("transcript", "")
+            live = job.live
             live.clear()
             live.update(accurate)
             replaced += 1
             for index, rec in enumerate(records):
                 if rec.analysis is live:
-                    rec.transcript = transcript.to_dict()
+                    rec.transcript = job.transcript.to_dict()
                     _update_store(store, session_id, index, rec.transcript, live)
         self.engine.close()
         self.waited_s = time.monotonic() - t0

@@ -201,7 +201,9 @@ class Speaker:
                 # call the line lost (pyttsx3's race) only once it has been idle for a while.
                 if self._wait_for_file(engine, path, hard_s=10.0 + len(text) / 40):
                     break
-                log.warning("pyttsx3 wrote no audio for %r (attempt %d)", text[:40], attempt + 1)
+                # the retry nearly always works: only a second loss is worth the user's terminal
+                (log.warning if attempt else log.info)("pyttsx3 wrote no audio for %r (attempt %d)",
+                                                       text[:40], attempt + 1)
             audio = load_audio(path)
             path.unlink(missing_ok=True)
             return audio
