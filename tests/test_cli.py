@@ -74,6 +74,12 @@ def test_demo_json_has_every_field_filled_offline(tmp_path):
     assert Path(data["question_audio"]["path"]).stat().st_size > 10_000
     assert all(isinstance(v, (int, float)) for v in data["scores"].values() if v is not None)
     assert data["models"]["stt"]["path"] and data["models"]["llm"]["path"]
+    # the text a person reads names key points by label, never by id
+    from interviewer.app.demo import format_demo
+
+    text = format_demo(data)
+    for kp in data["key_points"]["covered"] + data["key_points"]["missed"]:
+        assert data["key_point_labels"][kp] in text and f" {kp}" not in text and f"({kp}" not in text
 
 
 @pytest.mark.slow

@@ -614,3 +614,32 @@ def test_strongest_and_weakest_are_named_only_when_the_data_tells_them_apart():
     strong, weak = strongest_and_weakest([t("a", 55), t("b", 72), t("c", 80), t("d", 1, answers=1)])
     assert [x["topic"] for x in weak] == ["a"] and [x["topic"] for x in strong] == ["c"]
     assert not {x["topic"] for x in strong} & {x["topic"] for x in weak}
+
+
+def test_history_show_names_key_points_by_label_and_credits_the_whole_thread(store, capsys):
+    """A point missed in the first answer and said in the follow-up answer is "covered after a
+    follow-up", not missed; points are shown by their labels, never their ids."""
+    from interviewer.cli.history import cmd_history
+    from interviewer.config import Settings
+
+    labels = {"k1": "Bias is error from a model too simple", "k2": "Variance is sensitivity to the sample",
+              "k3": "The two trade off as complexity grows"}
+
+    def with_labels(a: dict) -> dict:
+        a["key_point_evidence"] = [{"id": k, "label": v, "covered": k in a["key_points"]["covered"]}
+                                   for k, v in labels.items()]
+        return a
+
+    sid = store.begin_session(format="fundamentals", settings={})
+    for kind, index, covered, missed in (("answer", 0, ("k1",), ("k2", "k3")), ("follow_up", 1, ("k2",), ("k1", "k3"))):
+        store.record_answer(sid, QUESTIONS["q-bias"], turn(kind, index, ["k2"] if kind == "follow_up" else None),
+                            {"text": "an answer", "duration_s": 0}, with_labels(analysis(70.0, covered, missed)), None,
+                            {})
+    store.finish_session(sid, {})
+    store.close()
+    assert cmd_history(_parser().parse_args(["history", "show", sid]), Settings()) == 0
+    out = capsys.readouterr().out
+    after, missed = out.split("covered after a follow-up:")[1].split("missed:")
+    assert labels["k2"] in after and labels["k3"] in missed and labels["k2"] not in missed
+    assert labels["k1"] not in out.split("covered after a follow-up:")[1]  # covered in the first answer
+    assert not any(f" {k}" in out or f"- {k}" in out for k in labels)

@@ -118,6 +118,7 @@ def run_demo(stt_override: str | None = None, llm_override: str | None = None, o
             "samples": len(decision.attempts),
         },
         "key_points": analysis["key_points"],
+        "key_point_labels": {kp.id: kp.label for kp in question.key_points},
         "scores": analysis["scores"],
         "feedback": analysis["feedback"],
         "provisional": analysis.get("provisional", False),
@@ -131,6 +132,13 @@ def run_demo(stt_override: str | None = None, llm_override: str | None = None, o
 
 def format_demo(result: dict) -> str:
     s = result["scores"]
+    labels = result.get("key_point_labels") or {}
+
+    def named(ids) -> str:  # key points by label, never by id
+        if isinstance(ids, str):
+            ids = [ids]
+        return "; ".join(labels.get(i, i) for i in ids or []) or "none"
+
     lines = [
         f"Question ({result['question']['category']}): {result['question']['prompt']}",
         f"  spoken by pyttsx3 -> {result['question_audio']['path']} ({result['question_audio']['duration_s']} s, "
@@ -139,11 +147,11 @@ def format_demo(result: dict) -> str:
         f"Answer ({result['answer_audio']['duration_s']} s), transcribed:",
         f"  {result['transcript']}",
         "",
-        f"Key points covered: {', '.join(result['key_points']['covered']) or 'none'}",
-        f"Key points missed:  {', '.join(result['key_points']['missed']) or 'none'}",
+        f"Key points covered: {named(result['key_points']['covered'])}",
+        f"Key points missed:  {named(result['key_points']['missed'])}",
         "Scores: " + ", ".join(f"{k} {v}" for k, v in s.items()) + (" (provisional)" if result.get("provisional") else ""),
         "",
-        f"Interviewer follow-up ({result['follow_up']['source']}, on {result['follow_up']['targets']}):",
+        f"Interviewer follow-up ({result['follow_up']['source']}, on {named(result['follow_up']['targets'])}):",
         f"  {result['follow_up']['text']}",
         "",
         "Timings: " + ", ".join(f"{k} {v:.2f}" for k, v in result["timings_s"].items()),

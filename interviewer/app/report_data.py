@@ -99,7 +99,9 @@ def _finish(report: dict, bank) -> dict:
         q["credit"] = credit
         q["recovered"] = [k for k, c in credit.items() if c["turn"] > 0]
         # a point covered later in the thread is not something to work on
-        for tip in [t for t in main.get("feedback") or [] if t.get("key_point") not in credit][:3]:
+        # (feedback written as plain strings, as early versions stored it, carries no key point)
+        tips_here = [t for t in main.get("feedback") or [] if isinstance(t, dict)]
+        for tip in [t for t in tips_here if t.get("key_point") not in credit][:3]:
             tips.append({**tip, "question": n})
         all_ids = list(dict.fromkeys([*((main.get("key_points") or {}).get("covered") or []),
                                       *((main.get("key_points") or {}).get("missed") or [])]))

@@ -94,24 +94,34 @@ def format_sessions(rows: list[dict], total: int) -> str:
 
 
 def format_report(r: dict) -> str:
+    """A stored session as text: each question's thread, and its key points by label, credited
+    wherever in the thread they were said (the report page's reading, app.report_data)."""
+    from ..app.report_data import from_store
+
     s = r["scores"]
     lines = [f"Session {r['id']}  {r['started_at']}  {r['format']} ({r['mode']})  {r['status']}",
              f"Overall {_score(s['overall']).strip()}  clarity {_score(s['clarity']).strip()}  "
              f"pacing {_score(s['pacing']).strip()}  depth {_score(s['depth']).strip()}  "
              f"structure {_score(s['structure']).strip()}", ""]
-    for a in r["turns"]:
-        turn = a["turn"]
-        label = {"answer": "Q", "follow_up": "  follow-up", "clarification": "  clarification"}[turn["kind"]]
-        lines.append(f"{label} {a['question']['id']}: {_score(a['scores']['overall']).strip()}")
-        if turn["kind"] == "answer":
-            lines.append(f"   {a['question']['prompt']}")
-        elif turn.get("interviewer_text"):
-            lines.append(f"   {turn['interviewer_text']}")
-        kps = a["analysis"].get("key_points") or {}
-        if kps.get("missed"):
-            lines.append("   missed: " + ", ".join(str(k if isinstance(k, str) else k.get("id")) for k in kps["missed"]))
-        if a["audio_path"]:
-            lines.append(f"   audio: {a['audio_path']}")
+    for q in from_store(r)["questions"]:
+        for turn in q["turns"]:
+            kind = turn["kind"]
+            label = {"answer": "Q", "follow_up": "  follow-up", "clarification": "  clarification"}.get(kind, kind)
+            overall = ((turn["analysis"] or {}).get("scores") or {}).get("overall")
+            lines.append(f"{label} {q['id']}: {_score(overall).strip()}")
+            lines.append(f"   {q['prompt'] if kind == 'answer' else turn['interviewer_text']}")
+            if turn["audio_path"]:
+                lines.append(f"   audio: {turn['audio_path']}")
+        main = q["main"] or {}
+        ids = list(dict.fromkeys([*((main.get("key_points") or {}).get("covered") or []),
+                                  *((main.get("key_points") or {}).get("missed") or [])]))
+        credit = q.get("credit") or {}
+        later = [q["labels"].get(k, k) for k in ids if k in credit and credit[k]["turn"] > 0]
+        missed = [q["labels"].get(k, k) for k in ids if k not in credit]
+        for title, points in (("covered after a follow-up", later), ("missed", missed)):
+            if points:
+                lines.append(f"   {title}:")
+                lines += [f"     - {_short(x, 88)}" for x in points]
     if r.get("partial_recordings"):
         lines.append("\nRecordings cut off by a crash (kept):")
         lines += [f"   {p['path']} ({p['duration_s'] or 0:.1f} s)" for p in r["partial_recordings"]]

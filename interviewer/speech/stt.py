@@ -291,7 +291,8 @@ class Transcriber:
         words = drop_laughter(collapse_loops(_drop_invented_tail(words, audio)))
         return Transcript(words, duration)
 
-    def _decode(self, model, audio: np.ndarray, options: dict, cancel, word_timestamps: bool) -> tuple[list[Word], bool]:
+    def _decode(self, model, audio: np.ndarray, options: dict, cancel,
+                word_timestamps: bool) -> tuple[list[Word], bool]:
         """(words, whether a window looped) from one faster-whisper run over the clip."""
         segments, _info = model.transcribe(audio, **options)
         words: list[Word] = []
