@@ -7,7 +7,7 @@ import pytest
 
 from interviewer import __version__
 from interviewer.cli import COMMANDS
-from tests.helpers import run_cli
+from tests.helpers import REPO, run_cli, run_json
 
 SUPPORT = Path(__file__).resolve().parent / "support"
 
@@ -105,3 +105,29 @@ def test_interview_without_microphone_says_what_to_do(isolated_home):
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert "microphone" in proc.stderr.lower() or "portaudio" in proc.stderr.lower()
     assert "--answers" in proc.stderr or "demo" in proc.stderr
+
+
+def test_score_reads_as_a_report_with_key_points_by_label(tmp_path):
+    """`interviewer score` without --json is for a person: scores with what lowered them,
+    key points by label (never their ids), tips; --json keeps every field."""
+    import yaml
+
+    from interviewer.analysis import transcript_from_text
+
+    bank = yaml.safe_load((REPO / "questions" / "fundamentals.yaml").read_text())
+    q = next(x for x in bank if x["id"] == "fund-bias-variance")
+    qfile = tmp_path / "q.yaml"
+    qfile.write_text(yaml.safe_dump([q]))
+    answer = tmp_path / "a.json"
+    answer.write_text(json.dumps(transcript_from_text(
+        "Um, bias is the error of a model that is too simple, so it underfits. Uh, variance is when the model is "
+        "too sensitive to the training data and overfits.", wpm=150).to_dict()))
+    proc = run_cli("score", str(answer), "--question-file", str(qfile))
+    assert proc.returncode == 0, proc.stderr
+    text = proc.stdout
+    assert text.startswith("Overall ") and "Covered:" in text and "Missed:" in text and "Clarity (" in text
+    labels = {kp["id"]: kp["label"] for kp in q["key_points"]}
+    data = run_json("score", str(answer), "--question-file", str(qfile), "--json")
+    for kp in data["key_points"]["covered"] + data["key_points"]["missed"]:
+        assert labels[kp] in text and f"- {kp}\n" not in text
+    assert "2 um/uh" in text

@@ -55,3 +55,33 @@ def score_file(input_path, question_file_path, transcriber=None, *, audience: st
     result["total_s"] = round(time.perf_counter() - t0, 3)
     json.dumps(result)  # fail here, not in the CLI, if anything is not JSON-able
     return result
+
+
+def format_score(result: dict) -> str:
+    """`interviewer score` for a person: the scores with what moved each, the key points by
+    label, and the tips (`--json` prints everything)."""
+    s = result["scores"]
+    lines = [f"Overall {s.get('overall')}  ·  " + "  ".join(f"{k} {s.get(k)}" for k in
+                                                         ("clarity", "pacing", "depth", "structure")),
+             f"{result.get('duration_s', 0):.0f} s, {result.get('word_count', 0)} words, "
+             f"{result.get('wpm') or 0:.0f} words per minute, "
+             f"{len(result.get('fillers') or [])} fillers "
+             f"({len([f for f in result.get('fillers') or [] if f.get('source') != 'lexical'])} um/uh)",
+             ""]
+    explanations = result.get("score_explanations") or {}
+    for dim in ("clarity", "pacing", "structure"):  # depth: the key points below say it
+        for item in ((explanations.get(dim) or {}).get("lowered") or [])[:2]:
+            points = f" ({item['points']})" if item.get("points") else ""
+            evidence = f": {item['evidence']}" if item.get("evidence") else ""
+            lines.append(f"{dim.capitalize()}{points}: {item.get('reason', '')}{evidence}")
+    evidence = result.get("key_point_evidence") or []
+    for title, want in (("Covered", True), ("Missed", False)):
+        points = [e["label"] for e in evidence if bool(e.get("covered")) is want]
+        if points:
+            lines += ["", f"{title}:"] + [f"  - {p}" for p in points]
+    tips = [t for t in result.get("feedback") or [] if isinstance(t, dict) and t.get("area") != "depth"]
+    if tips:
+        lines += ["", "Tips:"] + [f"  - {t['tip']}" + (f" ({t['evidence']})" if t.get("evidence") else "")
+                                  for t in tips[:4]]
+    lines += ["", f"Transcript: {result.get('transcript', '')}"]
+    return "\n".join(lines)

@@ -581,13 +581,13 @@ def cmd_transcribe(args, settings) -> int:
 
 
 def cmd_score(args, settings) -> int:
-    from ..app.score_file import score_file
+    from ..app.score_file import format_score, score_file
 
     from ..speech.final_pass import scoring_transcriber
 
     result = score_file(args.input, args.question_file, transcriber=None if args.input.suffix.lower() == ".json"
                         else scoring_transcriber(settings, _opt(args, "stt_model"), lambda: _transcriber(args, settings)))
-    _emit(result, args.json, lambda d: json.dumps(d, indent=2))
+    _emit(result, args.json, format_score)
     return 0
 
 
