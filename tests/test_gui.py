@@ -373,3 +373,25 @@ def test_starting_without_a_microphone_offers_the_demo(make_window, qtbot):
     assert window.current_page() == "home" and window.home.start_button.isEnabled()
     assert demo.isVisible()
     box.close()
+
+
+def test_study_feedback_says_it_is_coming_then_shows_the_accurate_scores(qtbot):
+    """At accurate quality the live analysis is not shown: the page says the answer is being
+    scored, then shows the accurate pass's scores when they arrive."""
+    from interviewer.engine import events as ev
+    from interviewer.gui.interview_page import InterviewPage
+
+    page = InterviewPage()
+    qtbot.addWidget(page)
+    page.reset("study")
+    page._set_state("speaking")
+
+    def analysis(overall):
+        return {"scores": {"overall": overall}, "key_points": {"covered": ["a"], "missed": ["b"]}, "feedback": []}
+
+    page.on_event(ev.AnalysisReady(question_id="q", kind="answer", analysis=analysis(80), show_now=False,
+                                   follow_up_assessment=None))
+    assert "scoring" in page.note.text() and not page.note.isHidden() and "80" not in page.note.text()
+    page.on_event(ev.AnalysisReady(question_id="q", kind="answer", analysis=analysis(52), show_now=True,
+                                   follow_up_assessment=None, accurate=True))
+    assert "Score 52" in page.note.text() and "1 of 2 key points" in page.note.text()

@@ -264,6 +264,9 @@ class InterviewPage(QWidget):
 
     def _on_analysis(self, e) -> None:
         if not e.show_now:
+            if self.mode == "study" and not e.accurate:  # study feedback waits for the accurate pass
+                self.note.setText("Your last answer: scoring it from a second, more careful transcription…")
+                self.note.setVisible(self.state != "listening")
             return
         a = e.analysis or {}
         s = a.get("scores") or {}
