@@ -105,9 +105,13 @@ def _finish(report: dict, bank) -> dict:
             tips.append({**tip, "question": n})
         all_ids = list(dict.fromkeys([*((main.get("key_points") or {}).get("covered") or []),
                                       *((main.get("key_points") or {}).get("missed") or [])]))
-        covered += [q["labels"].get(k, k) for k in all_ids if k in credit and credit[k]["turn"] == 0]
-        recovered += [q["labels"].get(k, k) for k in q["recovered"]]
-        missed += [q["labels"].get(k, k) for k in all_ids if k not in credit]
+        # this question's points by label: said in the first answer, said later, never said
+        q["points"] = {"covered": [q["labels"].get(k, k) for k in all_ids if k in credit and credit[k]["turn"] == 0],
+                       "recovered": [q["labels"].get(k, k) for k in q["recovered"]],
+                       "missed": [q["labels"].get(k, k) for k in all_ids if k not in credit]}
+        covered += q["points"]["covered"]
+        recovered += q["points"]["recovered"]
+        missed += q["points"]["missed"]
     report["evidence"] = evidence
     report["tips"] = tips
     report["key_points"] = {"covered": covered, "recovered": recovered, "missed": missed}

@@ -112,13 +112,8 @@ def format_report(r: dict) -> str:
             lines.append(f"   {q['prompt'] if kind == 'answer' else turn['interviewer_text']}")
             if turn["audio_path"]:
                 lines.append(f"   audio: {turn['audio_path']}")
-        main = q["main"] or {}
-        ids = list(dict.fromkeys([*((main.get("key_points") or {}).get("covered") or []),
-                                  *((main.get("key_points") or {}).get("missed") or [])]))
-        credit = q.get("credit") or {}
-        later = [q["labels"].get(k, k) for k in ids if k in credit and credit[k]["turn"] > 0]
-        missed = [q["labels"].get(k, k) for k in ids if k not in credit]
-        for title, points in (("covered after a follow-up", later), ("missed", missed)):
+        by_label = q.get("points") or {}
+        for title, points in (("covered after a follow-up", by_label.get("recovered")), ("missed", by_label.get("missed"))):
             if points:
                 lines.append(f"   {title}:")
                 lines += [f"     - {_short(x, 88)}" for x in points]
