@@ -452,3 +452,59 @@ def test_each_further_filler_lowers_clarity():
         scores = [clarity(n, minutes) for n in range(0, 19, 3)]  # up to 36 a minute
         assert all(a > b for a, b in zip(scores, scores[1:])), (minutes, scores)
     assert clarity(1, 1.0) >= 98  # one "um" in a minute costs next to nothing
+
+
+def bank_question(qid: str) -> Question:
+    from interviewer.content.bank import load_bank
+
+    return next(q for q in load_bank(include_user=False) if q.id == qid)
+
+
+THRESHOLD_REPLY = ("I would pick the threshold from the costs. Blocking a good customer costs us their purchase and "
+                   "some goodwill, and missing a fraud costs the full amount plus the chargeback fee. So I'd choose "
+                   "the score cutoff that minimises expected cost, and send the middle band to manual review "
+                   "instead of blocking.")
+
+
+def test_a_follow_up_reply_is_scored_on_what_the_follow_up_asked():
+    """A 20-second reply that answers "how would you choose the threshold?" in full, read
+    first as the whole answer to the case study (how it was scored before) and then as the
+    reply to that follow-up. As a whole answer it 'missed' four other points, had no
+    signposts or conclusion and was far short of the 9-minute target: depth and structure
+    around 40 and 0, which a candidate who answered well would rightly not believe."""
+    q = bank_question("case-fraud-payments")
+    tr = transcript_from_text(THRESHOLD_REPLY, wpm=150)
+    whole = analyze(q, tr).to_dict()
+    reply = analyze(q, tr, follow_up_on="threshold_cost").to_dict()
+
+    assert "threshold_cost" in reply["key_points"]["covered"]  # the thread still gets its credit
+    assert reply["key_points"] == whole["key_points"]
+    assert reply["scores"]["depth"] >= 80 > whole["scores"]["depth"]
+    assert "structure" not in reply["scores"] and "not scored" in reply["score_explanations"]["structure"]["note"]
+    assert set(reply["weights"]) == {"depth", "clarity", "pacing"}
+    assert reply["target_seconds"] is None and reply["time_vs_target"] == "no target"
+    reasons = [x["reason"] for x in reply["score_explanations"]["depth"]["lowered"]]
+    assert not any(r.startswith("missed:") for r in reasons), reasons  # other points are not owed in a reply
+    assert not any("Cover this point" in t["tip"] for t in reply["feedback"])
+    assert reply["score_explanations"]["depth"]["raised"][0]["reason"].startswith("answered what was asked")
+    assert reply["follow_up_on"] == "threshold_cost" and whole["follow_up_on"] is None
+
+
+LABELS_REPLY = ("Right, the labels. Chargebacks can arrive weeks or even a couple of months after the payment, so "
+                "the most recent data has a lot of fraud that is not labelled yet. I'd train on data that is old "
+                "enough for the labels to have matured, and validate on a later time period, not a random split.")
+
+
+def test_a_follow_up_reply_that_answers_something_else_scores_low_and_says_so():
+    """The label-timing reply given to the threshold follow-up: a good answer to another question."""
+    q = bank_question("case-fraud-payments")
+    reply = analyze(q, transcript_from_text(LABELS_REPLY, wpm=150), follow_up_on="threshold_cost").to_dict()
+    assert "label_delay" in reply["key_points"]["covered"]  # the thread is still credited with it
+    assert reply["scores"]["depth"] <= 20
+    lowered = reply["score_explanations"]["depth"]["lowered"]
+    assert lowered[0]["reason"].startswith(("did not answer what was asked: Cost-sensitive thresholds",
+                                            "named what was asked without explaining it: Cost-sensitive"))
+    assert any(x["reason"].startswith("also explained: Labels come from") for x in reply["score_explanations"]["depth"]["raised"])
+    assert any(t.get("key_point") == "threshold_cost" for t in reply["feedback"])  # the tip is about what was asked
+    # a point the question no longer has: the reply is scored as a whole answer
+    assert "structure" in analyze(q, transcript_from_text(THRESHOLD_REPLY), follow_up_on="gone").scores

@@ -54,6 +54,17 @@ def test_no_lead_in_without_a_related_whole_statement():
     assert lead_in("I'm not sure, maybe it uses regularization.", "regularization strength") is None  # hedged
 
 
+def test_an_everyday_verb_in_common_does_not_tie_a_quote_to_a_follow_up():
+    """Seen in a session: the label-timing follow-up (its key point: "labels come from
+    chargebacks...") opened with "You said the features need to come from a low latency
+    feature store": the one word the two shared was "come"."""
+    answer = "The features need to come from a low latency feature store."
+    focus = ("Your fraud labels come from chargebacks. How does their timing affect how you build training and "
+             "validation sets? Labels come from chargebacks that arrive weeks later label timing chargeback")
+    assert lead_in(answer, focus, avoid=["Take me through your approach to card fraud."]) is None
+    assert lead_in(answer, "How fresh are the values in the feature store at scoring time?") is not None
+
+
 def test_lead_in_needs_words_the_recogniser_was_sure_of():
     answer = "I would use smote to balance the classes."
     focus = "How does oversampling with SMOTE interact with cross validation? balance classes"

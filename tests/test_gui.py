@@ -395,3 +395,14 @@ def test_study_feedback_says_it_is_coming_then_shows_the_accurate_scores(qtbot):
     page.on_event(ev.AnalysisReady(question_id="q", kind="answer", analysis=analysis(52), show_now=True,
                                    follow_up_assessment=None, accurate=True))
     assert "Score 52" in page.note.text() and "1 of 2 key points" in page.note.text()
+    # a follow-up reply is judged on the point it was asked about, not on the question's points
+    from interviewer.analysis import assess_follow_up
+    from interviewer.content.bank import load_bank
+
+    q = next(q for q in load_bank(include_user=False) if q.id == "case-fraud-payments")
+    reply = {"scores": {"overall": 88}, "key_points": {"covered": ["threshold_cost"], "missed": ["features"]},
+             "key_point_evidence": [], "feedback": []}
+    page.on_event(ev.AnalysisReady(question_id=q.id, kind="follow_up", analysis=reply, show_now=True,
+                                   follow_up_assessment=assess_follow_up(q, "threshold_cost", reply), accurate=True))
+    assert "Score 88 · Answered what was asked: Cost-sensitive thresholds" in page.note.text()
+    assert "key points" not in page.note.text()

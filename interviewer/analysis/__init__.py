@@ -1,7 +1,8 @@
 """Answer analysis: explainable scores for clarity, pacing, technical depth and structure.
 
-    analyze(question, transcript, audio=None, *, target_seconds=None, audience="interviewer") -> AnswerAnalysis
-    score_answer(question, transcript, audio=None, audience=...) -> dict (JSON-ready)
+    analyze(question, transcript, audio=None, *, target_seconds=None, audience="interviewer",
+            follow_up_on=None) -> AnswerAnalysis
+    score_answer(question, transcript, audio=None, audience=..., follow_up_on=None) -> dict (JSON-ready)
     assess_follow_up(question, target_kp_id, analysis) -> dict
     summarize_session(results) -> dict
 
@@ -25,6 +26,7 @@ __all__ = [
 ]
 
 
-def score_answer(question, transcript, audio=None, audience: str = "interviewer") -> dict:
-    """The analysis of one answer as plain data: what the engine, the demo and the CLI store."""
-    return analyze(question, transcript, audio, audience=audience).to_dict()
+def score_answer(question, transcript, audio=None, audience: str = "interviewer", follow_up_on: str | None = None) -> dict:
+    """The analysis of one answer as plain data: what the engine, the demo and the CLI store.
+    `follow_up_on`: the key point a follow-up asked about, when this answers one."""
+    return analyze(question, transcript, audio, audience=audience, follow_up_on=follow_up_on).to_dict()

@@ -832,3 +832,42 @@ def analyze_depth(question: Question, views: list[SentenceView], words) -> Depth
         lowered.append({"reason": "named terms without explaining them (naming is not explaining)", "evidence": None, "start": None})
     return DepthResult(results, coverage, spec, int(round(max(0.0, min(100.0, score)))), raised, lowered, named_only, mentions,
                        matching, round(fit, 3) if align is not None else None)
+
+
+# A follow-up asks about one point. Its reply is judged on that point: explained, it earns
+# most of the score; concrete numbers, an example or a trade-off earn the rest. The points
+# the follow-up did not ask about are neither missed nor owed in a reply, and a reply needs
+# no numbers to be a good one, so neither is held against it.
+FOLLOW_UP_ANSWERED = 80
+FOLLOW_UP_SPECIFICS = 20
+
+
+def follow_up_depth(depth: DepthResult, target: str) -> tuple[int, list[dict], list[dict]] | None:
+    """(score, raised, lowered) of a reply to a follow-up about key point `target`; None when
+    the question has no such point (then the reply is judged as a whole answer)."""
+    r = next((x for x in depth.key_points if x.id == target), None)
+    if r is None:
+        return None
+    ev = r.evidence[0] if r.evidence else {}
+    raised, lowered = [], []
+    if r.covered:
+        raised.append({"reason": f"answered what was asked: {r.label}", "evidence": ev.get("quote", ""), "start": ev.get("start")})
+    elif r.named_only:
+        lowered.append({"reason": f"named what was asked without explaining it: {r.label}", "evidence": ev.get("quote", ""),
+                        "start": ev.get("start")})
+    else:
+        lowered.append({"reason": f"did not answer what was asked: {r.label}", "evidence": None, "start": None})
+    for other in depth.key_points:
+        if other.covered and other.id != target:
+            oev = other.evidence[0] if other.evidence else {}
+            raised.append({"reason": f"also explained: {other.label}", "evidence": oev.get("quote", ""), "start": oev.get("start"),
+                           "points": 0})
+    spec = depth.specificity
+    relevance = 1.0 if r.covered else r.credit
+    if relevance > 0:
+        for kind, label in (("numbers", "gave concrete numbers"), ("examples", "gave an example"), ("tradeoffs", "weighed a trade-off")):
+            if spec[kind]:
+                raised.append({"reason": label, "evidence": spec[kind][0]["quote"], "start": spec[kind][0]["start"]})
+    specifics = (min(3, len(spec["numbers"])) / 3 + min(2, len(spec["examples"])) / 2 + min(2, len(spec["tradeoffs"])) / 2) / 3
+    score = FOLLOW_UP_ANSWERED * r.credit + FOLLOW_UP_SPECIFICS * specifics * relevance
+    return int(round(max(0.0, min(100.0, score)))), raised, lowered

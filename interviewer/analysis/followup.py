@@ -8,6 +8,16 @@ from ..content.bank import Question
 from .report import AnswerAnalysis
 
 DIRECT, PARTIAL, INDIRECT, NOT_ADDRESSED = "direct", "partial", "indirect", "not addressed"
+# How each verdict reads in a sentence about the point the follow-up asked about.
+VERDICT_WORDS = {DIRECT: "answered what was asked", INDIRECT: "answered what was asked, late in the reply",
+                 PARTIAL: "partly answered what was asked", NOT_ADDRESSED: "did not answer what was asked"}
+
+
+def verdict_sentence(assessment: dict | None) -> str:
+    """"answered what was asked: <the point>", or "" when there is no assessment."""
+    a = assessment or {}
+    words = VERDICT_WORDS.get(a.get("directness_label"))
+    return f"{words}: {a['label']}" if words and a.get("label") else ""
 
 
 def _analysis_dict(analysis: AnswerAnalysis | dict) -> dict:

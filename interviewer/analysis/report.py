@@ -12,7 +12,7 @@ from ..content.bank import Question
 from ..transcript import Transcript, Word
 from . import acoustic
 from .clarity import fmt_time, hedges, jargon, lexical_fillers, long_sentences, repetitions, score_clarity
-from .depth import analyze_depth, build_views
+from .depth import analyze_depth, build_views, follow_up_depth
 from .pacing import BAND as PACE_BAND
 from .pacing import BAND_TEXT, LONG_PAUSE_S, WINDOW_S, chart_window_s, score_pacing, wpm_windows
 from .structure import analyze_structure
@@ -30,6 +30,12 @@ WEIGHTS: dict[str, dict[str, float]] = {
     "behavioral": {"depth": 0.20, "clarity": 0.25, "structure": 0.40, "pacing": 0.15},
     "project": {"depth": 0.30, "clarity": 0.25, "structure": 0.30, "pacing": 0.15},
 }
+# A reply to a follow-up is judged on what the follow-up asked (depth), how it was said
+# (clarity) and its pace. Structure is left out: signposts, assumptions and a conclusion
+# belong to a full answer, and a crisp two-sentence reply has none of them, rightly.
+FOLLOW_UP_WEIGHTS = {"depth": 0.55, "clarity": 0.30, "pacing": 0.15}
+FOLLOW_UP_STRUCTURE_NOTE = ("not scored for a follow-up reply: structure is judged on the full answer; "
+                            "a reply is judged on whether it answers what was asked")
 ACOUSTIC_WORD = "(um/uh)"
 
 
@@ -184,12 +190,22 @@ def analyze(
     *,
     target_seconds: int | None = None,
     audience: str = "interviewer",
+    follow_up_on: str | None = None,
 ) -> AnswerAnalysis:
-    """Score one answer. `audio` (16 kHz mono float32) sharpens pace and filled-pause counts."""
+    """Score one answer. `audio` (16 kHz mono float32) sharpens pace and filled-pause counts.
+
+    `follow_up_on`: the key point a follow-up asked about, when this is the reply to it. The
+    reply is then scored on that point, with no length target (the question's target is for
+    the full answer) and no structure score; which points it covers is still read in full,
+    so the question's thread gets the credit for anything it explains."""
     t0 = time.perf_counter()
     if audience not in AUDIENCES:
         raise ValueError(f"audience must be one of {AUDIENCES}, got {audience!r}")
+    if follow_up_on is not None and all(kp.id != follow_up_on for kp in question.key_points):
+        follow_up_on = None  # a point no longer in the question: judge the reply as an answer
     target = target_seconds if target_seconds is not None else question.target_seconds
+    if follow_up_on is not None:
+        target = None
     words = [w for w in transcript.words if w.text.strip()]
     duration = float(transcript.duration_s or (audio.size / acoustic.SAMPLE_RATE if audio is not None else 0.0))
     if audio is not None:
@@ -264,6 +280,13 @@ def analyze(
 
     scores = {"clarity": clarity_score, "pacing": pacing.score, "depth": depth.score, "structure": structure.score}
     weights = WEIGHTS.get(question.category, WEIGHTS["fundamentals"])
+    depth_up, depth_down = depth.raised, depth.lowered
+    structure_expl: dict = {"raised": structure.raised, "lowered": structure.lowered}
+    if follow_up_on is not None:
+        scores["depth"], depth_up, depth_down = follow_up_depth(depth, follow_up_on)
+        del scores["structure"]
+        weights = FOLLOW_UP_WEIGHTS
+        structure_expl = {"raised": [], "lowered": [], "note": FOLLOW_UP_STRUCTURE_NOTE}
     overall = sum(scores[k] * w for k, w in weights.items())
     scores["overall"] = int(round(overall))
     covered = [r.id for r in depth.key_points if r.covered]
@@ -272,8 +295,8 @@ def analyze(
     explanations = {
         "clarity": {"raised": c_up, "lowered": c_down},
         "pacing": {"raised": pacing.raised, "lowered": pacing.lowered},
-        "depth": {"raised": depth.raised, "lowered": depth.lowered},
-        "structure": {"raised": structure.raised, "lowered": structure.lowered},
+        "depth": {"raised": depth_up, "lowered": depth_down},
+        "structure": structure_expl,
         "overall": {
             "raised": [{"reason": f"{k} {scores[k]} x weight {w:.2f}", "evidence": f"{question.category} weights"} for k, w in weights.items() if scores[k] >= 60],
             "lowered": [{"reason": f"{k} {scores[k]} x weight {w:.2f}", "evidence": f"{question.category} weights"} for k, w in weights.items() if scores[k] < 60],
@@ -281,6 +304,8 @@ def analyze(
     }
 
     feedback = _feedback(question, depth, structure, pacing, all_fillers, lex, hed, reps, longs, terms, audience, onset, offset, minutes)
+    if follow_up_on is not None:  # tips about the full answer's other points do not belong to a reply
+        feedback = [t for t in feedback if t.get("area") in ("clarity", "pacing") or t.get("key_point") == follow_up_on]
 
     extra = {
         "speech_start": round(onset, 3),
@@ -310,6 +335,7 @@ def analyze(
         "question_fit": depth.fit,
         "score_explanations": explanations,
         "weights": weights,
+        "follow_up_on": follow_up_on,
         "analysis_ms": round((time.perf_counter() - t0) * 1000.0, 2),
     }
     return AnswerAnalysis(

@@ -248,6 +248,7 @@ def _source(args, settings):
 
 
 def _show_event(args):
+    from ..analysis.followup import verdict_sentence
     from ..engine import events as ev
 
     def show(event):
@@ -267,7 +268,10 @@ def _show_event(args):
             sc = event.analysis["scores"]
             # the accurate pass's scores arrive a few seconds after the turn, maybe mid-reply
             which = " for your follow-up answer" if event.kind == "follow_up" else " for your answer"
-            print(f"   scores{which if event.accurate else ''}: " + ", ".join(f"{k} {v}" for k, v in sc.items()))
+            # a follow-up reply is scored on what the follow-up asked: say what that was
+            asked = verdict_sentence(event.follow_up_assessment)
+            print(f"   scores{which if event.accurate else ''}: " + ", ".join(f"{k} {v}" for k, v in sc.items())
+                  + (f"; {asked}" if asked else ""))
         elif isinstance(event, ev.ErrorRaised):
             print(f"error: {event.message}\n  Fix: {event.fix}", file=sys.stderr)
 

@@ -44,10 +44,15 @@ _SECOND_PERSON = [
     (r"\bmyself\b", "yourself"), (r"\bourselves\b", "yourselves"), (r"\bmine\b", "yours"), (r"\bours\b", "yours"),
     (r"\bmy\b", "your"), (r"\bour\b", "your"), (r"\bme\b", "you"), (r"\bus\b", "you"),
 ]
-# Distinctive words only: these say nothing about what the follow-up is about.
+# Distinctive words only: these say nothing about what the follow-up is about. The everyday
+# verbs are here because a key point's "labels come from chargebacks" once tied a question on
+# label timing to "the features need to come from a feature store".
 _GENERIC = frozenset(content_stems(
     "model models data dataset thing things way ways use used using would could make makes made get gets good "
-    "better best work works really just also first then one two lot time times people point points case"))
+    "better best work works really just also first then one two lot time times people point points case "
+    "come comes came coming go goes going went need needs needed take takes took give gives gave keep keeps kept "
+    "look looks see sees saw think thinks know knows want wants say says said put puts set sets find finds found "
+    "try tries tried call calls called feel feels become becomes seem seems show shows shown"))
 
 
 def to_second_person(clause: str) -> str:

@@ -110,7 +110,8 @@ class Recorder:
         clarifying = list(clarifying)
 
         def job() -> dict:
-            analysis, accurate_job = self._analyse(question, turn)
+            # a reply to a follow-up is scored on the point the follow-up asked about
+            analysis, accurate_job = self._analyse(question, turn, asked[1] if kind == "follow_up" else None)
             if kind == "answer" and clarifying:
                 analysis = credit_clarifying_questions(analysis, clarifying)
             target = asked[1]
@@ -137,11 +138,11 @@ class Recorder:
         timings = dict(turn.timings)
         self._pool.submit(self._record, question, kind, asked, turn, None, timings, None).result()
 
-    def _analyse(self, question: Question, turn: Turn) -> tuple[dict, object | None]:
+    def _analyse(self, question: Question, turn: Turn, follow_up_on: str | None) -> tuple[dict, object | None]:
         """(the live transcript's analysis, the accurate pass started for it or None)."""
         path = turn.audio_path
         audio = load_audio(path) if path and Path(path).exists() else None
-        analysis = score_answer(question, turn.transcript, audio, audience=self.config.audience)
+        analysis = score_answer(question, turn.transcript, audio, audience=self.config.audience, follow_up_on=follow_up_on)
         if self.final_passes is None:
             return analysis, None
         return analysis, self.final_passes.schedule(question, turn.transcript, audio, analysis)

@@ -15,6 +15,7 @@ import html
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QSizePolicy, QTextBrowser, QWidget
 
+from ..analysis.followup import verdict_sentence
 from .answer_clock import AnswerClock
 from .event_table import EventTable
 from .level_meter import LevelMeter
@@ -276,7 +277,10 @@ class InterviewPage(QWidget):
         parts = []
         if s.get("overall") is not None:
             parts.append(f"Score {s['overall']}")
-        if total:
+        asked = verdict_sentence(e.follow_up_assessment) if e.kind == "follow_up" else ""
+        if asked:  # a reply is judged on what the follow-up asked, not on the whole question's points
+            parts.append(asked[0].upper() + asked[1:])
+        elif total:
             parts.append(f"{len(kps.get('covered') or [])} of {plural(total, 'key point')}")
         if tip:
             parts.append(f"Tip: {tip.get('tip') if isinstance(tip, dict) else tip}")

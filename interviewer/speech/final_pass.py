@@ -261,7 +261,8 @@ class FinalPasses:
             if job.accurate is None and not job.failed:
                 try:
                     transcript, info = job.future.result(timeout=timeout_s)
-                    accurate = score_answer(job.question, transcript, job.audio, audience=self.audience)
+                    accurate = score_answer(job.question, transcript, job.audio, audience=self.audience,
+                                            follow_up_on=job.live.get("follow_up_on"))
                 except Exception as exc:
                     log.warning("final pass failed for %s; keeping the live analysis: %s", job.question.id, exc)
                     job.failed = True

@@ -189,7 +189,7 @@ def _record_follow_up(store, sid, info: dict, q, target: str, asked: str, reply,
     scored and assessed by the real analysis; returns the assessment."""
     from ..analysis import analyze, assess_follow_up
 
-    analysis = analyze(q, reply).to_dict()
+    analysis = analyze(q, reply, follow_up_on=target).to_dict()
     assessment = assess_follow_up(q, target, analysis)
     store.record_answer(sid, info, {"kind": "follow_up", "index": index, "targets": target, "interviewer_text": asked,
                                     "source": "rubric", "follow_up_assessment": assessment}, reply.to_dict(), analysis,
