@@ -27,6 +27,21 @@ def is_filled_pause(text: str) -> bool:
     return not t.startswith("-") and re.sub(r"[^a-z]", "", t.lower()) in FILLED_PAUSES
 
 
+# Whisper splits some words in two at a token edge: "trade -off", "gradient -boosted",
+# "1 ,000". The second half goes back onto the first, so the text reads as it was said.
+_CONTINUES = re.compile(r"^(?:-[A-Za-z0-9]|[,.][0-9])")
+
+
+def join_words(texts) -> str:
+    out = ""
+    for t in texts:
+        t = t.strip()
+        if not t:
+            continue
+        out += t if out and out[-1].isalnum() and _CONTINUES.match(t) else (" " + t if out else t)
+    return out
+
+
 @dataclass(frozen=True)
 class Word:
     """One recognised word. Times are seconds from the start of the answer's audio."""
@@ -50,7 +65,7 @@ class Transcript:
 
     @property
     def text(self) -> str:
-        return " ".join(w.text for w in self.words).strip()
+        return join_words(w.text for w in self.words)
 
     def to_dict(self) -> dict:
         return {

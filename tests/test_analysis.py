@@ -246,6 +246,10 @@ def test_non_expert_audience_weighs_unexplained_jargon():
     expert = analyze(q, transcript_from_text(text))
     lay = analyze(q, transcript_from_text(text), audience="non_expert")
     assert lay.scores["clarity"] < expert.scores["clarity"] - 10
+    # an ML interviewer shares the vocabulary: nothing is docked or advised for it
+    expert_says = [x["reason"] for x in expert.extra["score_explanations"]["clarity"]["lowered"]]
+    assert not any("technical terms" in r for r in expert_says), expert_says
+    assert not any("plain words" in t["tip"] for t in expert.feedback)
     with pytest.raises(ValueError):
         analyze(q, transcript_from_text(text), audience="kids")
 

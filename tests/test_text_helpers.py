@@ -19,3 +19,12 @@ def test_the_scoring_stem_is_conservative():
     assert stem("overfitted") == stem("overfits") == stem("overfit")
     assert stem("bias") == "bias" and stem("analysis") == "analysis"
     assert stem("layers") != stem("lay")  # no 'er' stripping: unrelated words must not collide
+
+
+def test_a_word_whisper_split_at_a_token_edge_reads_whole_in_the_transcript():
+    """Seen in a report's evidence: "maybe 1 ,000 payments", "a gradient -boosted tree"."""
+    from interviewer.transcript import Transcript, Word
+
+    words = ["maybe", "1", ",000", "payments,", "a", "gradient", "-boosted", "tree", "at", "0", ".5", "-", "fine."]
+    tr = Transcript([Word(w, i, i + 1) for i, w in enumerate(words)], 14.0)
+    assert tr.text == "maybe 1,000 payments, a gradient-boosted tree at 0.5 - fine."

@@ -254,11 +254,11 @@ def score_clarity(
         pen = min(15.0, 5.0 * len(longs))
         score -= pen
         lowered.append({"reason": f"{len(longs)} very long sentence(s) (over {LONG_SENTENCE_WORDS} words)", "evidence": "; ".join(f"{s['words']} words from {fmt_time(s['start'])}: '{s['quote']}'" for s in longs[:2]), "points": -round(pen)})
-    unexplained = [t for t in terms if not t["explained"]]
-    if audience == "non_expert":
-        pen = min(30.0, 5.0 * len(unexplained))
-    else:
-        pen = min(8.0, 1.0 * max(0, len(unexplained) - 5))
+    # Only a non-expert listener needs the terms unpacked. An ML interviewer shares the
+    # vocabulary: docking "precision" and "recall" left unexplained read as a wrong mark (seen
+    # in a fraud case answer), and naming a point without explaining it is depth's to judge.
+    unexplained = [t for t in terms if not t["explained"]] if audience == "non_expert" else []
+    pen = min(30.0, 5.0 * len(unexplained))
     if pen:
         score -= pen
         lowered.append({"reason": f"{len(unexplained)} technical terms used without explanation" + (" for a non-expert listener" if audience == "non_expert" else ""), "evidence": ", ".join(f"'{t['term']}' at {fmt_time(t['start'])}" for t in unexplained[:4]), "points": -round(pen)})

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from ..content.text import stem  # noqa: F401  (the scoring stemmer lives with the other text helpers)
-from ..transcript import Transcript, Word, is_filled_pause  # noqa: F401  (is_filled_pause is re-exported)
+from ..transcript import Transcript, Word, is_filled_pause, join_words  # noqa: F401  (is_filled_pause is re-exported)
 
 
 STOPWORDS = frozenset(
@@ -105,7 +105,7 @@ def quote(transcript_words: list[Word], first_word: int, last_word: int, context
     hi = min(len(transcript_words), max(last_word + 1 + context, lo + 1))
     if hi - lo > limit:
         hi = lo + limit
-    text = " ".join(w.text.strip() for w in transcript_words[lo:hi])
+    text = join_words(w.text for w in transcript_words[lo:hi])
     return ("..." if lo > 0 else "") + text + ("..." if hi < len(transcript_words) else "")
 
 
