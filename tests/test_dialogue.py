@@ -65,6 +65,16 @@ def test_an_everyday_verb_in_common_does_not_tie_a_quote_to_a_follow_up():
     assert lead_in(answer, "How fresh are the values in the feature store at scoring time?") is not None
 
 
+def test_a_clause_cut_out_of_a_sentence_is_not_quoted_as_a_statement():
+    """Seen in a session: "You said check before it can be used for training." (from "every
+    new feature now goes through a point in time, check before it can be used for training")."""
+    answer = "Every new feature now goes through a point in time, check before it can be used for training."
+    said = lead_in(answer, "How do you check features before training? point in time check")
+    assert said is None or not said.startswith("You said check"), said
+    assert lead_in("Half the traffic is the nightly reprocessing job.", "nightly reprocessing traffic") == \
+        "You said half the traffic is the nightly reprocessing job."
+
+
 def test_lead_in_needs_words_the_recogniser_was_sure_of():
     answer = "I would use smote to balance the classes."
     focus = "How does oversampling with SMOTE interact with cross validation? balance classes"
@@ -242,3 +252,17 @@ def test_the_question_index_is_built_on_a_thread_exit_waits_for(monkeypatch):
     caller.start()
     caller.join()
     assert done.wait(5) and seen == [False]
+
+
+def test_a_lead_in_never_quotes_a_word_the_recogniser_was_unsure_of():
+    from interviewer.dialogue.lead_in import heard_words
+    from interviewer.transcript import Word
+
+    said = [("I", 0.9), ("would", 0.95), ("use", 0.9), ("smote", 0.3), ("to", 0.9), ("balance", 0.8),
+            ("the", 0.9), ("gradient", 0.9), ("-boosted", 0.2), ("classes.", 0.9)]
+    heard = heard_words([Word(t, i, i + 1, p) for i, (t, p) in enumerate(said)])
+    assert "smote" not in heard and "gradient-boosted" not in heard and {"i", "would", "classes"} <= heard
+    answer = "I would use smote to balance the classes."
+    focus = "How does oversampling with SMOTE interact with cross validation? balance classes"
+    assert lead_in(answer, focus, confident_words=heard) is None
+    assert lead_in(answer, focus, confident_words=heard | {"smote"}) is not None

@@ -310,3 +310,30 @@ def test_study_feedback_shows_the_scores_the_report_will_show(tmp_path):
     assert record.analysis["scores"] == scores
     (turn,) = store.session(run.session.session_id)["turns"]
     assert turn["analysis"]["scores"] == scores
+
+
+def test_a_reply_prepared_from_a_cut_partial_is_not_said_when_its_quote_is_gone():
+    """Seen in a session: a follow-up prepared while the candidate spoke quoted the partial
+    transcript's cut last word ("...compares the feature distribution int.") and was said as
+    is, because the plan had not changed. Now the prepared reply holds only while the final
+    words still contain what it quotes."""
+    from interviewer.dialogue.wording import Decision
+    from interviewer.engine.policy import Plan, PlanKind
+    from interviewer.engine.speculation import Prepared
+    from interviewer.transcript import Transcript, Word
+
+    def transcript(text):
+        return Transcript([Word(w, i * 0.3, i * 0.3 + 0.25) for i, w in enumerate(text.split())], 10.0)
+
+    partial = "I also added a monitor that compares the feature distribution int"
+    final = "I also added a monitor that compares the feature distribution in training and in serving every day."
+    plan = Plan(PlanKind.PROBE, "monitoring")
+    said = "You said you also added a monitor that compares the feature distribution int."
+    stale = Prepared(plan, transcript(partial), Decision("follow_up", said + " How?", lead_in=said), None, {})
+    assert not stale.holds_for(plan, final)
+    good = "You said you also added a monitor that compares the feature distribution."
+    fresh = Prepared(plan, transcript(partial), Decision("follow_up", good + " How?", lead_in=good), None, {})
+    assert fresh.holds_for(plan, final)
+    assert not fresh.holds_for(Plan(PlanKind.MISSED, "other"), final)
+    plain = Prepared(plan, transcript(partial), Decision("follow_up", "How?"), None, {})
+    assert plain.holds_for(plan, final)

@@ -52,3 +52,13 @@ def test_silence_and_noise_give_no_words(transcriber):
     assert transcriber.transcribe(np.zeros(16000 * 5, dtype=np.float32)).words == []
     noise = (rng.standard_normal(16000 * 5) * 0.01).astype(np.float32)
     assert transcriber.transcribe(noise).words == []
+
+
+def test_the_pronoun_i_is_a_capital_in_the_prompt_and_in_the_words():
+    """The bank's cues are lower case ("i owned", "i was responsible"); as the prompt they
+    taught Whisper to write "i", which the transcript showed and lead-ins quoted."""
+    from interviewer.speech.stt import _capital_i, build_prompt
+
+    assert build_prompt("What happened?", ["i owned", "i'm on call", "ai models", "if it fails"]) == \
+        "I owned, I'm on call, ai models, if it fails. What happened?"
+    assert [_capital_i(w) for w in ("i", "i'd,", "i've", "it", "hi", "i.")] == ["I", "I'd,", "I've", "it", "hi", "I."]

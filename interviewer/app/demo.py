@@ -44,6 +44,7 @@ def run_demo(stt_override: str | None = None, llm_override: str | None = None, o
              settings=None, progress=lambda msg: None) -> dict:
     from ..analysis import score_answer
     from ..content.bank import load_question_file
+    from ..dialogue.lead_in import heard_words
     from ..dialogue.wording import Interviewer
     from ..engine.policy import Policy, Thread
     from ..llm.worker import LlmSettings, LlmWorker
@@ -95,7 +96,8 @@ def run_demo(stt_override: str | None = None, llm_override: str | None = None, o
     llm.wait_loaded()
     timings["llm_load_s"] = llm.load_seconds or 0.0
     policy, thread = Policy(brain, max_follow_ups=2, pushes_back=False), Thread(question)
-    decision = policy.word(policy.plan(thread, transcript.text), thread, transcript.text)
+    decision = policy.word(policy.plan(thread, transcript.text), thread, transcript.text,
+                           heard=heard_words(transcript.words))
     llm.close()
     timings["follow_up_s"] = time.perf_counter() - t0
     timings["total_s"] = time.perf_counter() - t_all

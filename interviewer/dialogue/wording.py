@@ -233,25 +233,28 @@ class Interviewer:
         variants = prompts.lines("redirect.txt")
         return Decision("follow_up", variants[seed % len(variants)].format(question=question.prompt))
 
-    def pushback(self, question: Question, kp_id: str, answer: str, seed: int = 0) -> Decision:
+    def pushback(self, question: Question, kp_id: str, answer: str, seed: int = 0,
+                 confident_words: set[str] | None = None) -> Decision:
         """Ask for specifics after a vague answer, aimed at a point it missed, building on
         the candidate's own (vague) words where they relate."""
         kp = question.key_point(kp_id)
         topic = topic_of(kp)
         variants = prompts.lines("pushback.txt")
         core = variants[seed % len(variants)].format(topic=topic)
-        said = lead_in(answer, f"{question.prompt} {kp.label} {topic}")
+        said = lead_in(answer, f"{question.prompt} {kp.label} {topic}", confident_words=confident_words)
         return Decision("follow_up", f"{said} {core}" if said else core, targets=kp.id, source="template",
                         topic=topic, lead_in=said)
 
     def follow_up(self, question: Question, answer: str, mode: str, kp_id: str, *, asked_texts: list[str] = (),
-                  seed: int = 0, budget_s: float | None = None, cancel=None, before_sample=None) -> Decision:
+                  seed: int = 0, budget_s: float | None = None, cancel=None, before_sample=None,
+                  confident_words: set[str] | None = None) -> Decision:
         """The follow-up on key point `kp_id`: "missed" asks about it, "probe" goes deeper on it.
 
         `budget_s`: no LLM sample is started that would not be done within this long (judged
         by the running estimate of a sample's time). `cancel`: an Event that stops sampling.
         `before_sample`: called before each sample (the engine holds sampling while the final
-        transcription needs the CPU)."""
+        transcription needs the CPU). `confident_words`: the words the recogniser was sure of
+        (lead_in.heard_words); None for typed answers."""
         t0 = time.perf_counter()
         kp = question.key_point(kp_id)
         topic = topic_of(kp) if mode == "missed" else (evidence_phrase(kp, answer) or topic_of(kp))
@@ -266,7 +269,7 @@ class Interviewer:
             general = question.prompt + " " + " ".join(k.label for k in question.key_points) \
                 if core in self._general_lines(question) else ""
             said = None if core.lower().startswith(("you said", "you mentioned")) else \
-                lead_in(answer, focus, avoid=[question.prompt], fallback=general)
+                lead_in(answer, focus, avoid=[question.prompt], fallback=general, confident_words=confident_words)
             decision.lead_in = said
             decision.text = f"{said} {core}" if said else core
         decision.seconds = time.perf_counter() - t0

@@ -50,6 +50,8 @@ class Thread:
     answers: list[str] = field(default_factory=list)  # the candidate's answers, first one first
     asked_targets: list[str] = field(default_factory=list)
     asked_texts: list[str] = field(default_factory=list)
+    # the words of the answers above that the recogniser was sure of: a lead-in quotes no other
+    heard: set[str] = field(default_factory=set)
     follow_ups: int = 0
     clarifications: int = 0
     redirected: bool = False
@@ -134,8 +136,11 @@ class Policy:
         return Plan(PlanKind.MISSED if mode == "missed" else PlanKind.PROBE, kp.id)
 
     def word(self, plan: Plan, thread: Thread, text: str, *, seed: int = 0, budget_s: float | None = None,
-             cancel=None, before_sample=None) -> Decision:
+             cancel=None, before_sample=None, heard: set[str] | None = None) -> Decision:
+        """`heard`: the words of `text` the recogniser was sure of (lead_in.heard_words); None
+        when the answer was typed, and every word of it may be quoted."""
         question = thread.question
+        confident = None if heard is None else thread.heard | heard
         if plan.kind is PlanKind.CLARIFY:
             return Decision("clarification", plan.reply or answer_clarification(question, text))
         if plan.kind is PlanKind.MOVE_ON:
@@ -144,6 +149,7 @@ class Policy:
             return self.brain.redirect(question, seed)
         answers = " ".join([*thread.answers, text])
         if plan.kind is PlanKind.PUSHBACK:
-            return self.brain.pushback(question, plan.target, answers, seed=seed)
+            return self.brain.pushback(question, plan.target, answers, seed=seed, confident_words=confident)
         return self.brain.follow_up(question, answers, plan.kind.value, plan.target, asked_texts=thread.asked_texts,
+                                    confident_words=confident,
                                     seed=seed, budget_s=budget_s, cancel=cancel, before_sample=before_sample)

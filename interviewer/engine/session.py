@@ -20,6 +20,7 @@ from pathlib import Path
 from ..audio.vad import StreamingVad
 from ..content.bank import Question
 from ..errors import UserError
+from ..dialogue.lead_in import heard_words
 from ..dialogue.wording import Interviewer
 from ..content.personas import get_persona
 from ..speech.stt import build_prompt
@@ -200,10 +201,11 @@ class InterviewSession:
                     self.voice.say(NO_ANSWER, Line.ACK)
                 return
             plan = self.policy.plan(thread, text)
-            prepared = turn.prepared if turn.prepared is not None and turn.prepared.plan == plan else None
+            prepared = turn.prepared if turn.prepared is not None and turn.prepared.holds_for(plan, text) else None
             t0 = time.monotonic()
+            heard = heard_words(turn.transcript.words)
             decision = prepared.decision if prepared else self.policy.word(
-                plan, thread, text, seed=self.listener.turns, budget_s=Listener.REPLY_DUE_S)
+                plan, thread, text, seed=self.listener.turns, budget_s=Listener.REPLY_DUE_S, heard=heard)
             reply = self._reply_timings(turn, decision, prepared, t0)
             self._emit(Decided(kind=decision.kind, text=decision.text, targets=decision.targets,
                                source=decision.source, prepared=prepared is not None, attempts=decision.attempts))
@@ -217,6 +219,7 @@ class InterviewSession:
                 continue
             pending = self.recorder.analyse_later(question, kind, asked, turn, clarifying=clarifying)
             thread.answers.append(text)
+            thread.heard |= heard
             try:
                 spoken = self._reply(index, plan, decision, audio, lambda t: pending.reply_started(
                     {**reply, "audio_ready_after_turn_end_s": max(0.0, t - turn.timings["turn_end_at"])}))

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..dialogue.lead_in import heard_words
 from ..dialogue.wording import Decision
 from ..transcript import Transcript
 from .policy import Plan, PlanKind, Policy, Thread
@@ -33,6 +34,15 @@ class Prepared:
     decision: Decision
     audio: np.ndarray | None
     timings: dict
+
+    def holds_for(self, plan: Plan | None, text: str) -> bool:
+        """Still the reply for the finished answer: the same plan, and what its lead-in quotes
+        is in the final words. It was made from a partial transcript, whose last word may be
+        cut ("...compares the feature distribution int." for "in training")."""
+        from ..dialogue.validate import misattributes
+
+        lead_in = self.decision.lead_in
+        return self.plan == plan and not (lead_in and self.transcript.text != text and misattributes(lead_in, text))
 
 
 class Speculation:
@@ -127,7 +137,8 @@ class Speculation:
         t0 = time.monotonic()
         timings: dict = {"offered_at_s": round(transcript.duration_s, 2)}
         decision = self.policy.word(plan, self.thread, transcript.text, seed=self.seed, cancel=hurry,
-                                    before_sample=lambda: self._before_sample(hurry))
+                                    before_sample=lambda: self._before_sample(hurry),
+                                    heard=heard_words(transcript.words))
         if plan.kind is not PlanKind.CLARIFY:
             timings["decide_s"] = time.monotonic() - t0
         if decision.first_token_s is not None:

@@ -9,6 +9,7 @@ worker thread, so decoding never happens on a GUI thread by accident.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -87,10 +88,20 @@ def build_prompt(context: str = "", terms: list[str] | None = None, fillers: boo
     if fillers:
         parts.append(FILLER_PROMPT)
     if terms:
-        parts.append(", ".join(dict.fromkeys(terms))[:400] + ".")
+        parts.append(_capital_i(", ".join(dict.fromkeys(terms))[:400]) + ".")
     if context:
         parts.append(context.strip()[:300])
     return " ".join(parts)
+
+
+# The pronoun, alone or contracted. Cues are written in lower case ("i owned", "i was
+# responsible"); in the prompt they taught Whisper to write "i" (tiny.en 9 times, base 4
+# in one answer), which the transcript showed and the lead-ins quoted ("You said i dug in").
+_I_WORD = re.compile(r"\bi('(?:m|d|ve|ll))?\b")
+
+
+def _capital_i(word: str) -> str:
+    return _I_WORD.sub(lambda m: "I" + (m.group(1) or ""), word)
 
 
 def _norm(text: str) -> str:
@@ -309,13 +320,13 @@ class Transcriber:
                     continue
                 looped = looped or seg.compression_ratio > LOOP_COMPRESSION_RATIO
                 if word_timestamps and seg.words:
-                    words.extend(Word(w.word.strip(), float(w.start), float(w.end), float(w.probability))
+                    words.extend(Word(_capital_i(w.word.strip()), float(w.start), float(w.end), float(w.probability))
                                  for w in seg.words)
                 elif seg.text.strip():
                     tokens = seg.text.split()
                     step = (seg.end - seg.start) / max(1, len(tokens))
                     words.extend(
-                        Word(t, seg.start + i * step, seg.start + (i + 1) * step) for i, t in enumerate(tokens)
+                        Word(_capital_i(t), seg.start + i * step, seg.start + (i + 1) * step) for i, t in enumerate(tokens)
                     )
         finally:
             self._call = None
