@@ -110,6 +110,13 @@ def report(window, save, store, bank) -> None:
     window.report.tabs.setCurrentIndex(1)
     save("report-questions")
     q = window.report.questions
+    follow_up = next((k for k, t in enumerate(q.report["questions"][q.current_question]["turns"])
+                      if t["kind"] == "follow_up"), None)
+    if follow_up is not None:  # a reply is shown with what the follow-up asked and whether it answered
+        q.turn_bar.setCurrentIndex(follow_up)
+        save("report-follow-up")
+        q.turn_bar.setCurrentIndex(next(k for k, t in enumerate(q.report["questions"][q.current_question]["turns"])
+                                        if t["kind"] == "answer"))
     q.transcript.setFocus()
     q.transcript.word_activated.emit(6)  # as a click on the seventh word does
     wait_for(q.replay_started)
