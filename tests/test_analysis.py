@@ -512,3 +512,15 @@ def test_a_follow_up_reply_that_answers_something_else_scores_low_and_says_so():
     assert any(t.get("key_point") == "threshold_cost" for t in reply["feedback"])  # the tip is about what was asked
     # a point the question no longer has: the reply is scored as a whole answer
     assert "structure" in analyze(q, transcript_from_text(THRESHOLD_REPLY), follow_up_on="gone").scores
+
+
+def test_a_closing_so_you_is_a_conclusion():
+    """A well-ordered bias-variance answer that ends "So you look for the sweet spot where
+    validation error is lowest" was marked 'no clear conclusion'."""
+    q = bank_question("fund-bias-variance")
+    body = ("Bias is the error from a model too simple for the problem, and it underfits. Variance is the "
+            "opposite: the model fits the noise, so it changes with the sample and overfits. As the model "
+            "gets more complex, bias goes down and variance goes up.")
+    ending = " So you look for the sweet spot where validation error is lowest."
+    found = lambda text: {e["name"]: e["found"] for e in analyze(q, transcript_from_text(text)).extra["structure"]["elements"]}  # noqa: E731
+    assert found(body + ending)["conclusion"] and not found(body)["conclusion"]

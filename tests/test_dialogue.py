@@ -266,3 +266,12 @@ def test_a_lead_in_never_quotes_a_word_the_recogniser_was_unsure_of():
     focus = "How does oversampling with SMOTE interact with cross validation? balance classes"
     assert lead_in(answer, focus, confident_words=heard) is None
     assert lead_in(answer, focus, confident_words=heard | {"smote"}) is not None
+
+
+def test_a_clause_already_quoted_is_not_quoted_again():
+    """Seen in a session: "You said the training error itself is high." opened two follow-ups in a row."""
+    answer = "It underfits, and the training error itself is high. Variance makes the validation error high."
+    focus = "Why does bagging do nothing for the training error?"
+    first = lead_in(answer, focus)
+    assert first == "You said the training error itself is high."
+    assert lead_in(answer, focus, quoted=[f"{first} Bagging lowers variance; why not bias?"]) != first

@@ -54,6 +54,9 @@ ELEMENTS: dict[str, list[tuple[str, list, dict]]] = {
             "so overall", "overall", "in summary", "to summarize", "to summarise", "to sum up", "in short", "in conclusion",
             "bottom line", "so the answer", "that's why", "so in practice", "my recommendation", "so i would", "so i use",
             "pick the", "in the end", "matter more", "the key is", "so the",
+            # a closing "so you / so we ..." draws the consequence ("So you look for the sweet
+            # spot where validation error is lowest": a bias-variance answer marked 'no conclusion')
+            "so you", "so we", "which is why", "this is why", "that is why",
         ), {"where": "end", "weight": 30}),
     ],
     "behavioral": [

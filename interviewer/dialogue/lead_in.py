@@ -120,6 +120,10 @@ _OPENER_WORDS = frozenset("so well okay ok right yeah yes first second then also
                           "at by with from about like".split())
 
 
+def _quoted(clause: str, said_before: str) -> bool:
+    return bool(said_before) and to_second_person(clause).lower() in said_before
+
+
 def _quote_form(word: str) -> str:
     return word.lower().strip(".,;:!?'\"")
 
@@ -146,17 +150,20 @@ def heard_words(words, min_probability: float = QUOTE_MIN_PROBABILITY) -> set[st
 
 
 def lead_in(answer: str, focus: str, *, avoid: Iterable[str] = (), confident_words: set[str] | None = None,
-            fallback: str = "") -> str | None:
+            fallback: str = "", quoted: Iterable[str] = ()) -> str | None:
     """'You said ...' from the clause of `answer` that best relates to `focus` (what the follow-up
     asks about), or None. `avoid`: text whose words say nothing (the interview question itself).
     `confident_words`: the words the recogniser was sure of (None: all). `fallback`: what the
-    question is about at large, for a general follow-up that no clause relates to."""
+    question is about at large, for a general follow-up that no clause relates to. `quoted`:
+    the interviewer's lines so far: a clause one of them already quoted is not quoted again
+    (seen: "You said the training error itself is high." opening two follow-ups in a row)."""
+    said_before = " ".join(quoted).lower()
     focus_stems = set(content_stems(focus)) - set(content_stems(" ".join(avoid))) - _GENERIC
     focus_stems = {s for s in focus_stems if len(s) >= 3}
     candidates = []
     for order, raw in enumerate(clauses(answer)):
         clause = _tidy(raw)
-        if clause is None or not _confident(clause, confident_words):
+        if clause is None or not _confident(clause, confident_words) or _quoted(clause, said_before):
             continue
         shared = len(focus_stems & set(content_stems(clause)))
         if shared:
@@ -168,7 +175,7 @@ def lead_in(answer: str, focus: str, *, avoid: Iterable[str] = (), confident_wor
         topic = {s for s in content_stems(fallback) if len(s) >= 3} - _GENERIC
         for order, raw in enumerate(clauses(answer)):
             clause = _tidy(raw)
-            if clause is not None and _confident(clause, confident_words):
+            if clause is not None and _confident(clause, confident_words) and not _quoted(clause, said_before):
                 shared = len(topic & set(content_stems(clause)))
                 if shared >= 2:
                     candidates.append(((shared, -len(clause.split()), order), clause))
