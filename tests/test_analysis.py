@@ -524,3 +524,23 @@ def test_a_closing_so_you_is_a_conclusion():
     ending = " So you look for the sweet spot where validation error is lowest."
     found = lambda text: {e["name"]: e["found"] for e in analyze(q, transcript_from_text(text)).extra["structure"]["elements"]}  # noqa: E731
     assert found(body + ending)["conclusion"] and not found(body)["conclusion"]
+
+
+def test_a_probe_reply_is_credited_only_for_what_can_be_checked():
+    """A probe goes deeper on a point already made ("how would you estimate the variance with
+    one dataset?"). A reply about remedies mentions variance too: the rubric cannot tell it
+    from a real answer, so it says only that the reply kept to the point, and keeping to it
+    earns half of what answering a missed point does."""
+    q = bank_question("fund-bias-variance")
+    reply = transcript_from_text("For high variance I would add regularization, like L2 or dropout, get more training "
+                                 "data, or use a simpler model. Ensembles like bagging also reduce variance.")
+    asked = analyze(q, reply, follow_up_on="variance").to_dict()
+    probed = analyze(q, reply, follow_up_on="variance", probe=True).to_dict()
+    assert "variance" in probed["key_points"]["covered"]
+    assert probed["scores"]["depth"] < asked["scores"]["depth"] and probed["scores"]["depth"] <= 60
+    assert probed["score_explanations"]["depth"]["raised"][0]["reason"].startswith("kept to the point probed")
+    verdict = assess_follow_up(q, "variance", probed)
+    assert verdict["probe"] and not assess_follow_up(q, "variance", asked)["probe"]
+    from interviewer.analysis.followup import verdict_sentence
+
+    assert verdict_sentence(verdict).startswith("kept to the point it probed")

@@ -81,6 +81,9 @@ def test_a_partial_answer_gets_a_follow_up_on_a_missed_point_and_the_thread_is_r
     assert answer.transcript["text"] == PARTIAL.replace(",", "")
     assert follow.targets in answer.analysis["key_points"]["missed"]
     assert follow.interviewer_text.endswith("?") and follow.follow_up_assessment["target"] == follow.targets
+    # the reply is scored on what the follow-up asked (a missed point: not a probe)
+    assert follow.analysis["follow_up_on"] == follow.targets and not follow.analysis["follow_up_probe"]
+    assert "structure" not in follow.analysis["scores"] and "structure" in answer.analysis["scores"]
     assert summary["answers"] == 2 and summary["follow_ups_asked"] == 1
     states = [e.state for e in run.of(ev.StateChanged)]
     assert states[:3] == ["speaking", "listening", "thinking"] and states[-1] == "finished"
@@ -337,3 +340,14 @@ def test_a_reply_prepared_from_a_cut_partial_is_not_said_when_its_quote_is_gone(
     assert not fresh.holds_for(Plan(PlanKind.MISSED, "other"), final)
     plain = Prepared(plan, transcript(partial), Decision("follow_up", "How?"), None, {})
     assert plain.holds_for(plan, final)
+
+
+def test_a_follow_up_on_a_point_the_thread_covered_is_scored_as_a_probe():
+    from interviewer.engine.recorder import Recorder
+    from interviewer.engine.values import TurnRecord
+
+    rec = Recorder.__new__(Recorder)  # only the records matter to this check
+    rec.records = [TurnRecord("q", "answer", "", None, "bank", {}, {"key_points": {"covered": ["bias"], "missed": ["variance"]}},
+                              None, "", {})]
+    assert rec._covered_before("q", "bias") and not rec._covered_before("q", "variance")
+    assert not rec._covered_before("other", "bias") and not rec._covered_before("q", None)

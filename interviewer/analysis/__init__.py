@@ -26,7 +26,9 @@ __all__ = [
 ]
 
 
-def score_answer(question, transcript, audio=None, audience: str = "interviewer", follow_up_on: str | None = None) -> dict:
+def score_answer(question, transcript, audio=None, audience: str = "interviewer", follow_up_on: str | None = None,
+                 probe: bool = False) -> dict:
     """The analysis of one answer as plain data: what the engine, the demo and the CLI store.
-    `follow_up_on`: the key point a follow-up asked about, when this answers one."""
-    return analyze(question, transcript, audio, audience=audience, follow_up_on=follow_up_on).to_dict()
+    `follow_up_on`: the key point a follow-up asked about, when this answers one; `probe`:
+    that follow-up went deeper on a point already covered."""
+    return analyze(question, transcript, audio, audience=audience, follow_up_on=follow_up_on, probe=probe).to_dict()

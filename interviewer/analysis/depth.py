@@ -840,23 +840,31 @@ def analyze_depth(question: Question, views: list[SentenceView], words) -> Depth
 # no numbers to be a good one, so neither is held against it.
 FOLLOW_UP_ANSWERED = 80
 FOLLOW_UP_SPECIFICS = 20
+# A probe goes deeper on a point already made: the rubric can check that the reply kept to
+# the point, not that it answered the deeper question, so keeping to it earns half, and
+# numbers, an example or a trade-off (going deeper, checkably) the other half.
+PROBE_ON_POINT = 50
+PROBE_SPECIFICS = 50
 
 
-def follow_up_depth(depth: DepthResult, target: str) -> tuple[int, list[dict], list[dict]] | None:
-    """(score, raised, lowered) of a reply to a follow-up about key point `target`; None when
-    the question has no such point (then the reply is judged as a whole answer)."""
+def follow_up_depth(depth: DepthResult, target: str, probe: bool = False) -> tuple[int, list[dict], list[dict]] | None:
+    """(score, raised, lowered) of a reply to a follow-up about key point `target` (`probe`:
+    one that went deeper on a point already made); None when the question has no such point
+    (then the reply is judged as a whole answer)."""
     r = next((x for x in depth.key_points if x.id == target), None)
     if r is None:
         return None
     ev = r.evidence[0] if r.evidence else {}
     raised, lowered = [], []
+    said = "kept to the point probed (the deeper question itself is not checked)" if probe else "answered what was asked"
+    missed = "did not take up the point probed" if probe else "did not answer what was asked"
     if r.covered:
-        raised.append({"reason": f"answered what was asked: {r.label}", "evidence": ev.get("quote", ""), "start": ev.get("start")})
+        raised.append({"reason": f"{said}: {r.label}", "evidence": ev.get("quote", ""), "start": ev.get("start")})
     elif r.named_only:
         lowered.append({"reason": f"named what was asked without explaining it: {r.label}", "evidence": ev.get("quote", ""),
                         "start": ev.get("start")})
     else:
-        lowered.append({"reason": f"did not answer what was asked: {r.label}", "evidence": None, "start": None})
+        lowered.append({"reason": f"{missed}: {r.label}", "evidence": None, "start": None})
     for other in depth.key_points:
         if other.covered and other.id != target:
             oev = other.evidence[0] if other.evidence else {}
@@ -869,5 +877,6 @@ def follow_up_depth(depth: DepthResult, target: str) -> tuple[int, list[dict], l
             if spec[kind]:
                 raised.append({"reason": label, "evidence": spec[kind][0]["quote"], "start": spec[kind][0]["start"]})
     specifics = (min(3, len(spec["numbers"])) / 3 + min(2, len(spec["examples"])) / 2 + min(2, len(spec["tradeoffs"])) / 2) / 3
-    score = FOLLOW_UP_ANSWERED * r.credit + FOLLOW_UP_SPECIFICS * specifics * relevance
+    on_point, deeper = (PROBE_ON_POINT, PROBE_SPECIFICS) if probe else (FOLLOW_UP_ANSWERED, FOLLOW_UP_SPECIFICS)
+    score = on_point * r.credit + deeper * specifics * relevance
     return int(round(max(0.0, min(100.0, score)))), raised, lowered

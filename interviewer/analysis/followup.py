@@ -11,12 +11,23 @@ DIRECT, PARTIAL, INDIRECT, NOT_ADDRESSED = "direct", "partial", "indirect", "not
 # How each verdict reads in a sentence about the point the follow-up asked about.
 VERDICT_WORDS = {DIRECT: "answered what was asked", INDIRECT: "answered what was asked, late in the reply",
                  PARTIAL: "partly answered what was asked", NOT_ADDRESSED: "did not answer what was asked"}
+# A probe goes deeper on a point the candidate already made. The rubric knows the point, not
+# the answer to the deeper question, so the verdict says only what it can check: that the
+# reply kept to that point (a reply on remedies to "how would you estimate the variance?"
+# mentions variance too).
+PROBE_WORDS = {DIRECT: "kept to the point it probed", INDIRECT: "came back to the point it probed, late in the reply",
+               PARTIAL: "touched the point it probed", NOT_ADDRESSED: "did not take up the point it probed"}
+
+
+def verdict_words(assessment: dict | None) -> str | None:
+    a = assessment or {}
+    return (PROBE_WORDS if a.get("probe") else VERDICT_WORDS).get(a.get("directness_label"))
 
 
 def verdict_sentence(assessment: dict | None) -> str:
     """"answered what was asked: <the point>", or "" when there is no assessment."""
     a = assessment or {}
-    words = VERDICT_WORDS.get(a.get("directness_label"))
+    words = verdict_words(a)
     return f"{words}: {a['label']}" if words and a.get("label") else ""
 
 
@@ -68,6 +79,7 @@ def assess_follow_up(question: Question, target_kp_id: str, analysis: AnswerAnal
         "evidence": evidence,
         "reason": reason,
         "also_covered": others,
+        "probe": bool(d.get("follow_up_probe")),
     }
 
 

@@ -191,13 +191,15 @@ def analyze(
     target_seconds: int | None = None,
     audience: str = "interviewer",
     follow_up_on: str | None = None,
+    probe: bool = False,
 ) -> AnswerAnalysis:
     """Score one answer. `audio` (16 kHz mono float32) sharpens pace and filled-pause counts.
 
     `follow_up_on`: the key point a follow-up asked about, when this is the reply to it. The
     reply is then scored on that point, with no length target (the question's target is for
     the full answer) and no structure score; which points it covers is still read in full,
-    so the question's thread gets the credit for anything it explains."""
+    so the question's thread gets the credit for anything it explains. `probe`: the follow-up
+    went deeper on a point the thread had already covered."""
     t0 = time.perf_counter()
     if audience not in AUDIENCES:
         raise ValueError(f"audience must be one of {AUDIENCES}, got {audience!r}")
@@ -283,7 +285,7 @@ def analyze(
     depth_up, depth_down = depth.raised, depth.lowered
     structure_expl: dict = {"raised": structure.raised, "lowered": structure.lowered}
     if follow_up_on is not None:
-        scores["depth"], depth_up, depth_down = follow_up_depth(depth, follow_up_on)
+        scores["depth"], depth_up, depth_down = follow_up_depth(depth, follow_up_on, probe)
         del scores["structure"]
         weights = FOLLOW_UP_WEIGHTS
         structure_expl = {"raised": [], "lowered": [], "note": FOLLOW_UP_STRUCTURE_NOTE}
@@ -336,6 +338,7 @@ def analyze(
         "score_explanations": explanations,
         "weights": weights,
         "follow_up_on": follow_up_on,
+        "follow_up_probe": bool(probe and follow_up_on),
         "analysis_ms": round((time.perf_counter() - t0) * 1000.0, 2),
     }
     return AnswerAnalysis(

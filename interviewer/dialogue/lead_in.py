@@ -121,7 +121,13 @@ _OPENER_WORDS = frozenset("so well okay ok right yeah yes first second then also
 
 
 def _quoted(clause: str, said_before: str) -> bool:
-    return bool(said_before) and to_second_person(clause).lower() in said_before
+    """The clause, or a quote inside it, was already quoted ("you said it underfits, and the
+    training error itself is high" after "you said the training error itself is high")."""
+    if not said_before:
+        return False
+    mine = to_second_person(clause).lower().rstrip(".")
+    earlier = [q.strip() for q in re.findall(r"you said (.+?)[.?!](?:\s|$)", said_before)]
+    return mine in said_before or any(q and (q in mine or mine in q) for q in earlier)
 
 
 def _quote_form(word: str) -> str:

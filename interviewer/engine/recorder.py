@@ -111,10 +111,10 @@ class Recorder:
 
         def job() -> dict:
             # a reply to a follow-up is scored on the point the follow-up asked about
-            analysis, accurate_job = self._analyse(question, turn, asked[1] if kind == "follow_up" else None)
+            target = asked[1] if kind == "follow_up" else None
+            analysis, accurate_job = self._analyse(question, turn, target, self._covered_before(question.id, target))
             if kind == "answer" and clarifying:
                 analysis = credit_clarifying_questions(analysis, clarifying)
-            target = asked[1]
             assessment = assess_follow_up(question, target, analysis) if kind == "follow_up" and target else None
             self._record(question, kind, asked, turn, analysis, {**timings, **pending.reply_timings()}, assessment)
             study = self.config.mode == "study"
@@ -138,11 +138,20 @@ class Recorder:
         timings = dict(turn.timings)
         self._pool.submit(self._record, question, kind, asked, turn, None, timings, None).result()
 
-    def _analyse(self, question: Question, turn: Turn, follow_up_on: str | None) -> tuple[dict, object | None]:
+    def _covered_before(self, question_id: str, target: str | None) -> bool:
+        """The thread had already covered `target`: a follow-up on it was a probe, not a re-ask.
+        (Runs on the worker, after every earlier turn of the thread is recorded.)"""
+        return bool(target) and any(
+            r.question_id == question_id and r.analysis and target in ((r.analysis.get("key_points") or {}).get("covered") or [])
+            for r in self.records)
+
+    def _analyse(self, question: Question, turn: Turn, follow_up_on: str | None,
+                 probe: bool = False) -> tuple[dict, object | None]:
         """(the live transcript's analysis, the accurate pass started for it or None)."""
         path = turn.audio_path
         audio = load_audio(path) if path and Path(path).exists() else None
-        analysis = score_answer(question, turn.transcript, audio, audience=self.config.audience, follow_up_on=follow_up_on)
+        analysis = score_answer(question, turn.transcript, audio, audience=self.config.audience, follow_up_on=follow_up_on,
+                                probe=probe)
         if self.final_passes is None:
             return analysis, None
         return analysis, self.final_passes.schedule(question, turn.transcript, audio, analysis)

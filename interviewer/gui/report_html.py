@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 from datetime import datetime
 
-from ..analysis.followup import VERDICT_WORDS
+from ..analysis.followup import verdict_words
 from ..app.coaching import headline, priorities
 from ..app.report_data import DIMENSION_TITLES, DIMENSIONS, format_title
 from .drill_text import VERDICT_TEXT, fmt_target, pace_sentence, verdict_sentence
@@ -282,7 +282,7 @@ def question_html(n: int, q: dict, chart: str | None, c: dict) -> str:
         turn += f"<h3>{TURN_TITLES.get(t['kind'], t['kind'])}</h3>" + transcript_html(t, k, c, clickable=False)
         if t.get("assessment"):
             a = t["assessment"]
-            how = VERDICT_WORDS.get(a.get("directness_label")) or ("addressed" if a.get("addressed") else "not addressed")
+            how = verdict_words(a) or ("addressed" if a.get("addressed") else "not addressed")
             turn += (f"<p class='dim'>Follow-up on “{_esc(a.get('label') or a.get('target'))}”: {_esc(how)}"
                      f" – {_esc(a.get('reason') or '')}</p>")
         parts.append(block(turn))

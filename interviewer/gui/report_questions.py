@@ -13,7 +13,7 @@ from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QHBoxLayout, QListWidget, QListWidgetItem, QPushButton, QSplitter, QTabBar,
                                QVBoxLayout, QWidget)
 
-from ..analysis.followup import VERDICT_WORDS
+from ..analysis.followup import verdict_words
 from ..app.report_data import DIMENSION_TITLES, DIMENSIONS, format_title
 from .pacing_chart import PacingChart
 from .palette import css, score_color
@@ -221,7 +221,7 @@ class QuestionsView(QSplitter):
             f"{html.escape(tidy(tip.get('evidence')))}</span></li>" for tip in fb[:4]) + "</ul>") if fb else "")
         asm = t.get("assessment")
         if asm:
-            label = VERDICT_WORDS.get(asm.get("directness_label")) or ("addressed" if asm.get("addressed") else "not addressed")
+            label = verdict_words(asm) or ("addressed" if asm.get("addressed") else "not addressed")
             label = label[0].upper() + label[1:]
             color = c["good"] if asm.get("addressed") else c["bad"]
             self.assessment.setText(

@@ -262,7 +262,8 @@ class FinalPasses:
                 try:
                     transcript, info = job.future.result(timeout=timeout_s)
                     accurate = score_answer(job.question, transcript, job.audio, audience=self.audience,
-                                            follow_up_on=job.live.get("follow_up_on"))
+                                            follow_up_on=job.live.get("follow_up_on"),
+                                            probe=bool(job.live.get("follow_up_probe")))
                 except Exception as exc:
                     log.warning("final pass failed for %s; keeping the live analysis: %s", job.question.id, exc)
                     job.failed = True
