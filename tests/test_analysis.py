@@ -526,6 +526,29 @@ def test_a_closing_so_you_is_a_conclusion():
     assert found(body + ending)["conclusion"] and not found(body)["conclusion"]
 
 
+def test_a_fundamentals_answer_is_not_marked_down_for_stating_no_assumptions():
+    """Explaining bias-variance calls for no stated assumptions: the element is credited when
+    present and costs nothing when absent. A coding walk-through still owes them."""
+    body = ("First, bias is the error from a model too simple for the problem, so it underfits. Second, variance "
+            "is the opposite: the model fits the noise. For example, a deep tree changes with every sample. "
+            "So you look for the sweet spot where validation error is lowest.")
+    plain = analyze(bank_question("fund-bias-variance"), transcript_from_text(body)).to_dict()
+    lowered = [x["reason"] for x in plain["score_explanations"]["structure"]["lowered"]]
+    assert "assumptions" not in {e["name"] for e in plain["structure"]["elements"]}
+    assert not any("assumptions" in r for r in lowered) and plain["scores"]["structure"] == 100
+    assumed = analyze(bank_question("fund-bias-variance"),
+                      transcript_from_text("Assuming a fixed dataset, " + body[0].lower() + body[1:])).to_dict()
+    assert {"name": "assumptions", "found": True}.items() <= next(
+        e for e in assumed["structure"]["elements"] if e["name"] == "assumptions").items()
+    assert assumed["scores"]["structure"] == 100
+    from interviewer.content.bank import load_bank
+
+    coding = next(q for q in load_bank(include_user=False) if q.category == "ml_coding")
+    coded = analyze(coding, transcript_from_text(body)).to_dict()
+    assert any("no clear assumptions" in x["reason"] for x in coded["score_explanations"]["structure"]["lowered"])
+    assert coded["scores"]["structure"] < 100
+
+
 def test_a_probe_reply_is_credited_only_for_what_can_be_checked():
     """A probe goes deeper on a point already made ("how would you estimate the variance with
     one dataset?"). A reply about remedies mentions variance too: the rubric cannot tell it

@@ -1,7 +1,8 @@
 """Structure, by answer format: which elements are present, where, and what they say.
 
 technical (fundamentals, ml_coding, case_study): signposting, a concrete example,
-assumptions or clarifying questions, a conclusion. behavioral: STAR (situation, task, action, result) and the
+assumptions or clarifying questions, a conclusion (for fundamentals, assumptions only count
+in the answer's favour: see OPTIONAL). behavioral: STAR (situation, task, action, result) and the
 lesson. system_design: requirements, components, trade-offs, monitoring. project:
 problem, data, approach, results, impact, lessons.
 """
@@ -117,6 +118,12 @@ ELEMENTS: dict[str, list[tuple[str, list, dict]]] = {
 }
 
 
+# Elements that earn credit when present but cost nothing when absent, per question category.
+# Explaining bias-variance or a confusion matrix calls for no stated assumptions: an answer to
+# "walk me through the bias-variance trade-off" was marked down 20 for "no clear assumptions".
+OPTIONAL: dict[str, frozenset[str]] = {"fundamentals": frozenset({"assumptions"})}
+
+
 @dataclass
 class StructureResult:
     format: str
@@ -128,7 +135,8 @@ class StructureResult:
 
 def analyze_structure(category: str, views: list[SentenceView], words, answer_end: float) -> StructureResult:
     fmt = FORMAT_OF.get(category, "technical")
-    total_weight = sum(opts["weight"] for _, _, opts in ELEMENTS[fmt])
+    optional = OPTIONAL.get(category, frozenset())
+    total_weight = 0
     got = 0.0
     elements, raised, lowered = [], [], []
     n_views = len(views)
@@ -145,6 +153,9 @@ def analyze_structure(category: str, views: list[SentenceView], words, answer_en
         hits.sort()
         distinct = {h[3] for h in hits}
         found = len(distinct) >= opts.get("min_hits", 1)
+        if not found and name in optional:
+            continue
+        total_weight += opts["weight"]
         entry = {"name": name, "found": found}
         if hits:
             h = hits[0]
@@ -162,7 +173,7 @@ def analyze_structure(category: str, views: list[SentenceView], words, answer_en
                     "points": -opts["weight"],
                 }
             )
-    score = int(round(100.0 * got / total_weight)) if views else 0
+    score = int(round(100.0 * got / total_weight)) if views and total_weight else 0
     return StructureResult(fmt, elements, score, raised, lowered)
 
 
@@ -183,13 +194,16 @@ def credit_clarifying_questions(analysis: dict, asked: list[str]) -> dict:
         return analysis
     elements = structure.get("elements", [])
     element = next((e for e in elements if e["name"] == element_name), None)
-    if element is None or element.get("found"):
+    if element is None:  # an optional element the answer lacked (OPTIONAL): it now counts, found
+        element = {"name": element_name}
+        elements.append(element)
+    elif element.get("found"):
         return analysis
     weights = {name: opts["weight"] for name, _, opts in ELEMENTS[structure["format"]]}
     element.update({"found": True, "evidence": f"asked: '{asked[0][:80]}'", "markers": ["clarifying question"]})
     got = sum(weights[e["name"]] for e in elements if e.get("found"))
     scores = analysis["scores"]
-    scores["structure"] = int(round(100.0 * got / sum(weights.values())))
+    scores["structure"] = int(round(100.0 * got / sum(weights[e["name"]] for e in elements)))
     w = analysis.get("weights") or {}
     if w:
         scores["overall"] = int(round(sum(scores[k] * wk for k, wk in w.items())))
