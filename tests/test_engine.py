@@ -264,6 +264,21 @@ def test_resuming_an_interrupted_session_asks_only_what_is_left(tmp_path, bank):
     assert len(store.session(sid)["turns"]) == 2
 
 
+def test_a_follow_ups_recording_is_named_after_the_point_it_asked_about(tmp_path):
+    """After a crash, resuming reads the name back to score a cut-off reply (app/resume.py)."""
+    from interviewer.app.resume import parse_turn_key
+    from interviewer.history import Store
+
+    store = Store.open(tmp_path / "history.sqlite3")
+    run = Run([Answer([PARTIAL]), Answer([FOLLOW_UP_ANSWER])], store=store, max_follow_ups=1)
+    run.run()
+    answer, follow = run.session.records
+    keys = [r["turn_key"] for r in store.session(run.session.session_id)["recordings"]]
+    assert follow.targets and [parse_turn_key(k) for k in keys] == [
+        ("answer", QUESTION.id, None), ("follow_up", QUESTION.id, follow.targets)]
+    store.close()
+
+
 @pytest.mark.parametrize("max_follow_ups", [0, 2])
 def test_follow_ups_stop_at_the_limit(max_follow_ups):
     answers = [Answer([PARTIAL])] + [Answer([FOLLOW_UP_ANSWER])] * 3

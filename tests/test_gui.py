@@ -375,6 +375,28 @@ def test_starting_without_a_microphone_offers_the_demo(make_window, qtbot):
     box.close()
 
 
+def test_a_follow_up_reply_gets_its_own_clock_without_the_questions_target(qtbot):
+    from interviewer.engine import events as ev
+    from interviewer.gui.interview_page import InterviewPage
+
+    page = InterviewPage()
+    qtbot.addWidget(page)
+    page.reset("study")
+    page.on_event(ev.QuestionAsked(index=0, total=1, id="q", prompt="Walk me through bias and variance.",
+                                   category="fundamentals", target_seconds=90, key_points=[]))
+    page.clock.banked = 47.0  # the first answer ran 47 s
+    page._tick()
+    assert page.timer_label.text() == "0:47 of 1:30" and page.timer_bar.value() > 0
+    page.on_event(ev.InterviewerSaid(text="How would you tell which one you have?", kind=ev.Line.FOLLOW_UP))
+    assert page.timer_label.text() == "0:00" and page.timer_bar.value() == 0
+    page.clock.banked = 12.0
+    page._tick()
+    assert page.timer_label.text() == "0:12"
+    page.on_event(ev.QuestionAsked(index=0, total=1, id="q2", prompt="Explain L1 and L2 regularization.",
+                                   category="fundamentals", target_seconds=120, key_points=[]))
+    assert page.timer_label.text() == "0:00 of 2:00"
+
+
 def test_study_feedback_says_it_is_coming_then_shows_the_accurate_scores(qtbot):
     """At accurate quality the live analysis is not shown: the page says the answer is being
     scored, then shows the accurate pass's scores when they arrive."""

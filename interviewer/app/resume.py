@@ -3,8 +3,9 @@
 A crash, Ctrl+C or SIGTERM leaves the answer being recorded as a `.part` file, which the
 store repairs when it next opens (`recordings` row 'recovered'). Before the session goes
 on, each such recording that no stored turn refers to is transcribed and stored as the
-turn it was: the engine names recordings `turnNNN-<kind>-<question id>`, so the question
-and the kind of turn are known. The stored turn says `cut_off: true`. A recording with an
+turn it was: the engine names recordings `turnNNN-<kind>-<question id>[@<key point>]`, so
+the question, the kind of turn and the point a follow-up asked about are known (a cut-off
+reply to a follow-up is scored on that point, like any follow-up reply). The stored turn says `cut_off: true`. A recording with an
 older name (no question in it) is left listed as a partial recording, never guessed at.
 """
 
@@ -15,19 +16,28 @@ import re
 
 log = logging.getLogger(__name__)
 
-_TURN_KEY = re.compile(r"^turn\d+-(answer|follow_up|clarification)-(.+)$")
+_TURN_KEY = re.compile(r"^turn\d+-(answer|follow_up|clarification)-([^@]+)(?:@(.+))?$")
 
 
-def parse_turn_key(turn_key: str) -> tuple[str, str] | None:
-    """(kind, question id) from a key the engine wrote, None for any other key."""
+def parse_turn_key(turn_key: str) -> tuple[str, str, str | None] | None:
+    """(kind, question id, the key point a follow-up asked about or None) from a key the
+    engine wrote, None for any other key."""
     m = _TURN_KEY.match(turn_key or "")
-    return (m.group(1), m.group(2)) if m else None
+    return (m.group(1), m.group(2), m.group(3) if m.group(1) == "follow_up" else None) if m else None
+
+
+def _covered_in(turns: list[dict], question_id: str, key_point: str | None) -> bool:
+    """An earlier stored turn of the question covered `key_point`: the follow-up was a probe."""
+    return bool(key_point) and any(
+        t["question"]["id"] == question_id and key_point in (((t.get("analysis") or {}).get("key_points") or {})
+                                                           .get("covered") or [])
+        for t in turns)
 
 
 def recover_cut_off_answers(store, sid: str, transcriber, bank) -> list[dict]:
     """Transcribe, analyse and store the recordings of `sid` that were cut off; returns one
     {question_id, kind, text, path} per turn stored."""
-    from ..analysis import score_answer
+    from ..analysis import assess_follow_up, score_answer
     from ..audio.io import load_audio
     from ..errors import UserError
     from ..speech.stt import build_prompt
@@ -38,7 +48,7 @@ def recover_cut_off_answers(store, sid: str, transcriber, bank) -> list[dict]:
         parsed = parse_turn_key(rec["turn_key"])
         if parsed is None or rec["status"] not in ("recovered", "complete"):
             continue
-        kind, qid = parsed
+        kind, qid, target = parsed
         if qid not in bank.questions:
             log.warning("cut-off recording %s answers %s, which is no longer in the bank: kept, not transcribed",
                         rec["path"], qid)
@@ -52,11 +62,14 @@ def recover_cut_off_answers(store, sid: str, transcriber, bank) -> list[dict]:
         transcript = transcriber.transcribe(audio, prompt=build_prompt(question.prompt, question.all_cues()[:20]))
         if not transcript.text.strip():
             continue  # nothing was said yet: the question is asked again
+        analysis = score_answer(question, transcript, audio, follow_up_on=target,
+                                probe=_covered_in(report["turns"], qid, target))
         store.record_answer(
             sid, question={"id": question.id, "category": question.category, "prompt": question.prompt,
                            "tags": question.tags},
             turn={"kind": kind, "index": len(report["turns"]) + len(stored), "cut_off": True,
-                  "end_reason": "interrupted", "source": "recovered"},
-            transcript=transcript, analysis=score_answer(question, transcript, audio), audio_path=rec["path"])
+                  "end_reason": "interrupted", "source": "recovered", "targets": target,
+                  "follow_up_assessment": assess_follow_up(question, target, analysis) if target else None},
+            transcript=transcript, analysis=analysis, audio_path=rec["path"])
         stored.append({"question_id": qid, "kind": kind, "text": transcript.text, "path": rec["path"]})
     return stored

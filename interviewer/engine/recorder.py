@@ -89,10 +89,11 @@ class Recorder:
             question_ids=[q.id for q in questions])
         return questions
 
-    def spool(self, turn_number: int, kind: str, question_id: str) -> AudioWriter | None:
-        """Where this turn's audio streams to while it is spoken. The kind and question are in
-        its name: resuming after a crash knows what a cut-off recording answered (app/resume.py)."""
-        key = f"turn{turn_number:03d}-{kind}-{question_id}"
+    def spool(self, turn_number: int, kind: str, question_id: str, target: str | None = None) -> AudioWriter | None:
+        """Where this turn's audio streams to while it is spoken. The kind, the question and the
+        key point a follow-up asked about are in its name: resuming after a crash knows what a
+        cut-off recording answered and scores it on that (app/resume.py)."""
+        key = f"turn{turn_number:03d}-{kind}-{question_id}" + (f"@{target}" if target else "")
         if self.store is not None and self.session_id is not None:
             return self.store.audio_writer(self.session_id, key)
         if self.audio_dir is not None:

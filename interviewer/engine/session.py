@@ -190,8 +190,9 @@ class InterviewSession:
                 return
             spec = Speculation(self.policy, thread, self.voice.synthesize, self._prep_pool, llm=self.llm,
                                seed=self.listener.turns + 1)
-            turn = self.listener.listen(stt_prompt, spec, lambda n, kind=kind: self.recorder.spool(n, kind, question.id),
-                                        spoken.barged)
+            target = asked[1] if kind == "follow_up" else None
+            turn = self.listener.listen(stt_prompt, spec, lambda n, kind=kind, target=target: self.recorder.spool(
+                n, kind, question.id, target), spoken.barged)
             if turn is None:
                 return  # skipped
             text = turn.transcript.text

@@ -244,6 +244,12 @@ class InterviewPage(QWidget):
         self._add("interviewer", e.text, "" if kind == "question" else note)
         if kind in ("follow_up", "clarification", "redirect"):
             self._show_line(note, e.text)
+        if kind == "follow_up":
+            # a reply has its own clock and no length target (it is not scored on length): the
+            # question's "0:47 of 1:30" went on counting through every reply
+            self.target_seconds = 0
+            self.clock.reset()
+            self._tick()
 
     def _on_state(self, e) -> None:
         self._set_state(e.state.value)
