@@ -9,6 +9,7 @@ import json
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures" / "analysis"))
@@ -84,6 +85,36 @@ ANSWER = (
     "set perfectly but scores seventy percent on validation has high variance. So in short, I pick the "
     "complexity where validation error is lowest, and I check it with cross validation."
 )
+
+
+def test_a_word_stamped_across_skipped_speech_does_not_count_as_covering_it():
+    """Whisper stamps the word before skipped speech across all of it ('of' at 33.9-46.8 s)."""
+    from interviewer.speech.answers import speech_coverage
+
+    rng = np.random.default_rng(0)
+    audio = (0.2 * rng.standard_normal(16000 * 20)).astype(np.float32)  # 20 s, loud throughout
+    said = [Word(f"w{i}", i * 0.4, i * 0.4 + 0.3) for i in range(25)]  # words for the first 10 s
+    assert speech_coverage(Transcript(said, 20.0), audio) < 0.6
+    stretched = said[:-1] + [Word("of", said[-1].start, 19.9)]
+    assert speech_coverage(Transcript(stretched, 20.0), audio) < 0.7
+    assert speech_coverage(Transcript([Word(f"w{i}", i * 0.4, i * 0.4 + 0.3) for i in range(50)], 20.0), audio) > 0.95
+
+
+@pytest.mark.slow
+def test_an_answer_the_prompted_pass_cut_short_is_transcribed_to_the_end():
+    """tests/fixtures/skipped_speech: base, prompted with the question, stopped 15 s early."""
+    from interviewer.audio.io import load_audio
+    from interviewer.content.bank import load_bank
+    from interviewer.speech.stt import build_prompt
+
+    folder = Path(__file__).resolve().parent / "fixtures" / "skipped_speech"
+    q = next(q for q in load_bank(include_user=False) if q.id == "sd-eta-prediction")
+    audio = load_audio(folder / "eta_answer_espeak.flac")
+    transcript, info = final_pass.FinalPass(find_fillers=False).transcribe(
+        audio, prompt=build_prompt(q.prompt, q.all_cues()[:20]))
+    text = transcript.text.lower()
+    assert "completed trips" in text and "tabular features" in text, (info, text)
+    assert analyze(q, transcript).to_dict()["key_points"]["covered"].count("labels_model") == 1
 
 
 def test_clarity_falls_with_every_three_fillers():

@@ -22,6 +22,13 @@ def stt_prompt(question: Question) -> str:
     return build_prompt(question.prompt, question.all_cues()[:30], fillers=False)
 
 
+# The longest stretch of audio one word can account for. When Whisper skips speech, the word
+# before the gap is stamped across all of it: base, prompted with the question, ended a 49 s
+# answer at 34 s with "...the same type of", its "of" stamped 33.9-46.8 s, and the check read
+# full coverage. A word drawn out in hesitation lasts well under this.
+MAX_WORD_S = 2.0
+
+
 def speech_coverage(transcript: Transcript, audio) -> float:
     """Share of the loud audio that lies within 0.5 s of a recognised word. Tiny models
     sometimes skip a whole 30 s window or stop after one word, especially with a prompt."""
@@ -35,7 +42,7 @@ def speech_coverage(transcript: Transcript, audio) -> float:
     near = np.zeros_like(loud)
     for w in transcript.words:
         a = max(0, frames.index(w.start - 0.5))
-        b = min(near.size, frames.index(w.end + 0.5) + 1)
+        b = min(near.size, frames.index(min(w.end, w.start + MAX_WORD_S) + 0.5) + 1)
         near[a:b] = True
     return float((loud & near).sum()) / total
 
