@@ -397,6 +397,27 @@ def test_a_follow_up_reply_gets_its_own_clock_without_the_questions_target(qtbot
     assert page.timer_label.text() == "0:00 of 2:00"
 
 
+def test_the_conversation_shows_the_accurate_words_once_they_are_in(qtbot):
+    from interviewer.engine import events as ev
+    from interviewer.gui.interview_page import InterviewPage
+
+    page = InterviewPage()
+    qtbot.addWidget(page)
+    page.reset("mock")
+    live = "Each one has to come back in 30 milliseconds. So if you're not sure what's going on, you're going to."
+    accurate = "Each one has to come back in 30 milliseconds. For the metric I use mean absolute error."
+    page.on_event(ev.Final(text="Could I assume one city?", words=[]))  # a clarification: no analysis follows
+    page.on_event(ev.Final(text=live, words=[]))
+    page.on_event(ev.AnalysisReady(question_id="q", kind="answer", analysis={"transcript": live}, show_now=False,
+                                   follow_up_assessment=None))
+    assert "not sure what's going on" in page.thread.toPlainText()
+    page.on_event(ev.AnalysisReady(question_id="q", kind="answer", analysis={"transcript": accurate}, show_now=False,
+                                   follow_up_assessment=None, accurate=True))
+    text = page.thread.toPlainText()
+    assert "mean absolute error" in text and "not sure what's going on" not in text
+    assert "Could I assume one city?" in text
+
+
 def test_study_feedback_says_it_is_coming_then_shows_the_accurate_scores(qtbot):
     """At accurate quality the live analysis is not shown: the page says the answer is being
     scored, then shows the accurate pass's scores when they arrive."""

@@ -51,6 +51,7 @@ class InterviewPage(QWidget):
         self.state = "idle"
         self.running = False
         self.thread_items: list[dict] = []
+        self._awaiting_accurate: list[int] = []  # thread items whose words the accurate pass will replace
         self.target_seconds = 0
         self.clock = AnswerClock()
         self.mode = "study"
@@ -171,6 +172,7 @@ class InterviewPage(QWidget):
         self.mode = mode
         self.context = context
         self.thread_items = []
+        self._awaiting_accurate = []
         self.thread.clear()
         self.thread_toggle.set_open(False)
         self.set_live("")
@@ -270,6 +272,7 @@ class InterviewPage(QWidget):
         self.set_live("")
 
     def _on_analysis(self, e) -> None:
+        self._show_what_was_heard(e)
         if not e.show_now:
             if self.mode == "study" and not e.accurate:  # study feedback waits for the accurate pass
                 self.note.setText("Your last answer: scoring it from a second, more careful transcription…")
@@ -295,6 +298,22 @@ class InterviewPage(QWidget):
             self._add("feedback", text)
             self.note.setText(f"Your last answer: {text}")
             self.note.setVisible(self.state != "listening")
+
+    def _show_what_was_heard(self, e) -> None:
+        """Once the accurate pass is in, the conversation shows its words: the live ones are
+        tiny.en's, streamed in pieces, and a piece can come out as a sentence nobody said
+        ("So if you're not sure what's going on...") where the report has the right words.
+        Both analyses of an answer arrive in turn order; a clarification has none."""
+        heard = (e.analysis or {}).get("transcript") or ""
+        if not e.accurate:
+            mine = [i for i, item in enumerate(self.thread_items) if item["who"] == "you" and item["text"] == heard]
+            if mine:
+                self._awaiting_accurate.append(mine[-1])
+        elif self._awaiting_accurate:
+            index = self._awaiting_accurate.pop(0)
+            if heard and self.thread_items[index]["text"] != heard:
+                self.thread_items[index]["text"] = heard
+                self._render_thread()
 
     def _on_barge_in(self, _e) -> None:
         self._set_state("listening")
