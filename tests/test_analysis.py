@@ -549,6 +549,16 @@ def test_a_fundamentals_answer_is_not_marked_down_for_stating_no_assumptions():
     assert coded["scores"]["structure"] < 100
 
 
+def test_a_cue_that_negates_needs_the_speaker_to_negate():
+    """"no points assigned" (an empty k-means cluster) matched "the mean of the points assigned
+    to it": "no" is a stopword, skipped between content words."""
+    q = bank_question("code-kmeans")
+    covered = lambda text: analyze(q, transcript_from_text(text)).covered  # noqa: E731
+    assert "empty" not in covered("In the update step each centroid becomes the mean of the points assigned to it.")
+    assert "empty" in covered("Sometimes no point is assigned to a centroid, so I move it to a random row.")
+    assert "empty" in covered("If a centroid has no points assigned, I reseed it.")
+
+
 def test_a_probe_reply_is_credited_only_for_what_can_be_checked():
     """A probe goes deeper on a point already made ("how would you estimate the variance with
     one dataset?"). A reply about remedies mentions variance too: the rubric cannot tell it

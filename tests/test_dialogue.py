@@ -122,6 +122,29 @@ def test_probe_goes_deeper_on_a_covered_point_and_never_repeats():
     assert second.text != first.text
 
 
+KMEANS_WALKTHROUGH = (
+    "I pick k distinct rows at random as the initial centroids, with a fixed seed. In the assignment step I compute "
+    "the distance from every point to every centroid and take the argmin, so each point gets its closest centroid. "
+    "In the update step each centroid becomes the mean of the points assigned to it. I repeat until the labels stop "
+    "changing or I hit a maximum number of iterations, and I print the within cluster sum of squares each time.")
+
+
+def test_once_everything_is_covered_an_authored_probe_beats_the_template(bank):
+    """The assignment step was said most about but has no authored probe: the template asked
+    "Let's go one level deeper on assign each point. When would it not work well?"."""
+    q = bank.get("code-kmeans")
+    covered = ["init", "assign", "update", "converge", "empty", "vectorize"]
+    mode, kp = Interviewer(None).choose_target(q, KMEANS_WALKTHROUGH, covered, [], [])
+    assert mode == "probe" and q.probes_after(kp.id)
+    d = Interviewer(None).follow_up(q, KMEANS_WALKTHROUGH, mode, kp.id)
+    assert d.source == "authored" and "one level deeper" not in d.text
+    # with no authored probe, the template names the point by its topic and grounds it once
+    for seed in range(3):
+        text = Interviewer(None).follow_up(q, KMEANS_WALKTHROUGH, "probe", "assign", seed=seed).text
+        assert "the assignment step" in text and "assign each point" not in text
+        assert sum(text.lower().count(x) for x in ("you said", "you mentioned", "you brought up")) <= 1, text
+
+
 def test_policy_plans_each_kind_of_reply():
     policy = Policy(Interviewer(None), max_follow_ups=2, pushes_back=False)
     t = Thread(QUESTION)

@@ -52,6 +52,18 @@ class Phrase:
     gaps: tuple[int, ...] = ()  # stopwords the phrase itself has between content words
     raw: bool = False  # all stopwords: match the spoken words themselves
     text: str = ""
+    negated: bool = False  # says "no"/"not": a match needs a negation too (NEGATIONS)
+
+
+# "no" and "not" are stopwords, skipped between content words, so the cue "no points
+# assigned" (empty k-means clusters) matched "the mean of the points assigned to it". A cue
+# that negates is found only where the speaker negates too, up to NEGATION_REACH words before.
+NEGATIONS = frozenset({"no", "not", "never", "none", "nothing", "without", "cannot"})
+NEGATION_REACH = 3
+
+
+def _negates(norm: str) -> bool:
+    return norm in NEGATIONS or norm.endswith("n't")
 
 
 def make_phrase(text: str) -> Phrase:
@@ -68,12 +80,14 @@ def make_phrase(text: str) -> Phrase:
         return Phrase(tuple(parts), raw=True, prefix=prefix, text=text)
     if not content:
         return Phrase(tuple(parts), raw=True, text=text)
+    negated = any(_negates(p) for p in parts)
     if prefix:
         last = content[-1]
         if len(last) > 4 and last.endswith("e"):
             last = last[:-1]
-        return Phrase(tuple(stem(p) for p in content[:-1]) + (last,), prefix=True, gaps=_gaps(parts), text=text + "*")
-    return Phrase(tuple(stem(p) for p in content), gaps=_gaps(parts), text=text)
+        return Phrase(tuple(stem(p) for p in content[:-1]) + (last,), prefix=True, gaps=_gaps(parts), text=text + "*",
+                      negated=negated)
+    return Phrase(tuple(stem(p) for p in content), gaps=_gaps(parts), text=text, negated=negated)
 
 
 def _gaps(parts: list[str]) -> tuple[int, ...]:
@@ -322,7 +336,9 @@ def find_phrase(view: SentenceView, phrase: Phrase, fuzzy: bool = False) -> list
             # between two content words the speaker may add one more stopword than the phrase has
             allowed = phrase.gaps or (0,) * (n - 1)
             if all(idx[k + j + 1] - idx[k + j] - 1 <= allowed[j] + 1 for j in range(n - 1)):
-                hits.append((idx[k], idx[k + n - 1]))
+                a, b = idx[k], idx[k + n - 1]
+                if not phrase.negated or any(_negates(t.norm) for t in view.tokens[max(0, a - NEGATION_REACH):b + 1]):
+                    hits.append((a, b))
     return hits
 
 

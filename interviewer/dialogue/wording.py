@@ -208,12 +208,19 @@ class Interviewer:
     def _probe_target(question: Question, answer: str, covered: list[str], asked_targets: list[str],
                       any_probe: bool = False) -> tuple[str, KeyPoint] | None:
         """A covered point to go deeper on: the one the candidate said most about that has an
-        authored probe (or, with `any_probe`, any covered point the answer names)."""
+        authored probe; with `any_probe`, failing that, any covered point the answer names.
+        An authored probe comes first even when another point was said more about: after a full
+        k-means walk-through the template asked "Let's go one level deeper on assign each point.
+        When would it not work well?", where the bank had "Why can the within-cluster sum of
+        squares never go up from one iteration to the next?" for the convergence check."""
         candidates = [kp for kp in question.key_points if kp.id in covered and kp.id not in asked_targets]
         said = set(content_stems(answer))
         candidates.sort(key=lambda kp: -len(said & set(content_stems(" ".join(kp.cues)))))
         for kp in candidates:
-            if question.probes_after(kp.id) or (any_probe and evidence_phrase(kp, answer)):
+            if question.probes_after(kp.id):
+                return "probe", kp
+        for kp in candidates if any_probe else ():
+            if evidence_phrase(kp, answer):
                 return "probe", kp
         return None
 
@@ -257,7 +264,9 @@ class Interviewer:
         (lead_in.heard_words); None for typed answers."""
         t0 = time.perf_counter()
         kp = question.key_point(kp_id)
-        topic = topic_of(kp) if mode == "missed" else (evidence_phrase(kp, answer) or topic_of(kp))
+        # a probe names the point by its authored topic ("the assignment step"); the cue the answer
+        # used can be a verb phrase ("Let's go one level deeper on assign each point")
+        topic = topic_of(kp) if mode == "missed" or kp.topic else (evidence_phrase(kp, answer) or topic_of(kp))
         asked = [question.prompt, *asked_texts]
         decision = Decision("follow_up", "", targets=kp.id, topic=topic)
         if self.free_wording:
@@ -268,7 +277,7 @@ class Interviewer:
             focus = f"{core} {kp.label} {topic} {' '.join(kp.cues)}"
             general = question.prompt + " " + " ".join(k.label for k in question.key_points) \
                 if core in self._general_lines(question) else ""
-            said = None if core.lower().startswith(("you said", "you mentioned")) else \
+            said = None if core.lower().startswith(("you said", "you mentioned", "you brought up")) else \
                 lead_in(answer, focus, avoid=[question.prompt], fallback=general, confident_words=confident_words,
                         quoted=asked_texts)
             decision.lead_in = said
