@@ -145,6 +145,17 @@ def test_once_everything_is_covered_an_authored_probe_beats_the_template(bank):
         assert sum(text.lower().count(x) for x in ("you said", "you mentioned", "you brought up")) <= 1, text
 
 
+def test_a_word_the_whole_question_shares_does_not_tie_a_quote(bank):
+    """"centroid" is in five of k-means' six key points: a seeding probe opened with "You said
+    each point gets the label of its closest centroid." Nor do "cluster" and "clustering" differ."""
+    q = bank.get("code-kmeans")
+    answer = ("In the assignment step each point gets the label of its closest centroid. I print the within "
+              "cluster sum of squares each time.")
+    assert Interviewer(None).follow_up(q, answer, "probe", "init").lead_in is None
+    seeded = "I pick k distinct rows at random as the initial centroids, with a fixed seed. " + answer
+    assert "at random" in Interviewer(None).follow_up(q, seeded, "probe", "init").lead_in
+
+
 def test_policy_plans_each_kind_of_reply():
     policy = Policy(Interviewer(None), max_follow_ups=2, pushes_back=False)
     t = Thread(QUESTION)

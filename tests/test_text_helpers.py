@@ -28,3 +28,11 @@ def test_a_word_whisper_split_at_a_token_edge_reads_whole_in_the_transcript():
     words = ["maybe", "1", ",000", "payments,", "a", "gradient", "-boosted", "tree", "at", "0", ".5", "-", "fine."]
     tr = Transcript([Word(w, i, i + 1) for i, w in enumerate(words)], 14.0)
     assert tr.text == "maybe 1,000 payments, a gradient-boosted tree at 0.5 - fine."
+
+
+def test_the_loose_stem_of_a_word_ending_in_er_is_the_same_with_ing_and_ed():
+    from interviewer.content.text import loose_stem
+
+    assert len({loose_stem(w) for w in ("cluster", "clusters", "clustering", "clustered")}) == 1
+    assert len({loose_stem(w) for w in ("filter", "filtering", "filtered")}) == 1
+    assert loose_stem("overfitting") == loose_stem("overfit")

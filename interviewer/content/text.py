@@ -39,6 +39,8 @@ def loose_stem(word: str) -> str:
             w = w[: -len(suffix)]
             if suffix in ("ing", "ings", "ed", "er", "ers") and len(w) >= 4 and w[-1] == w[-2] and w[-1] not in "lsz":
                 w = w[:-1]  # overfitting, embedded -> overfit, embed
+            if suffix in ("ing", "ings", "ed") and w.endswith("er") and len(w) >= 5:
+                w = w[:-2]  # clustering, clustered -> clust, as cluster and clusters are
             break
     if w.endswith("iz") or w.endswith("is"):
         w = w[:-2] if len(w) > 5 else w

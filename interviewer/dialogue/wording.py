@@ -65,6 +65,17 @@ def topic_of(kp: KeyPoint) -> str:
     return max(kp.cues, key=score)
 
 
+def question_vocabulary(question: Question) -> str:
+    """The words two thirds of the question's key points share ("centroid" in five of k-means' six):
+    they name the question, not one point, so they must not tie a quote to a follow-up. A
+    seeding probe opened with "You said each point gets the label of its closest centroid."."""
+    labels = [set(content_stems(kp.label)) for kp in question.key_points]
+    if len(labels) < 3:
+        return ""
+    words = {w for label in labels for w in label}
+    return " ".join(sorted(w for w in words if 3 * sum(w in label for label in labels) >= 2 * len(labels)))
+
+
 def evidence_phrase(kp: KeyPoint, answer: str) -> str | None:
     """The longest cue of `kp` the answer used: what the candidate said about it."""
     stems = set(content_stems(answer))
@@ -278,7 +289,7 @@ class Interviewer:
             general = question.prompt + " " + " ".join(k.label for k in question.key_points) \
                 if core in self._general_lines(question) else ""
             said = None if core.lower().startswith(("you said", "you mentioned", "you brought up")) else \
-                lead_in(answer, focus, avoid=[question.prompt], fallback=general, confident_words=confident_words,
+                lead_in(answer, focus, avoid=[question.prompt, question_vocabulary(question)], fallback=general, confident_words=confident_words,
                         quoted=asked_texts)
             decision.lead_in = said
             decision.text = f"{said} {core}" if said else core
