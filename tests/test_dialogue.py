@@ -156,6 +156,22 @@ def test_a_word_the_whole_question_shares_does_not_tie_a_quote(bank):
     assert "at random" in Interviewer(None).follow_up(q, seeded, "probe", "init").lead_in
 
 
+def test_a_probe_the_answer_already_answered_is_not_asked(bank):
+    """"...and did you start there?" after "I started with a logistic regression baseline"."""
+    q = bank.get("proj-pitch-two-minutes")
+    probe = next(p for p in q.probes_after("approach") if p.unless)
+    answer = ("Support tickets were routed by hand, so I pulled two years of them from the help desk. I built a "
+              "ticket classifier: I started with a TF-IDF and logistic regression baseline, then fine tuned a small "
+              "transformer. It reached eighty nine percent accuracy, and it is deployed and used by the support team.")
+    covered = ["problem", "data", "approach", "results", "impact"]
+    brain = Interviewer(None)
+    mode, kp = brain.choose_target(q, answer, covered, ["lessons"], [])
+    assert probe.text not in brain.follow_up(q, answer, mode, kp.id).text
+    assert probe.text not in brain.follow_up(q, answer, "probe", "approach").text
+    vague = answer.replace("I started with a TF-IDF and logistic regression baseline, then ", "I ")
+    assert probe.text in brain.follow_up(q, vague, "probe", "approach").text
+
+
 def test_policy_plans_each_kind_of_reply():
     policy = Policy(Interviewer(None), max_follow_ups=2, pushes_back=False)
     t = Thread(QUESTION)

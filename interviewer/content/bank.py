@@ -108,8 +108,11 @@ class Probe(BaseModel):
 
     after: str | None = Field(default=None, description="Id of the key point the probe builds on.")
     text: str = Field(min_length=8)
+    unless: list[str] = Field(default_factory=list,
+                              description="Words that, said in the answer, mean the probe is already answered.")
 
     _is_question = field_validator("text")(lambda cls, v: _spoken_question(v))
+    _unless_clean = field_validator("unless")(lambda cls, v: _clean_phrases(v))
 
 
 class Clarification(BaseModel):

@@ -21,7 +21,7 @@ import logging
 import time
 from dataclasses import asdict, dataclass, field
 
-from ..content.bank import KeyPoint, Question
+from ..content.bank import KeyPoint, Probe, Question
 from ..llm import prompts
 from ..content.text import content_stems, jaccard, phrase_in, sentences
 from .lead_in import lead_in
@@ -74,6 +74,14 @@ def question_vocabulary(question: Question) -> str:
         return ""
     words = {w for label in labels for w in label}
     return " ".join(sorted(w for w in words if 3 * sum(w in label for label in labels) >= 2 * len(labels)))
+
+
+def open_probes(question: Question, kp_id: str | None, answer: str) -> list[Probe]:
+    """The probes after `kp_id` that the answer has not already answered (their `unless` words).
+    After "I started with a TF-IDF and logistic regression baseline", a pitch was probed with
+    "What is the simplest version ... and did you start there?"."""
+    said = set(content_stems(answer))
+    return [p for p in question.probes_after(kp_id) if not any(phrase_in(w, said) for w in p.unless)]
 
 
 def evidence_phrase(kp: KeyPoint, answer: str) -> str | None:
@@ -228,7 +236,7 @@ class Interviewer:
         said = set(content_stems(answer))
         candidates.sort(key=lambda kp: -len(said & set(content_stems(" ".join(kp.cues)))))
         for kp in candidates:
-            if question.probes_after(kp.id):
+            if open_probes(question, kp.id, answer):
                 return "probe", kp
         for kp in candidates if any_probe else ():
             if evidence_phrase(kp, answer):
@@ -284,7 +292,7 @@ class Interviewer:
             self._free_wording(decision, question, answer, mode, kp, topic, asked, seed, budget_s, cancel,
                                before_sample, t0)
         if not decision.text:
-            core, decision.source = self._authored(question, kp, topic, asked, mode, seed)
+            core, decision.source = self._authored(question, kp, topic, asked, mode, seed, answer)
             focus = f"{core} {kp.label} {topic} {' '.join(kp.cues)}"
             general = question.prompt + " " + " ".join(k.label for k in question.key_points) \
                 if core in self._general_lines(question) else ""
@@ -304,10 +312,10 @@ class Interviewer:
 
     @staticmethod
     def _authored(question: Question, kp: KeyPoint, topic: str, asked: list[str], mode: str,
-                  seed: int) -> tuple[str, str]:
+                  seed: int, answer: str = "") -> tuple[str, str]:
         """(text, source): the bank's (or accepted draft's) own line for this point, else a template."""
         lines = [fu.text for fu in question.follow_ups_for(kp.id)] if mode == "missed" else \
-            [p.text for p in question.probes_after(kp.id)] + [p.text for p in question.probes_after(None)]
+            [p.text for p in open_probes(question, kp.id, answer) + open_probes(question, None, answer)]
         for text in lines:
             if _fresh(text, asked):
                 return text, "authored"
