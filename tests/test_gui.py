@@ -416,6 +416,16 @@ def test_the_conversation_shows_the_accurate_words_once_they_are_in(qtbot):
     text = page.thread.toPlainText()
     assert "mean absolute error" in text and "not sure what's going on" not in text
     assert "Could I assume one city?" in text
+    # an answer whose words are not on the page keeps the turns in step: the next one is not overwritten
+    page.on_event(ev.AnalysisReady(question_id="q", kind="follow_up", analysis={"transcript": "never shown"},
+                                   show_now=False, follow_up_assessment=None))
+    shown = "Per city error on a dashboard."
+    page.on_event(ev.Final(text=shown, words=[]))
+    page.on_event(ev.AnalysisReady(question_id="q", kind="follow_up", analysis={"transcript": shown},
+                                   show_now=False, follow_up_assessment=None))
+    page.on_event(ev.AnalysisReady(question_id="q", kind="follow_up", analysis={"transcript": "accurate of the unshown"},
+                                   show_now=False, follow_up_assessment=None, accurate=True))
+    assert shown in page.thread.toPlainText() and "accurate of the unshown" not in page.thread.toPlainText()
 
 
 def test_study_feedback_says_it_is_coming_then_shows_the_accurate_scores(qtbot):

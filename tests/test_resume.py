@@ -39,7 +39,8 @@ def _session_with_cut_off_reply(store: Store, bank, first_answer: str, key: str)
 
 
 def test_the_turn_key_carries_a_follow_ups_target():
-    assert parse_turn_key("turn002-follow_up-fund-bias-variance@variance") == ("follow_up", "fund-bias-variance", "variance")
+    assert parse_turn_key("turn002-follow_up-fund-bias-variance@variance") == (
+        "follow_up", "fund-bias-variance", "variance")
     assert parse_turn_key("turn001-answer-fund-bias-variance") == ("answer", "fund-bias-variance", None)
     assert parse_turn_key("turn001-answer-fund-bias-variance@x") == ("answer", "fund-bias-variance", None)
     assert parse_turn_key("q-design") is None
@@ -48,7 +49,8 @@ def test_the_turn_key_carries_a_follow_ups_target():
 def test_a_cut_off_follow_up_reply_is_scored_on_what_was_asked():
     bank = load_bank(include_user=False)
     with Store.open() as store:
-        sid = _session_with_cut_off_reply(store, bank, "Bias is error from a model that is too simple, so it underfits.",
+        sid = _session_with_cut_off_reply(store, bank,
+                                          "Bias is error from a model that is too simple, so it underfits.",
                                           "turn002-follow_up-fund-bias-variance@variance")
         [stored] = recover_cut_off_answers(store, sid, ScriptedTranscriber(REPLY), bank)
         turn = store.session(sid)["turns"][-1]

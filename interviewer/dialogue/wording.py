@@ -297,8 +297,8 @@ class Interviewer:
             general = question.prompt + " " + " ".join(k.label for k in question.key_points) \
                 if core in self._general_lines(question) else ""
             said = None if core.lower().startswith(("you said", "you mentioned", "you brought up")) else \
-                lead_in(answer, focus, avoid=[question.prompt, question_vocabulary(question)], fallback=general, confident_words=confident_words,
-                        quoted=asked_texts)
+                lead_in(answer, focus, avoid=[question.prompt, question_vocabulary(question)], fallback=general,
+                        confident_words=confident_words, quoted=asked_texts)
             decision.lead_in = said
             decision.text = f"{said} {core}" if said else core
         decision.seconds = time.perf_counter() - t0

@@ -51,7 +51,7 @@ class InterviewPage(QWidget):
         self.state = "idle"
         self.running = False
         self.thread_items: list[dict] = []
-        self._awaiting_accurate: list[int] = []  # thread items whose words the accurate pass will replace
+        self._awaiting_accurate: list[int | None] = []  # thread items whose words the accurate pass will replace
         self.target_seconds = 0
         self.clock = AnswerClock()
         self.mode = "study"
@@ -305,13 +305,12 @@ class InterviewPage(QWidget):
         ("So if you're not sure what's going on...") where the report has the right words.
         Both analyses of an answer arrive in turn order; a clarification has none."""
         heard = (e.analysis or {}).get("transcript") or ""
-        if not e.accurate:
+        if not e.accurate:  # one entry per answer, None when its words are not on the page
             mine = [i for i, item in enumerate(self.thread_items) if item["who"] == "you" and item["text"] == heard]
-            if mine:
-                self._awaiting_accurate.append(mine[-1])
+            self._awaiting_accurate.append(mine[-1] if mine else None)
         elif self._awaiting_accurate:
             index = self._awaiting_accurate.pop(0)
-            if heard and self.thread_items[index]["text"] != heard:
+            if index is not None and heard and self.thread_items[index]["text"] != heard:
                 self.thread_items[index]["text"] = heard
                 self._render_thread()
 
