@@ -559,6 +559,16 @@ def test_a_cue_that_negates_needs_the_speaker_to_negate():
     assert "empty" in covered("If a centroid has no points assigned, I reseed it.")
 
 
+def test_an_ordinal_that_dates_something_is_not_a_signpost():
+    """"churn over the next month", "usage over the last few months" were read as signposting."""
+    q = bank_question("case-churn-telecom")
+    found = lambda text: {e["name"]: e["found"] for e in analyze(q, transcript_from_text(text)).extra["structure"]["elements"]}  # noqa: E731
+    dated = ("I would predict churn over the next month. I would use tenure and the usage trend over the last few "
+             "months, and I would validate on a later month.")
+    assert not found(dated)["signposting"]
+    assert found("First, I would define churn over the next month. Next, I would build the features.")["signposting"]
+
+
 def test_a_probe_reply_is_credited_only_for_what_can_be_checked():
     """A probe goes deeper on a point already made ("how would you estimate the variance with
     one dataset?"). A reply about remedies mentions variance too: the rubric cannot tell it

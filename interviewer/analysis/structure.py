@@ -124,6 +124,18 @@ ELEMENTS: dict[str, list[tuple[str, list, dict]]] = {
 OPTIONAL: dict[str, frozenset[str]] = {"fundamentals": frozenset({"assumptions"})}
 
 
+# "over the next month", "the last few months", "the first week": an ordinal before a span of
+# time dates something, it does not order the answer. A churn answer was credited with
+# signposting for "...churn over the next month" and "usage over the last few months".
+_TIME_AFTER_ORDINAL = frozenset(
+    "month months week weeks day days year years quarter quarters hour hours minute minutes decade few couple time "
+    "times".split())
+
+
+def _dates_something(view: SentenceView, last: int) -> bool:
+    return last + 1 < len(view.tokens) and view.tokens[last + 1].norm in _TIME_AFTER_ORDINAL
+
+
 @dataclass
 class StructureResult:
     format: str
@@ -149,6 +161,8 @@ def analyze_structure(category: str, views: list[SentenceView], words, answer_en
                 continue
             for ph in phrases:
                 for a, b in find_phrase(v, ph):
+                    if name == "signposting" and _dates_something(v, b):
+                        continue
                     hits.append((v.tokens[a].start, v.tokens[a].word, v.tokens[b].word, ph.text))
         hits.sort()
         distinct = {h[3] for h in hits}
