@@ -12,7 +12,7 @@ to recognise key points said in other words; no network, no Qt. Analysing a tran
 a second when none is yet (`interviewer bench analysis`, tools/analysis_bench.py).
 """
 
-from .followup import assess_follow_up, summarize_session
+from .followup import assess_follow_up, covered_earlier, summarize_session
 from .report import AnswerAnalysis, analyze
 from .text import transcript_from_text
 
@@ -20,6 +20,7 @@ __all__ = [
     "AnswerAnalysis",
     "analyze",
     "assess_follow_up",
+    "covered_earlier",
     "score_answer",
     "summarize_session",
     "transcript_from_text",

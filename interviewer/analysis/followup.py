@@ -35,6 +35,13 @@ def _analysis_dict(analysis: AnswerAnalysis | dict) -> dict:
     return analysis.to_dict() if isinstance(analysis, AnswerAnalysis) else analysis
 
 
+def covered_earlier(analyses, key_point: str | None) -> bool:
+    """One of these earlier analyses of the question's thread covered `key_point`: a follow-up
+    on it went deeper (a probe) rather than asking for what was missed."""
+    return bool(key_point) and any(
+        key_point in (((a or {}).get("key_points") or {}).get("covered") or []) for a in analyses)
+
+
 def assess_follow_up(question: Question, target_kp_id: str, analysis: AnswerAnalysis | dict) -> dict:
     """How directly the follow-up answer addressed `target_kp_id`.
 

@@ -41,7 +41,7 @@ ELEMENTS: dict[str, list[tuple[str, list, dict]]] = {
             "first", "firstly", "second", "secondly", "third", "thirdly", "finally", "lastly", "let me start", "to start",
             "there are two", "there are three", "two things", "three things", "two parts", "step one", "on the one hand",
             "next", "the other",
-        ), {"min_hits": 2, "weight": 30}),
+        ), {"min_hits": 2, "weight": 30, "not_dates": True}),
         # A concrete example is how spoken technical answers show understanding.
         ("example", _M(
             "for example", "for instance", "say we", "say you", "imagine", "such as", "in my last project", "e g",
@@ -161,7 +161,7 @@ def analyze_structure(category: str, views: list[SentenceView], words, answer_en
                 continue
             for ph in phrases:
                 for a, b in find_phrase(v, ph):
-                    if name == "signposting" and _dates_something(v, b):
+                    if opts.get("not_dates") and _dates_something(v, b):
                         continue
                     hits.append((v.tokens[a].start, v.tokens[a].word, v.tokens[b].word, ph.text))
         hits.sort()

@@ -5,8 +5,8 @@ store repairs when it next opens (`recordings` row 'recovered'). Before the sess
 on, each such recording that no stored turn refers to is transcribed and stored as the
 turn it was: the engine names recordings `turnNNN-<kind>-<question id>[@<key point>]`, so
 the question, the kind of turn and the point a follow-up asked about are known (a cut-off
-reply to a follow-up is scored on that point, like any follow-up reply). The stored turn says `cut_off: true`. A recording with an
-older name (no question in it) is left listed as a partial recording, never guessed at.
+reply to a follow-up is scored on that point, like any follow-up reply). The stored turn
+says `cut_off: true`. A recording with an older name (no question in it) is left listed as a partial recording, never guessed at.
 """
 
 from __future__ import annotations
@@ -26,18 +26,10 @@ def parse_turn_key(turn_key: str) -> tuple[str, str, str | None] | None:
     return (m.group(1), m.group(2), m.group(3) if m.group(1) == "follow_up" else None) if m else None
 
 
-def _covered_in(turns: list[dict], question_id: str, key_point: str | None) -> bool:
-    """An earlier stored turn of the question covered `key_point`: the follow-up was a probe."""
-    return bool(key_point) and any(
-        t["question"]["id"] == question_id and key_point in (((t.get("analysis") or {}).get("key_points") or {})
-                                                           .get("covered") or [])
-        for t in turns)
-
-
 def recover_cut_off_answers(store, sid: str, transcriber, bank) -> list[dict]:
     """Transcribe, analyse and store the recordings of `sid` that were cut off; returns one
     {question_id, kind, text, path} per turn stored."""
-    from ..analysis import assess_follow_up, score_answer
+    from ..analysis import assess_follow_up, covered_earlier, score_answer
     from ..audio.io import load_audio
     from ..errors import UserError
     from ..speech.stt import build_prompt
@@ -62,8 +54,9 @@ def recover_cut_off_answers(store, sid: str, transcriber, bank) -> list[dict]:
         transcript = transcriber.transcribe(audio, prompt=build_prompt(question.prompt, question.all_cues()[:20]))
         if not transcript.text.strip():
             continue  # nothing was said yet: the question is asked again
+        earlier = (t.get("analysis") for t in report["turns"] if t["question"]["id"] == qid)
         analysis = score_answer(question, transcript, audio, follow_up_on=target,
-                                probe=_covered_in(report["turns"], qid, target))
+                                probe=covered_earlier(earlier, target))
         store.record_answer(
             sid, question={"id": question.id, "category": question.category, "prompt": question.prompt,
                            "tags": question.tags},

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-from ..analysis import assess_follow_up, summarize_session
+from ..analysis import assess_follow_up, covered_earlier, summarize_session
 from ..analysis.structure import credit_clarifying_questions
 from ..analysis import score_answer
 from ..audio.io import load_audio
@@ -142,9 +142,7 @@ class Recorder:
     def _covered_before(self, question_id: str, target: str | None) -> bool:
         """The thread had already covered `target`: a follow-up on it was a probe, not a re-ask.
         (Runs on the worker, after every earlier turn of the thread is recorded.)"""
-        return bool(target) and any(
-            r.question_id == question_id and r.analysis and target in ((r.analysis.get("key_points") or {}).get("covered") or [])
-            for r in self.records)
+        return covered_earlier((r.analysis for r in self.records if r.question_id == question_id), target)
 
     def _analyse(self, question: Question, turn: Turn, follow_up_on: str | None,
                  probe: bool = False) -> tuple[dict, object | None]:
