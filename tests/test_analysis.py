@@ -569,6 +569,50 @@ def test_an_ordinal_that_dates_something_is_not_a_signpost():
     assert found("First, I would define churn over the next month. Next, I would build the features.")["signposting"]
 
 
+def test_a_failure_story_is_read_for_its_situation_and_not_credited_a_result_it_never_gave():
+    """"At my last company I built..." was marked 'no clear situation', and "roll back to the
+    previous model" credited the result ("States the outcome in measurable terms")."""
+    q = bank_question("beh-failure-model-in-production")
+    story = ("At my last company I built a demand forecasting model that the operations team used to schedule "
+             "pickers. Two weeks after we launched, the warehouses were understaffed on weekends. It turned out to "
+             "be training serving skew, so I rolled back to the previous model and retrained.")
+    a = analyze(q, transcript_from_text(story)).to_dict()
+    assert {e["name"]: e["found"] for e in a["structure"]["elements"]}["situation"]
+    assert "result" in a["key_points"]["missed"]
+    ended = analyze(q, transcript_from_text(story + " The weekend error went back to the weekday level.")).to_dict()
+    assert "result" in ended["key_points"]["covered"]
+
+
+def test_a_story_told_in_its_own_words_gets_its_star_structure():
+    """A full disagreement story ("A couple of years ago...", "I asked for half an hour with him",
+    "What I took away is...") scored structure 20, while its key points were covered."""
+    q = bank_question("beh-disagree-manager")
+    story = ("A couple of years ago my manager wanted us to ship a new ranking model two weeks early, without the "
+             "usual online experiment. I thought that was risky, because if it went wrong it would hit our biggest "
+             "revenue week. I asked for half an hour with him and brought the numbers from our last three launches. "
+             "He explained that sales had already promised the feature to a partner. So we launched to five percent "
+             "of traffic for a week with the old model as a fallback, and the model held up. What I took away is "
+             "that it is easier to change a decision when you understand the pressure your manager is under.")
+    a = analyze(q, transcript_from_text(story)).to_dict()
+    elements = {e["name"]: e for e in a["structure"]["elements"]}
+    assert all(e["found"] for e in elements.values()), elements
+    assert a["scores"]["structure"] == 100
+    covered_by_point = [e for e in elements.values() if e.get("key_point")]
+    assert all(e["key_point"] in a["key_points"]["covered"] and e["evidence"] for e in covered_by_point)
+    untold = story[:story.index(" What I took away")]
+    assert not {e["name"]: e["found"] for e in analyze(q, transcript_from_text(untold)).to_dict()["structure"]["elements"]}["lesson"]
+
+
+def test_star_elements_on_held_out_stories():
+    """tests/fixtures/analysis/star_heldout.yaml was written blind to the markers, before any
+    result was seen, and is never tuned on. Measured when it was written: precision 0.943,
+    recall 0.926 (the marker lists alone: 1.0 and 0.556)."""
+    from measure_star import measure  # fixtures/analysis is on sys.path (top of this file)
+
+    rates = measure(Path(__file__).resolve().parent / "fixtures" / "analysis" / "star_heldout.yaml")["all"]
+    assert rates["recall"] >= 0.85 and rates["precision"] >= 0.9, rates
+
+
 def test_a_probe_reply_is_credited_only_for_what_can_be_checked():
     """A probe goes deeper on a point already made ("how would you estimate the variance with
     one dataset?"). A reply about remedies mentions variance too: the rubric cannot tell it

@@ -172,6 +172,48 @@ def test_a_probe_the_answer_already_answered_is_not_asked(bank):
     assert probe.text in brain.follow_up(q, vague, "probe", "approach").text
 
 
+def test_after_probing_a_whole_story_the_interviewer_asks_what_it_left_out(bank):
+    """A failure story with no lesson was probed twice and never asked what the candidate would
+    do differently; the first follow-up still probes the story."""
+    policy = Policy(Interviewer(None), max_follow_ups=2, pushes_back=False)
+    t = Thread(bank.get("beh-failure-model-in-production"))
+    story = ("At my last company I built a demand forecasting model for our grocery delivery business, and the "
+             "operations team used it to schedule pickers. I owned the model end to end. Two weeks after we "
+             "launched, the warehouse managers complained that they were understaffed on weekend mornings. I dug "
+             "into it: the cart feature was computed from a nightly batch table in training, but at serving time it "
+             "came from a live stream that lagged by hours on weekends, so it was training serving skew. I rolled "
+             "back to the previous model for weekends, rebuilt the feature on one pipeline and retrained.")
+    first = policy.plan(t, story)
+    assert first.kind is PlanKind.PROBE
+    decision = policy.word(first, t, story)
+    t.answers.append(story)
+    t.asked(decision)
+    reply = ("After the fix the weekend error went back to the weekday level, and the complaints stopped. We also "
+             "added a dashboard comparing the training and serving feature distributions every day.")
+    assert policy.plan(t, reply) == Plan(PlanKind.MISSED, "ownership")
+
+
+def test_after_probing_a_whole_story_an_earlier_point_it_told_is_not_asked_again(bank):
+    """"I asked for a half hour with him alone and brought the numbers" came out of the
+    recogniser as "wind in Malone": the matcher missed how the candidate raised it, and the
+    second follow-up asked "How and where did you raise the disagreement?"."""
+    policy = Policy(Interviewer(None), max_follow_ups=2, pushes_back=False)
+    t = Thread(bank.get("beh-disagree-manager"))
+    story = ("A couple of years ago my manager wanted us to ship a new ranking model two weeks early, without the "
+             "usual online experiment. I thought that was a bad idea, because the new model had never seen holiday "
+             "traffic, so if it went wrong it would hit our biggest revenue week. I asked for a half hour wind in "
+             "Malone and brought a short ride up with the numbers from our last three launches. He explained that "
+             "the sales team had already promised the feature to a big partner. So we agreed on a middle ground: we "
+             "launched to five percent of traffic with the old model as a fallback. The model held up. What I told "
+             "away is that it is easier to change a decision when you understand the pressure your manager is under.")
+    first = policy.plan(t, story)
+    t.answers.append(story)
+    t.asked(policy.word(first, t, story))
+    second = policy.plan(t, "It got better. He asked me to review launch plans before they were final.")
+    assert second.kind is PlanKind.PROBE, second
+    assert second.target != first.target
+
+
 def test_policy_plans_each_kind_of_reply():
     policy = Policy(Interviewer(None), max_follow_ups=2, pushes_back=False)
     t = Thread(QUESTION)

@@ -266,7 +266,8 @@ def analyze(
     minutes = span / 60.0
 
     depth = analyze_depth(question, views, words)
-    structure = analyze_structure(question.category, views, words, offset)
+    credited = {r.id: r.evidence[0] for r in depth.key_points if r.covered and r.evidence}
+    structure = analyze_structure(question.category, views, words, offset, credited)
     lex = lexical_fillers(tokens, words)
     hed = hedges(tokens, words)
     reps = repetitions(tokens, words)

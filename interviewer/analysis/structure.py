@@ -29,10 +29,12 @@ _M = lambda *xs: [make_phrase(x) for x in xs]  # noqa: E731
 LESSON = _M(
     "i learned", "i've learned", "lesson", "next time", "in hindsight", "taught me", "now i always", "these days",
     "stayed with me", "do differently", "takeaway", "i realized", "i realised", "from then on", "since then",
+    "took away", "take away", "looking back", "in retrospect", "i should have",
 )
 RESULT = _M(
     "as a result", "in the end", "the result", "results", "reduced", "improved", "went back to", "dropped to", "increased",
     "saved", "cut the", "up from", "down from", "out of ten", "percent", "accuracy", "reached",
+    "the outcome", "ended up", "it worked", "held up", "went live", "we shipped", "we rolled it out", "paid off",
 )
 
 ELEMENTS: dict[str, list[tuple[str, list, dict]]] = {
@@ -62,17 +64,22 @@ ELEMENTS: dict[str, list[tuple[str, list, dict]]] = {
     ],
     "behavioral": [
         ("situation", _M(
-            "at my last job", "at my previous", "in my last role", "in my previous", "when i was", "we had", "our team",
-            "i was working", "last year", "at the time", "the context", "my team", "at my current", "a few years ago",
+            "at my last", "at my previous", "at a previous", "in my last", "in my previous", "at my current",
+            "at our company", "when i was", "we had", "our team", "i was working", "last year", "at the time",
+            "the context", "my team", "a few years ago", "years ago", "months ago", "a while back", "i joined",
+            "i was on",
         ), {"weight": 20}),
         ("task", _M(
             "i was responsible", "responsible for", "my job was", "my role", "i needed to", "i had to", "the goal was",
-            "my task", "i was asked", "i owned", "i was in charge", "i led", "i was leading",
+            "my task", "i was asked", "i owned", "i was in charge", "i led", "i was leading", "my part", "my piece",
+            "on the hook", "up to me", "at stake", "my responsibility",
         ), {"weight": 20}),
         ("action", _M(
             "i decided", "i built", "i added", "i changed", "i rolled back", "i investigated", "i proposed", "i wrote",
             "i set up", "i started", "i talked", "i fixed", "i retrained", "i traced", "i compared", "i ran", "i moved",
-            "i replaced", "i rebuilt", "i reverted", "i worked with", "i introduced", "i switched",
+            "i replaced", "i rebuilt", "i reverted", "i worked with", "i introduced", "i switched", "i asked",
+            "i brought", "i showed", "i suggested", "i pulled", "i dug", "i met", "i explained", "i put together",
+            "i sat down", "i reached out", "i wrote up", "i checked", "i prepared", "i presented", "i pushed",
         ), {"weight": 20}),
         ("result", RESULT, {"weight": 20}),
         ("lesson", LESSON, {"weight": 20}),
@@ -118,6 +125,34 @@ ELEMENTS: dict[str, list[tuple[str, list, dict]]] = {
 }
 
 
+# A behavioral story's key points of the same kind prove its STAR elements: the marker lists cannot know
+# every way people tell a story, and the Questions tab said "lesson: covered" for "What I took
+# away is that..." while structure said "no clear lesson" (a well-told disagreement story scored
+# structure 0). Behavioral points that are none of these are what the candidate did: actions.
+KEY_POINT_ELEMENTS: dict[str, dict[str, frozenset[str]]] = {
+    "behavioral": {
+        "situation": frozenset({"situation", "context", "background"}),
+        "task": frozenset({"task"}),
+        "result": frozenset({"result", "outcome"}),
+        "lesson": frozenset({"lesson", "ownership", "own_it", "growth", "learned"}),
+    },
+}
+ACTION_ELEMENT = {"behavioral": "action"}
+
+
+def _key_point_proof(fmt: str, name: str, credited: dict[str, dict]) -> tuple[str, dict] | None:
+    """(key point id, its first evidence) that proves element `name`, if a credited point does."""
+    kinds = KEY_POINT_ELEMENTS.get(fmt, {})
+    if name in kinds:
+        wanted = [k for k in credited if k in kinds[name]]
+    elif ACTION_ELEMENT.get(fmt) == name:
+        others = set().union(*kinds.values())
+        wanted = [k for k in credited if k == name or k not in others]
+    else:
+        return None
+    return (wanted[0], credited[wanted[0]]) if wanted else None
+
+
 # Elements that earn credit when present but cost nothing when absent, per question category.
 # Explaining bias-variance or a confusion matrix calls for no stated assumptions: an answer to
 # "walk me through the bias-variance trade-off" was marked down 20 for "no clear assumptions".
@@ -145,8 +180,12 @@ class StructureResult:
     lowered: list[dict] = field(default_factory=list)
 
 
-def analyze_structure(category: str, views: list[SentenceView], words, answer_end: float) -> StructureResult:
+def analyze_structure(category: str, views: list[SentenceView], words, answer_end: float,
+                      credited: dict[str, dict] | None = None) -> StructureResult:
+    """`credited`: the key points the answer was credited with, each with its first evidence
+    ({"quote", "start"}); in stories they prove elements the markers missed (KEY_POINT_ELEMENTS)."""
     fmt = FORMAT_OF.get(category, "technical")
+    credited = credited or {}
     optional = OPTIONAL.get(category, frozenset())
     total_weight = 0
     got = 0.0
@@ -167,11 +206,16 @@ def analyze_structure(category: str, views: list[SentenceView], words, answer_en
         hits.sort()
         distinct = {h[3] for h in hits}
         found = len(distinct) >= opts.get("min_hits", 1)
+        proof = None if found else _key_point_proof(fmt, name, credited)
+        found = found or proof is not None
         if not found and name in optional:
             continue
         total_weight += opts["weight"]
         entry = {"name": name, "found": found}
-        if hits:
+        if proof is not None:
+            kp_id, ev = proof
+            entry.update({"evidence": ev.get("quote", ""), "start": ev.get("start"), "key_point": kp_id, "markers": []})
+        elif hits:
             h = hits[0]
             entry.update({"evidence": quote(words, h[1], h[2]), "start": round(h[0], 2), "markers": sorted(distinct)[:5]})
         elements.append(entry)
