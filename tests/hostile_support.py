@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import struct
 import subprocess
 import sys
@@ -263,9 +264,17 @@ def fake_cli_argv_code(argv: list[str]) -> str:
     return FAKE_RUNTIME + f"\nfrom interviewer.cli import main\nsys.exit(main({argv!r}))\n"
 
 
+def _default_sigint() -> None:
+    """In the child, before Python starts: Ctrl+C as a terminal delivers it. A shell starts a
+    background job (`pytest ... &`) with SIGINT ignored, the child inherited that, and the
+    Ctrl+C test waited 60 s for an exit that an ignored signal never causes."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def fake_cli_child(argv: list[str], home: Path, **env) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-c", fake_cli_argv_code(argv)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=child_env(home, **env), cwd=REPO)
+                            stderr=subprocess.PIPE, text=True, env=child_env(home, **env), cwd=REPO,
+                            preexec_fn=_default_sigint if os.name == "posix" else None)
 
 
 def run_fake_cli(argv: list[str], home: Path, timeout: float = 120, **env) -> subprocess.CompletedProcess:

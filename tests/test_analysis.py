@@ -599,6 +599,9 @@ def test_a_story_told_in_its_own_words_gets_its_star_structure():
     assert a["scores"]["structure"] == 100
     covered_by_point = [e for e in elements.values() if e.get("key_point")]
     assert all(e["key_point"] in a["key_points"]["covered"] and e["evidence"] for e in covered_by_point)
+    # the story is the example: no "Give an example" tip, and depth counts it as one
+    assert not any("example" in t["tip"].lower() for t in a["feedback"])
+    assert any(r["reason"].startswith("told a story") for r in a["score_explanations"]["depth"]["raised"])
     untold = story[:story.index(" What I took away")]
     assert not {e["name"]: e["found"] for e in analyze(q, transcript_from_text(untold)).to_dict()["structure"]["elements"]}["lesson"]
 

@@ -444,7 +444,7 @@ def test_ctrl_c_and_sigterm_leave_the_session_resumable(tmp_path, isolated_home,
     proc.send_signal(sig)
     try:
         out, err = proc.communicate(timeout=60)
-    except subprocess.TimeoutExpired:  # seen twice in full fast runs, never alone: say where it hangs
+    except subprocess.TimeoutExpired:  # say where it hangs
         proc.send_signal(signal.SIGABRT)  # faulthandler prints every thread's stack
         out, err = proc.communicate(timeout=30)
         raise AssertionError(f"no exit 60 s after {sig.name}; the child's threads:\n{err[-6000:]}")

@@ -723,6 +723,12 @@ def specificity(views: list[SentenceView], words) -> dict:
     return {"numbers": numbers, "examples": examples, "tradeoffs": tradeoffs}
 
 
+# A behavioral story or a project pitch is an example in itself: asking it for "for example"
+# was advice no interviewer would give (a full disagreement story was told "Give an example to
+# show you have used this, not only read about it"), and its depth score lacked those points.
+STORY_CATEGORIES = frozenset({"behavioral", "project"})
+
+
 def analyze_depth(question: Question, views: list[SentenceView], words) -> DepthResult:
     matchers = compile_question(question)
     mentions: list[Mention] = []
@@ -822,7 +828,9 @@ def analyze_depth(question: Question, views: list[SentenceView], words) -> Depth
     n_cov = sum(r.covered for r in results)
     spec = specificity(views, words)
     relevance = min(1.0, n_cov / min(2, n))
-    spec_points = (min(3, len(spec["numbers"])) / 3 + min(2, len(spec["examples"])) / 2 + min(2, len(spec["tradeoffs"])) / 2) * 10
+    story = question.category in STORY_CATEGORIES
+    examples = 2 if story else min(2, len(spec["examples"]))
+    spec_points = (min(3, len(spec["numbers"])) / 3 + examples / 2 + min(2, len(spec["tradeoffs"])) / 2) * 10
     score = 70 * coverage + spec_points * relevance
     named_only = n_cov == 0 and sum(r.named_only for r in results) >= 2
 
@@ -842,6 +850,9 @@ def analyze_depth(question: Question, views: list[SentenceView], words) -> Depth
         for kind, label in (("numbers", "gave concrete numbers"), ("examples", "gave an example"), ("tradeoffs", "weighed a trade-off")):
             if spec[kind]:
                 raised.append({"reason": label, "evidence": spec[kind][0]["quote"], "start": spec[kind][0]["start"]})
+        if story and not spec["examples"]:
+            raised.append({"reason": "told a story of your own (an example in itself)", "evidence": "the whole answer",
+                           "start": None})
     if not spec["numbers"]:
         lowered.append({"reason": "no concrete numbers", "evidence": None, "start": None})
     if named_only:

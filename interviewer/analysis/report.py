@@ -12,7 +12,7 @@ from ..content.bank import Question
 from ..transcript import Transcript, Word
 from . import acoustic
 from .clarity import fmt_time, hedges, jargon, lexical_fillers, long_sentences, repetitions, score_clarity
-from .depth import analyze_depth, build_views, follow_up_depth
+from .depth import STORY_CATEGORIES, analyze_depth, build_views, follow_up_depth
 from .pacing import BAND as PACE_BAND
 from .pacing import BAND_TEXT, LONG_PAUSE_S, WINDOW_S, chart_window_s, score_pacing, wpm_windows
 from .structure import analyze_structure
@@ -366,7 +366,8 @@ def _feedback(question, depth, structure, pacing, fillers, lex, hed, reps, longs
         tips.append(_tip(f"Cover this point: {r.label}.", span_ev, None, "depth", r.id))
     if any(r.covered for r in depth.key_points) and not depth.specificity["numbers"]:
         tips.append(_tip("Add one concrete number (a size, a rate, a before/after) to make the answer specific.", f"no numbers anywhere in {fmt_time(onset)}-{fmt_time(offset)}", None, "depth"))
-    elif any(r.covered for r in depth.key_points) and not depth.specificity["examples"]:
+    elif any(r.covered for r in depth.key_points) and not depth.specificity["examples"] \
+            and question.category not in STORY_CATEGORIES:
         tips.append(_tip("Give an example (\"for example, ...\") to show you have used this, not only read about it.", f"no example in {fmt_time(onset)}-{fmt_time(offset)}", None, "depth"))
     n_structure = 0
     for el in structure.elements:
@@ -404,7 +405,9 @@ def _feedback(question, depth, structure, pacing, fillers, lex, hed, reps, longs
         p = max(pacing.pauses, key=lambda p: p["duration"])
         tips.append(_tip("Bridge long silences: say what you are thinking about (\"let me think about the trade-off\").", f"{p['duration']:.1f} s of silence at {fmt_time(p['start'])}", p["start"], "pacing"))
     if pacing.target_s and pacing.time_verdict in ("short", "much too short"):
-        more = "the missed points" if missed or named else "an example and a trade-off"
+        more = "the missed points" if missed or named else \
+            "what you did, how it ended and what you learned" if question.category in STORY_CATEGORIES else \
+            "an example and a trade-off"
         tips.append(_tip(f"Use more of your time: aim for about {pacing.target_s} s and spend it on {more}.", f"spoke {pacing.speaking_s:.0f} s of a {pacing.target_s} s target", None, "pacing"))
     elif pacing.target_s and pacing.time_verdict in ("long", "much too long"):
         tips.append(_tip(f"Tighten the answer to about {pacing.target_s} s: lead with the point, then support it.", f"spoke {pacing.speaking_s:.0f} s of a {pacing.target_s} s target", None, "pacing"))
