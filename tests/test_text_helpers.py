@@ -36,3 +36,18 @@ def test_the_loose_stem_of_a_word_ending_in_er_is_the_same_with_ing_and_ed():
     assert len({loose_stem(w) for w in ("cluster", "clusters", "clustering", "clustered")}) == 1
     assert len({loose_stem(w) for w in ("filter", "filtering", "filtered")}) == 1
     assert loose_stem("overfitting") == loose_stem("overfit")
+
+
+def test_a_percent_sign_stays_with_its_number_and_reads_as_said():
+    """Whisper writes "5%" as the words "5" and "%"; the "%" was dropped as punctuation and the
+    transcript read "we launched to 5 of traffic"."""
+    from interviewer.analysis.text import split_word
+    from interviewer.speech.stt import _without_bare_marks
+    from interviewer.transcript import Word
+
+    heard = [Word("launched", 0.0, 0.4), Word("5", 0.5, 0.7), Word("%", 0.7, 0.9, 0.8), Word("of", 1.0, 1.1),
+             Word("-", 1.1, 1.2), Word("...", 1.2, 1.3)]
+    kept = _without_bare_marks(heard)
+    assert [w.text for w in kept] == ["launched", "5%", "of"]
+    assert (kept[1].start, kept[1].end, kept[1].probability) == (0.5, 0.9, 0.8)
+    assert split_word("5%") == ["5", "percent"] and split_word("trade-off") == ["trade", "off"]

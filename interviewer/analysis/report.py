@@ -406,7 +406,7 @@ def _feedback(question, depth, structure, pacing, fillers, lex, hed, reps, longs
         tips.append(_tip("Bridge long silences: say what you are thinking about (\"let me think about the trade-off\").", f"{p['duration']:.1f} s of silence at {fmt_time(p['start'])}", p["start"], "pacing"))
     if pacing.target_s and pacing.time_verdict in ("short", "much too short"):
         more = "the missed points" if missed or named else \
-            "what you did, how it ended and what you learned" if question.category in STORY_CATEGORIES else \
+            "the detail of what you did, how it ended and what you learned" if question.category in STORY_CATEGORIES else \
             "an example and a trade-off"
         tips.append(_tip(f"Use more of your time: aim for about {pacing.target_s} s and spend it on {more}.", f"spoke {pacing.speaking_s:.0f} s of a {pacing.target_s} s target", None, "pacing"))
     elif pacing.target_s and pacing.time_verdict in ("long", "much too long"):

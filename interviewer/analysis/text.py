@@ -40,8 +40,13 @@ class Token:
 
 
 def split_word(text: str) -> list[str]:
-    """'trade-off' -> ['trade', 'off']; '95%' stays one token; 'A/B' -> ['a', 'b']."""
-    return [m.group(0).lower() for m in _TOKEN.finditer(text.replace("-", " ").replace("/", " "))]
+    """'trade-off' -> ['trade', 'off']; '95%' -> ['95', 'percent'] (as said, so "percent"
+    cues match what Whisper writes as a sign); 'A/B' -> ['a', 'b']."""
+    out = []
+    for m in _TOKEN.finditer(text.replace("-", " ").replace("/", " ")):
+        part = m.group(0).lower()
+        out.extend((part[:-1], "percent") if part.endswith("%") else (part,))
+    return out
 
 
 def tokenize(words: list[Word]) -> list[Token]:

@@ -46,6 +46,25 @@ LOOP_COMPRESSION_RATIO = 2.4
 LOOP_NGRAM = 8
 
 
+# Whisper writes "5%" as two words, "5" and "%": dropped as punctuation, the transcript read
+# "we launched to 5 of traffic" and "the error was about 8 lower".
+_ATTACHED_SYMBOLS = ("%",)
+
+
+def _without_bare_marks(words: list[Word]) -> list[Word]:
+    """Words with no letter or digit go: a bare "-" or "..." (the re-decode writes "uh- uh-" as
+    word and dash) is not a word. A "%" goes back onto the number before it."""
+    out: list[Word] = []
+    for w in words:
+        if any(c.isalnum() for c in w.text):
+            out.append(w)
+        elif out and w.text.strip().startswith(_ATTACHED_SYMBOLS):
+            prev = out[-1]
+            out[-1] = Word(prev.text + w.text.strip(), prev.start, max(prev.end, w.end),
+                           min(prev.probability, w.probability))
+    return out
+
+
 def _content_words(words: list[Word]) -> int:
     from ..transcript import is_filled_pause
 
@@ -297,8 +316,7 @@ class Transcriber:
                     words = again
         from .fillers import collapse_loops, drop_laughter
 
-        # A bare "-" or "..." (the re-decode writes "uh- uh-" as word and dash) is not a word.
-        words = [w for w in words if any(c.isalnum() for c in w.text)]
+        words = _without_bare_marks(words)
         words = drop_laughter(collapse_loops(_drop_invented_tail(words, audio)))
         return Transcript(words, duration)
 
