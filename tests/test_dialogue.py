@@ -172,6 +172,15 @@ def test_a_probe_the_answer_already_answered_is_not_asked(bank):
     assert probe.text in brain.follow_up(q, vague, "probe", "approach").text
 
 
+def _first_follow_up(policy: Policy, thread: Thread, story: str) -> Plan:
+    """Plan and ask the thread's first follow-up after `story`; the plan."""
+    plan = policy.plan(thread, story)
+    decision = policy.word(plan, thread, story)
+    thread.answers.append(story)
+    thread.asked(decision)
+    return plan
+
+
 def test_after_probing_a_whole_story_the_interviewer_asks_what_it_left_out(bank):
     """A failure story with no lesson was probed twice and never asked what the candidate would
     do differently; the first follow-up still probes the story."""
@@ -183,11 +192,7 @@ def test_after_probing_a_whole_story_the_interviewer_asks_what_it_left_out(bank)
              "into it: the cart feature was computed from a nightly batch table in training, but at serving time it "
              "came from a live stream that lagged by hours on weekends, so it was training serving skew. I rolled "
              "back to the previous model for weekends, rebuilt the feature on one pipeline and retrained.")
-    first = policy.plan(t, story)
-    assert first.kind is PlanKind.PROBE
-    decision = policy.word(first, t, story)
-    t.answers.append(story)
-    t.asked(decision)
+    assert _first_follow_up(policy, t, story).kind is PlanKind.PROBE
     reply = ("After the fix the weekend error went back to the weekday level, and the complaints stopped. We also "
              "added a dashboard comparing the training and serving feature distributions every day.")
     assert policy.plan(t, reply) == Plan(PlanKind.MISSED, "ownership")
@@ -202,13 +207,11 @@ def test_after_probing_a_whole_story_an_earlier_point_it_told_is_not_asked_again
     story = ("A couple of years ago my manager wanted us to ship a new ranking model two weeks early, without the "
              "usual online experiment. I thought that was a bad idea, because the new model had never seen holiday "
              "traffic, so if it went wrong it would hit our biggest revenue week. I asked for a half hour wind in "
-             "Malone and brought a short ride up with the numbers from our last three launches. He explained that "
+             "Malone and brought a short ride up with figures of our last three launches. He explained that "
              "the sales team had already promised the feature to a big partner. So we agreed on a middle ground: we "
              "launched to five percent of traffic with the old model as a fallback. The model held up. What I told "
              "away is that it is easier to change a decision when you understand the pressure your manager is under.")
-    first = policy.plan(t, story)
-    t.answers.append(story)
-    t.asked(policy.word(first, t, story))
+    first = _first_follow_up(policy, t, story)
     second = policy.plan(t, "It got better. He asked me to review launch plans before they were final.")
     assert second.kind is PlanKind.PROBE, second
     assert second.target != first.target
