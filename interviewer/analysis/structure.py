@@ -125,10 +125,11 @@ ELEMENTS: dict[str, list[tuple[str, list, dict]]] = {
 }
 
 
-# A behavioral story's key points of the same kind prove its STAR elements: the marker lists cannot know
-# every way people tell a story, and the Questions tab said "lesson: covered" for "What I took
-# away is that..." while structure said "no clear lesson" (a well-told disagreement story scored
-# structure 0). Behavioral points that are none of these are what the candidate did: actions.
+# A behavioral story's key points of the same kind prove its STAR elements: the marker lists
+# cannot know every way people tell a story, and the Questions tab said "lesson: covered" for
+# "What I took away is that..." while structure said "no clear lesson" (a well-told disagreement
+# story scored structure 0). Behavioral points that are none of these are what the candidate
+# did: actions.
 KEY_POINT_ELEMENTS: dict[str, dict[str, frozenset[str]]] = {
     "behavioral": {
         "situation": frozenset({"situation", "context", "background"}),
