@@ -29,7 +29,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..content.bank import KeyPoint, Question
+from ..content.bank import STORY_CATEGORIES, KeyPoint, Question
 from .lexicon import CONCEPTS, GENERIC, JARGON, NUMBER_WORDS, SCALE_WORDS
 from .text import STOPWORDS, Sentence, Token, split_word, stem
 
@@ -440,7 +440,6 @@ RULE = MeaningRule()
 # off-topic check, not the key points, is there to catch.
 STORY_RULE = MeaningRule(lead=0.0, floor=0.36, fit=0.20, margin=-0.06,
                          alternative=MeaningRule(lead=0.06, floor=0.26, fit=0.20, margin=-0.06, needs_past=True))
-STORY_CATEGORIES = frozenset({"behavioral", "project"})
 
 
 def rule_for(question: Question) -> MeaningRule:
@@ -723,12 +722,6 @@ def specificity(views: list[SentenceView], words) -> dict:
     return {"numbers": numbers, "examples": examples, "tradeoffs": tradeoffs}
 
 
-# A behavioral story or a project pitch is an example in itself: asking it for "for example"
-# was advice no interviewer would give (a full disagreement story was told "Give an example to
-# show you have used this, not only read about it"), and its depth score lacked those points.
-STORY_CATEGORIES = frozenset({"behavioral", "project"})
-
-
 def analyze_depth(question: Question, views: list[SentenceView], words) -> DepthResult:
     matchers = compile_question(question)
     mentions: list[Mention] = []
@@ -828,6 +821,9 @@ def analyze_depth(question: Question, views: list[SentenceView], words) -> Depth
     n_cov = sum(r.covered for r in results)
     spec = specificity(views, words)
     relevance = min(1.0, n_cov / min(2, n))
+    # A behavioral story or a project pitch is an example in itself: asking it for "for example"
+    # was advice no interviewer would give (a full disagreement story was told "Give an example to
+    # show you have used this, not only read about it"), and its depth score lacked those points.
     story = question.category in STORY_CATEGORIES
     examples = 2 if story else min(2, len(spec["examples"]))
     spec_points = (min(3, len(spec["numbers"])) / 3 + examples / 2 + min(2, len(spec["tradeoffs"])) / 2) * 10

@@ -8,11 +8,11 @@ from typing import Any
 
 import numpy as np
 
-from ..content.bank import Question
+from ..content.bank import STORY_CATEGORIES, Question
 from ..transcript import Transcript, Word
 from . import acoustic
 from .clarity import fmt_time, hedges, jargon, lexical_fillers, long_sentences, repetitions, score_clarity
-from .depth import STORY_CATEGORIES, analyze_depth, build_views, follow_up_depth
+from .depth import analyze_depth, build_views, follow_up_depth
 from .pacing import BAND as PACE_BAND
 from .pacing import BAND_TEXT, LONG_PAUSE_S, WINDOW_S, chart_window_s, score_pacing, wpm_windows
 from .structure import analyze_structure

@@ -126,6 +126,12 @@ class Clarification(BaseModel):
     _cues_clean = field_validator("cues")(lambda cls, v: _clean_phrases(v))
 
 
+# Formats whose answers are stories the candidate tells about their own work: matched by
+# meaning more loosely, never called off-topic, probed before asked for missed points, and
+# counted as their own example.
+STORY_CATEGORIES = frozenset({"behavioral", "project"})
+
+
 class Question(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

@@ -28,12 +28,11 @@ from pathlib import Path
 
 import numpy as np
 
-from ..content.bank import Question
+from ..content.bank import STORY_CATEGORIES, Question
 from ..content.text import content_stems, tokens
 
 log = logging.getLogger(__name__)
 
-STORY_FORMATS = ("behavioral", "project")
 MARGIN = 0.10  # how much closer another question must be than the one asked
 MIN_WORDS = 25  # a short answer says too little to tell
 
@@ -144,7 +143,7 @@ def question_vocabulary(question: Question) -> set[str]:
 def is_off_topic(question: Question, text: str, index: QuestionIndex | None) -> bool:
     """The answer is about another question of the bank (by meaning), or about nothing the
     question's words cover at all (works without the sentence model too)."""
-    if question.category in STORY_FORMATS or len(tokens(text)) < MIN_WORDS:
+    if question.category in STORY_CATEGORIES or len(tokens(text)) < MIN_WORDS:
         return False
     said = set(content_stems(text)) - _GENERIC
     if len(said) >= MIN_SUBSTANCE and len(said & question_vocabulary(question)) / len(said) < MAX_OVERLAP:

@@ -21,7 +21,7 @@ import logging
 import time
 from dataclasses import asdict, dataclass, field
 
-from ..content.bank import KeyPoint, Probe, Question
+from ..content.bank import STORY_CATEGORIES, KeyPoint, Probe, Question
 from ..llm import prompts
 from ..content.text import content_stems, jaccard, phrase_in, sentences
 from .lead_in import lead_in
@@ -97,7 +97,6 @@ def evidence_phrase(kp: KeyPoint, answer: str) -> str | None:
 # an interviewer asks about what the candidate did, how it ended and what they learned.
 STORY_CONTEXT = frozenset({"situation", "task", "context", "background"})
 STORY_WORDS = 50
-STORY_FORMATS = ("behavioral", "project")
 # A whole story (this long or more) is followed by a probe into what the candidate told, not by
 # a question on a point the matcher thinks is missing: in stories that point had been told in
 # other words in 24 of 52 cases (the review set's tuning part), and re-asking is the worst move.
@@ -117,7 +116,7 @@ def likely_said(question: Question, kp: KeyPoint, answer: str) -> bool:
     follow-ups written for it). Asking it anyway would re-ask what was said, the worst
     thing an interviewer can do; skipping a truly missed point only moves on to the next.
     Measured on the review set's tuning part: 20 of 31 points it skips were covered."""
-    if question.category in STORY_FORMATS and kp.id in STORY_CONTEXT \
+    if question.category in STORY_CATEGORIES and kp.id in STORY_CONTEXT \
             and len(answer.split()) >= STORY_WORDS:
         return True
     focus = " ".join([kp.label, kp.topic or "", *(fu.text for fu in question.follow_ups_for(kp.id))])
@@ -221,7 +220,7 @@ class Interviewer:
         order = [kp.id for kp in reversed(question.key_points) if kp.id in missed]
         if self.persona is not None:
             order = self.persona.order_missed(question, order)
-        if question.category in STORY_FORMATS and len(answer.split()) >= FULL_STORY_WORDS:
+        if question.category in STORY_CATEGORIES and len(answer.split()) >= FULL_STORY_WORDS:
             if not asked_targets:
                 probe = self._probe_target(question, answer, covered, asked_targets)
                 if probe is not None:
