@@ -50,6 +50,96 @@ def test_an_article_becomes_a_filler_only_when_it_lasts_like_one():
     assert [w.text for w in merged.words] == ["lasso", "uh,", "ridge", "a", "model"]
 
 
+def test_a_word_the_plain_pass_was_unsure_of_and_the_prompted_pass_hears_as_a_filler_is_one():
+    """"recall firm, and" (p 0.17) for "recall, um, and": an espeak answer of the tuning set."""
+    plain = [Word("recall", 7.43, 7.75, 0.88), Word("firm,", 7.75, 8.19, 0.17), Word("and", 8.35, 8.51, 0.99)]
+    prompted = [Word("recall,", 7.47, 7.75, 0.92), Word("um,", 7.97, 8.19, 0.14), Word("and", 8.33, 8.51, 0.97)]
+    found = fillers.aligned_fillers(plain, prompted)
+    assert [(w.text, idx) for w, idx in found] == [("um,", 1)]
+    merged = fillers.merge(Transcript(plain, 9.0), [w for w, _ in found], {i for _, i in found})
+    assert [w.text for w in merged.words] == ["recall", "um,", "and"]
+    sure = [plain[0], Word("firm,", 7.75, 8.19, 0.9), plain[2]]
+    assert fillers.aligned_fillers(sure, prompted) == []  # a word it was sure of stays a word
+
+
+class _ScriptedTranscriber:
+    """The Transcriber boundary of FinalPass: the whole answer gives `plain` (unprompted) or
+    `prompted`; a shorter stretch (a gap decoded again) gives `gap_words`, in its own time."""
+
+    def __init__(self, plain, prompted, gap_words):
+        self.plain, self.prompted, self.gap_words = plain, prompted, gap_words
+        self.calls: list[tuple[float, str | None]] = []
+
+    def transcribe(self, audio, prompt=None, **_kw):
+        seconds = audio.size / 16000
+        self.calls.append((round(seconds, 2), prompt))
+        if seconds < 9.0:
+            return Transcript(list(self.gap_words), seconds)
+        return Transcript(list(self.prompted if prompt == fillers.FILLER_PROMPT else self.plain), seconds)
+
+    def clear_encoder_cache(self):
+        pass
+
+
+def _voiced(spans: list[tuple[float, float]], seconds: float = 10.0) -> np.ndarray:
+    """A 140 Hz tone in `spans`, faint noise elsewhere."""
+    t = np.arange(int(16000 * seconds)) / 16000
+    audio = np.random.default_rng(0).normal(0, 1e-4, t.size)
+    for a, b in spans:
+        sel = (t >= a) & (t < b)
+        audio[sel] += 0.3 * np.sin(2 * np.pi * 140 * t[sel])
+    return audio.astype(np.float32)
+
+
+def _final_pass_over(stt) -> final_pass.FinalPass:
+    engine = final_pass.FinalPass.__new__(final_pass.FinalPass)
+    engine.transcriber = engine.filler_transcriber = stt
+    engine.find_fillers = True
+    return engine
+
+
+def test_a_filler_both_whole_answer_passes_missed_is_found_by_decoding_its_gap_again():
+    """The real tuning monologue's "um" at 22.9 s: neither whole-answer pass wrote it; the
+    1.8 s gap it sits in, decoded again with a second of speech either side, gives it."""
+    words = [Word("more", 1.0, 1.4), Word("words", 1.5, 2.0), Word("and", 2.1, 3.0),
+             Word("that", 3.5, 3.8), Word("is", 5.6, 5.8), Word("all", 5.9, 6.3)]
+    # voice where the words are and in 4.4-5.2 s; the pause at 3.0-3.5 s is silent, so it is
+    # not decoded again
+    audio = _voiced([(w.start, w.end) for w in words] + [(4.4, 5.2)])
+    stt = _ScriptedTranscriber(words, words, [Word("and", 0.9, 1.1), Word("that", 1.2, 1.4), Word("um,", 2.0, 2.8),
+                                              Word("is", 3.4, 3.6)])
+    transcript, info = _final_pass_over(stt).transcribe(audio)
+    assert info["gaps_decoded"] == 1
+    gap_call = [c for c in stt.calls if c[0] < 9.0]
+    # the gap 3.8-5.6 s, with 1.2 s before it and 1.0 s after, and the collage's separator
+    assert gap_call == [(4.0 + fillers.GAP_SEPARATOR_S, fillers.FILLER_PROMPT)]
+    assert [(w.text, round(w.start, 2)) for w in transcript.words if is_filled_pause(w.text)] == [("um,", 4.6)]
+
+
+def test_a_gap_decode_adds_no_filler_already_found_outside_the_gap_or_without_length():
+    plain = [Word("montreal", 0.9, 1.8), Word("forced", 3.6, 4.4), Word("aligner", 4.4, 5.0)]
+    prompted = [Word("montreal", 0.9, 1.75), Word("uh,", 1.75, 2.0), Word("forced", 3.6, 4.4), Word("aligner", 4.4, 5.0)]
+    audio = _voiced([(0.9, 2.0), (2.6, 3.0), (3.6, 5.0)])
+    # the gap (1.8-3.6 s, decoded from 0.6 s) gives the same "uh" timed later, an "uh" with
+    # no length (a decode gone astray) and an "um" that lies in "forced", not in the gap
+    stt = _ScriptedTranscriber(plain, prompted, [Word("uh,", 1.3, 1.7), Word("uh,", 2.3, 2.3), Word("um,", 3.2, 3.6)])
+    transcript, info = _final_pass_over(stt).transcribe(audio)
+    assert info["gaps_decoded"] == 1
+    assert [w.text for w in transcript.words if is_filled_pause(w.text)] == ["uh,"]
+
+
+def test_gaps_are_decoded_together_in_collages_of_one_whisper_window():
+    audio = np.arange(16000 * 60, dtype=np.float32) / 16000  # each sample is its own time
+    windows = [(1.0, 5.0), (10.0, 20.0), (30.0, 44.0), (50.0, 53.0)]
+    collages = fillers.gap_collages(audio, windows)
+    sep = fillers.GAP_SEPARATOR_S
+    assert [placed for _a, placed in collages] == [[(0, 0.0), (1, 4.0 + sep)], [(2, 0.0), (3, 14.0 + sep)]]
+    first = collages[0][0]
+    assert first.size / 16000 == pytest.approx(4.0 + 10.0 + 2 * sep)
+    assert first[0] == pytest.approx(1.0) and first[int((4.0 + sep) * 16000)] == pytest.approx(10.0)
+    assert all(a.size / 16000 <= fillers.COLLAGE_S + sep for a, _p in collages)
+
+
 def test_decoder_loops_collapse_to_the_fillers_that_fit_in_time():
     loop = [Word("uh,", 5.5 + 0.002 * i, 5.6) for i in range(40)] + [Word("uh,", 6.0, 6.3), Word("forced", 6.4, 6.8)]
     out = fillers.collapse_loops([Word("montreal", 0.5, 1.0), *loop])

@@ -43,6 +43,11 @@ def inserted_fillers(plain: list[Word], prompted: list[Word]) -> list[Word]:
 # prompted pass's "uh" wins there only when it lasts like a filler, not like an article.
 _SCHWA_WORDS = frozenset({"a", "ah", "uh", "er", "eh", "oh"})
 MIN_SCHWA_FILLER_S = 0.2
+# Any other plain word the prompted pass hears as a filler counts when the plain pass itself
+# was unsure of it ("recall firm, and" for "recall, um, and", p 0.17). On the tuning answers
+# (18 espeak answers with fillers, the same 18 clean, the real tuning recordings) every one
+# of the 7 replacements of a plain word by a prompted filler stood at a true filler.
+UNSURE_P = 0.3
 
 
 def aligned_fillers(plain: list[Word], prompted: list[Word]) -> list[tuple[Word, int | None]]:
@@ -52,12 +57,16 @@ def aligned_fillers(plain: list[Word], prompted: list[Word]) -> list[tuple[Word,
     out: list[tuple[Word, int | None]] = []
     sm = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
     for op, i1, i2, j1, j2 in sm.get_opcodes():
-        if op == "insert" or (op == "replace" and all(is_filled_pause(w.text) for w in plain[i1:i2])):
+        if (op == "insert" or (op == "replace" and all(is_filled_pause(w.text) for w in plain[i1:i2]))
+                or (op == "replace" and j2 - j1 > i2 - i1)):
+            # (a longer prompted side: "I'd" -> "I'm, uh": the filler is the word it added)
             out.extend((w, None) for w in prompted[j1:j2] if is_filled_pause(w.text))
         elif op == "replace" and i2 - i1 == j2 - j1:
             for k in range(i2 - i1):
                 p, q = plain[i1 + k], prompted[j1 + k]
-                if a[i1 + k] in _SCHWA_WORDS and is_filled_pause(q.text) and q.end - q.start >= MIN_SCHWA_FILLER_S:
+                if not is_filled_pause(q.text):
+                    continue
+                if (a[i1 + k] in _SCHWA_WORDS and q.end - q.start >= MIN_SCHWA_FILLER_S) or p.probability < UNSURE_P:
                     out.append((q, i1 + k))
     kept: list[tuple[Word, int | None]] = []
     for w, idx in sorted(out, key=lambda x: x[0].start):
@@ -116,4 +125,93 @@ def drop_laughter(words: list[Word]) -> list[Word]:
                               or (i + 1 < len(norms) and norms[i + 1].strip("()[]*") == "ha")):
             continue
         out.append(w)
+    return out
+
+
+# -- the gap pass ---------------------------------------------------------------------------
+# Whether the prompted pass writes a filler depends on the whole 30 s window around it; a
+# filler it skipped is often written when the same stretch is decoded again with only a
+# second or so of context. Measured on the real tuning recordings (faster-whisper 1.2.1,
+# CTranslate2 4.8.5): the whole-answer passes found 7 of 10 filled pauses (the "um" at
+# 22.9 s in acoustic_corpus and two of mfa_uhuh's six were lost); decoding the suspect gaps
+# again found all 10, with no false one there or in the clean read speech. Only gaps are
+# decoded again, so an answer costs at most MAX_GAPS short decodes.
+SUSPECT_GAP_S = 0.35  # a silence between two words shorter than this holds no filler
+GAP_CONTEXT_S = (1.2, 1.0)  # speech kept before and after a gap (less made base invent words)
+MAX_GAPS = 8
+GAP_SOUND_S = 0.15  # a gap needs this much sound in it to hold a filler
+GAP_ABOVE_FLOOR_DB = 6.0  # "sound": this far above the recording's noise floor
+MIN_GAP_FILLER_S = 0.1
+COLLAGE_S = 28.0  # under Whisper's 30 s window, so a collage is decoded in one go
+GAP_SEPARATOR_S = 0.6
+
+
+def suspect_gaps(audio, words: list[Word], known: list[Word], sample_rate: int = 16000) -> list[tuple[float, float]]:
+    """Gaps between recognised words that have sound in them and no known filler: the
+    longest MAX_GAPS, as (start, end), in time order."""
+    import numpy as np
+
+    from ..analysis.acoustic import SPEECH_DB, energy_frames
+
+    frames = energy_frames(np.asarray(audio, dtype=np.float32), sample_rate)
+    if frames.db.size == 0:
+        return []
+    floor = float(np.percentile(frames.db, 10))
+    loud_db = max(floor + GAP_ABOVE_FLOOR_DB, SPEECH_DB - 10.0)
+    gaps = []
+    for before, after in zip(words, words[1:]):
+        g0, g1 = before.end, after.start
+        if g1 - g0 < SUSPECT_GAP_S or any(g0 + 0.05 < f.start < g1 - 0.05 for f in known):
+            continue
+        sound_s = float((frames.db[frames.index(g0):frames.index(g1)] > loud_db).sum()) * frames.hop_s
+        if sound_s >= GAP_SOUND_S:
+            gaps.append((g0, g1))
+    return sorted(sorted(gaps, key=lambda g: g[0] - g[1])[:MAX_GAPS])
+
+
+def gap_window(gap: tuple[float, float], duration_s: float) -> tuple[float, float]:
+    """The stretch of audio decoded again for one gap: the gap and some speech either side."""
+    return max(0.0, gap[0] - GAP_CONTEXT_S[0]), min(duration_s, gap[1] + GAP_CONTEXT_S[1])
+
+
+def gap_collages(audio, windows: list[tuple[float, float]], sample_rate: int = 16000):
+    """The windows' audio laid end to end, GAP_SEPARATOR_S of silence apart, in collages of
+    at most COLLAGE_S (one Whisper window each): [(collage audio, [(window index, where it
+    starts in the collage)])]. One decode per collage instead of one per gap: each decode
+    pads its audio to 30 s, so eight short ones cost eight times one full window."""
+    import numpy as np
+
+    silence = np.zeros(int(GAP_SEPARATOR_S * sample_rate), dtype=np.float32)
+    out, pieces, placed, at = [], [], [], 0.0
+    for k, (start, end) in enumerate(windows):
+        piece = np.asarray(audio[int(start * sample_rate):int(end * sample_rate)], dtype=np.float32)
+        length = piece.size / sample_rate
+        if placed and at + length > COLLAGE_S:
+            out.append((np.concatenate(pieces), placed))
+            pieces, placed, at = [], [], 0.0
+        pieces += [piece, silence]
+        placed.append((k, at))
+        at += length + GAP_SEPARATOR_S
+    if placed:
+        out.append((np.concatenate(pieces), placed))
+    return out
+
+
+def fillers_in_gap(decoded: list[Word], offset: float, gap: tuple[float, float], known: list[Word]) -> list[Word]:
+    """Fillers of a gap's prompted decode (times relative to `offset`) that lie in the gap
+    and are not a known filler timed differently."""
+    out: list[Word] = []
+    for w in decoded:
+        # a filler stamped with no length comes from a decode that went astray: base on a
+        # few seconds of a clean espeak answer wrote "be able to, uh, be able to, uh" there,
+        # every word at one instant (the true ones found on the tuning set last 0.2-0.8 s)
+        if not is_filled_pause(w.text) or w.end - w.start < MIN_GAP_FILLER_S:
+            continue
+        start, end = w.start + offset, w.end + offset
+        if not gap[0] - 0.1 <= (start + end) / 2 <= gap[1] + 0.1:
+            continue
+        if any(min(end, f.end) - max(start, f.start) > -0.05 or abs(start - f.start) < MIN_FILLER_GAP_S
+               for f in (*known, *out)):
+            continue
+        out.append(Word(w.text, start, end, w.probability))
     return out
