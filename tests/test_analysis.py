@@ -606,6 +606,20 @@ def test_a_story_told_in_its_own_words_gets_its_star_structure():
     assert not {e["name"]: e["found"] for e in analyze(q, transcript_from_text(untold)).to_dict()["structure"]["elements"]}["lesson"]
 
 
+def test_a_story_quotes_each_star_part_from_where_it_is_told():
+    """The action was quoted from the set-up sentence ("At my last job I built a demand
+    forecasting model"), not from what the candidate did about the failure."""
+    q = bank_question("beh-failure-model-in-production")
+    story = ("At my last job I built a demand forecasting model for our grocery stores. One weekend it predicted "
+             "twice the usual orders for milk. I rolled back to the previous model within the hour and traced the "
+             "problem to a holiday feature missing from the live pipeline. What I learned is to check that training "
+             "and serving compute features the same way.")
+    elements = {e["name"]: e for e in analyze(q, transcript_from_text(story)).to_dict()["structure"]["elements"]}
+    assert "At my last job" in elements["situation"]["evidence"]
+    assert "rolled back" in elements["action"]["evidence"], elements["action"]
+    assert "i built" in elements["action"]["markers"]  # still one of its markers
+
+
 def test_star_elements_on_held_out_stories():
     """tests/fixtures/analysis/star_heldout.yaml was written blind to the markers, before any
     result was seen, and is never tuned on. Measured when it was written: precision 0.943,

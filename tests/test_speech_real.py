@@ -113,7 +113,7 @@ def test_a_stammer_loop_does_not_swallow_the_rest_of_the_answer(quality, real_sp
 
 
 # tuning: the first 18 texts of answers.yaml (what the thresholds were set on); heldout: all 7
-@pytest.mark.parametrize("split,count,floor", [("tuning", 18, 0.8), ("heldout", 7, 0.7)])
+@pytest.mark.parametrize("split,count,floor", [("tuning", 18, 0.8), ("heldout", 7, 0.8)])
 def test_short_inline_fillers_in_espeak_answers(final_pass_engine, split, count, floor):
     """espeak-ng answers said in one go with "um,"/"uh," in the text (120-200 wpm)."""
     qs = corpus.questions()
@@ -132,10 +132,12 @@ def test_short_inline_fillers_in_espeak_answers(final_pass_engine, split, count,
     n = len(short_fillers.answer_set(split, 3)[:count])
     print(f"\n[espeak inline {split}] recall {tp}/{total} = {tp / total:.0%}; "
           f"false fillers on the clean answers {false_clean}/{n} = {false_clean / n:.2f} per answer")
-    # Measured: tuning 45/54 = 83 %; held out 16/21 = 76 % (18/21 from the unquantised float
-    # audio: a 16-bit round trip moves two). The brief's 80 % is not met held out; the floor
-    # guards what there is. Most misses are fillers glued to the word before them at 120-160
-    # wpm (no dip between them) that Whisper also wrote as "arm", "firm" or nothing.
+    # Measured (faster-whisper 1.2.1, CTranslate2 4.8.5): tuning 46/54 = 85 %, held out
+    # 19/21 = 90 %, since suspect gaps are decoded again and an unsure word heard as a filler
+    # counts (before: 45/54 and 16/21). A 16-bit round trip of the audio moved two fillers
+    # once, so the floor is the brief's 80 %, not the figure. Most misses left are fillers
+    # glued to the word before them at 120-160 wpm (no dip between them) that Whisper writes
+    # as "arm" or nothing, in both passes.
     assert tp / total >= floor and false_clean / n <= 0.25
 
 

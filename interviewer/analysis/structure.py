@@ -154,6 +154,11 @@ def _key_point_proof(fmt: str, name: str, credited: dict[str, dict]) -> tuple[st
     return (wanted[0], credited[wanted[0]]) if wanted else None
 
 
+# Formats whose elements come one after another (a story's situation, then its task, action,
+# result, lesson): an element's evidence is best quoted from a sentence no earlier element quoted.
+TOLD_IN_TURN = frozenset({"behavioral"})
+
+
 # Elements that earn credit when present but cost nothing when absent, per question category.
 # Explaining bias-variance or a confusion matrix calls for no stated assumptions: an answer to
 # "walk me through the bias-variance trade-off" was marked down 20 for "no clear assumptions".
@@ -192,6 +197,7 @@ def analyze_structure(category: str, views: list[SentenceView], words, answer_en
     got = 0.0
     elements, raised, lowered = [], [], []
     n_views = len(views)
+    quoted_sentences: set[int] = set()
     for name, phrases, opts in ELEMENTS[fmt]:
         hits = []
         for si, v in enumerate(views):
@@ -203,8 +209,13 @@ def analyze_structure(category: str, views: list[SentenceView], words, answer_en
                 for a, b in find_phrase(v, ph):
                     if opts.get("not_dates") and _dates_something(v, b):
                         continue
-                    hits.append((v.tokens[a].start, v.tokens[a].word, v.tokens[b].word, ph.text))
+                    hits.append((v.tokens[a].start, v.tokens[a].word, v.tokens[b].word, ph.text, si))
         hits.sort()
+        if fmt in TOLD_IN_TURN:
+            # quote the element where the story tells it: "I built a demand forecasting model"
+            # sits in the set-up sentence ("At my last job I built...") and was quoted as the
+            # action, before "I rolled back to the previous model"
+            hits.sort(key=lambda h: h[4] in quoted_sentences)
         distinct = {h[3] for h in hits}
         found = len(distinct) >= opts.get("min_hits", 1)
         proof = None if found else _key_point_proof(fmt, name, credited)
@@ -219,6 +230,7 @@ def analyze_structure(category: str, views: list[SentenceView], words, answer_en
         elif hits:
             h = hits[0]
             entry.update({"evidence": quote(words, h[1], h[2]), "start": round(h[0], 2), "markers": sorted(distinct)[:5]})
+            quoted_sentences.add(h[4])
         elements.append(entry)
         if found:
             got += opts["weight"]

@@ -8,7 +8,9 @@ the tuning recordings (tests/fixtures/speech/README.md): base with FILLER_PROMPT
 filled pauses in the tuning monologue, timed within 0.15 s of the forced alignment; tiny.en
 also kept 3 of 3 but about 0.6 s late. The prompt also costs words (it cut sentence ends and
 raised WER from 17.8 % to 20.1 % on the real set), so its text is not used: only the fillers
-that the word-level alignment with the plain pass shows as *insertions* are taken.
+that the word-level alignment with the plain pass shows as *insertions* are taken. What the
+whole-answer prompted pass skips, a prompted decode of the suspect gaps alone often finds
+(suspect_gaps, below).
 """
 
 from __future__ import annotations
@@ -134,8 +136,11 @@ def drop_laughter(words: list[Word]) -> list[Word]:
 # second or so of context. Measured on the real tuning recordings (faster-whisper 1.2.1,
 # CTranslate2 4.8.5): the whole-answer passes found 7 of 10 filled pauses (the "um" at
 # 22.9 s in acoustic_corpus and two of mfa_uhuh's six were lost); decoding the suspect gaps
-# again found all 10, with no false one there or in the clean read speech. Only gaps are
-# decoded again, so an answer costs at most MAX_GAPS short decodes.
+# again found all 10, with no false one there or in the clean read speech; the 18 clean
+# espeak tuning answers kept their 2 false fillers. Held out, measured once after: real 6/6
+# (precision unchanged, 6/8), espeak short fillers 16/21 -> 19/21 (with UNSURE_P).
+# "Suspect": a gap of SUSPECT_GAP_S or more with sound in it (a silent pause holds no
+# filler). The windows are decoded together (gap_collages): one decode per 28 s of windows.
 SUSPECT_GAP_S = 0.35  # a silence between two words shorter than this holds no filler
 GAP_CONTEXT_S = (1.2, 1.0)  # speech kept before and after a gap (less made base invent words)
 MAX_GAPS = 8
