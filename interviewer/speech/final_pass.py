@@ -32,8 +32,9 @@ QUALITIES = ("standard", "accurate")
 DEFAULT_QUALITY = "accurate"
 # Seconds of compute per minute of answer on 2 shared cores (warm model): `interviewer bench
 # stt`, "long_answer_seconds_per_minute" (a 63 s answer; the short clips cost more per minute,
-# 4.7 and 25.6, since every window is padded to 30 s). The GUI shows these next to the choice.
-SECONDS_PER_MINUTE = {"standard": 2.1, "accurate": 8.1}
+# since every window is padded to 30 s). Accurate went from about 5 to 9 with the gap pass
+# (fillers.suspect_gaps). The GUI shows these next to the choice.
+SECONDS_PER_MINUTE = {"standard": 1.4, "accurate": 9.0}
 # 1.0: a penalty (1.1) stopped base's "uh, uh, ..." loops on mfa_uhuh but also dropped a
 # real second "um" in the tuning monologue; stt.Transcriber collapses loops instead.
 FILLER_REPETITION_PENALTY = 1.0
