@@ -131,3 +131,28 @@ def test_score_reads_as_a_report_with_key_points_by_label(tmp_path):
     for kp in data["key_points"]["covered"] + data["key_points"]["missed"]:
         assert labels[kp] in text and f"- {kp}\n" not in text
     assert "2 um/uh" in text
+
+
+def test_study_mode_says_which_words_the_scores_come_from(capsys):
+    """The terminal shows the live words as "You: ..."; the accurate pass may hear them
+    otherwise, and the scores are from its words: they are shown when they differ."""
+    import argparse
+
+    from interviewer.cli import _show_event
+    from interviewer.engine import events as ev
+
+    show = _show_event(argparse.Namespace(json=False))
+
+    def ready(live: str, accurate_text: str, accurate: bool = True):
+        analysis = {"scores": {"overall": 70}, "transcript": accurate_text, "live_transcript": live}
+        return ev.AnalysisReady(question_id="q", kind="answer", analysis=analysis, show_now=True,
+                                follow_up_assessment=None, accurate=accurate)
+
+    show(ready("So if you're not sure what's going on.", "So the metric I would use is recall at k."))
+    out = capsys.readouterr().out
+    assert "scores for your answer: overall 70" in out
+    assert "scored on what the accurate pass heard: So the metric I would use is recall at k." in out
+    show(ready("Bias is error from a too simple model.", "Bias is error from a too-simple model"))
+    assert "accurate pass heard" not in capsys.readouterr().out  # the same words: nothing more to say
+    show(ready("live words", "", accurate=False))
+    assert "accurate pass heard" not in capsys.readouterr().out

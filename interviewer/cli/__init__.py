@@ -9,6 +9,7 @@ import argparse
 import json
 import logging
 import os
+import re
 import signal
 import sqlite3
 import sys
@@ -247,6 +248,10 @@ def _source(args, settings):
     return source
 
 
+def _plain_words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9']+", text.lower())
+
+
 def _show_event(args):
     from ..analysis.followup import verdict_sentence
     from ..engine import events as ev
@@ -272,6 +277,11 @@ def _show_event(args):
             asked = verdict_sentence(event.follow_up_assessment)
             print(f"   scores{which if event.accurate else ''}: " + ", ".join(f"{k} {v}" for k, v in sc.items())
                   + (f"; {asked}" if asked else ""))
+            # "You:" above was the live words; the scores come from the accurate pass's
+            # (the GUI swaps them in): say them when they differ
+            heard = str(event.analysis.get("transcript") or "") if event.accurate else ""
+            if heard and _plain_words(heard) != _plain_words(str(event.analysis.get("live_transcript") or "")):
+                print(f"   scored on what the accurate pass heard: {heard}")
         elif isinstance(event, ev.ErrorRaised):
             print(f"error: {event.message}\n  Fix: {event.fix}", file=sys.stderr)
 
