@@ -371,3 +371,23 @@ def test_a_clause_already_quoted_is_not_quoted_again():
     assert first == "You said the training error itself is high."
     again = lead_in(answer, focus, quoted=[f"{first} Bagging lowers variance; why not bias?"])
     assert again is None or "training error itself is high" not in again, again  # nor inside a longer clause
+
+
+def test_the_review_bench_carries_a_thread_to_its_second_follow_up(bank):
+    """interviewer bench follow-ups judges the second follow-up too: the reply was written to one
+    first follow-up, and the thread goes on as in a session (that question asked, so not asked
+    again). A first follow-up that has changed since makes the case stale, not judged."""
+    from interviewer.tools.followup_review import reply_for, second_reply_for
+
+    policy = Policy(Interviewer(None), max_follow_ups=2, pushes_back=False)
+    q = bank.get("beh-failure-model-in-production")
+    story = ("At my last company I built a demand forecasting model for our grocery delivery business. I owned the "
+             "model end to end. Two weeks after launch the warehouse managers said they were understaffed on weekend "
+             "mornings. I rolled back to the previous model for weekends, rebuilt the feature and retrained.")
+    first = reply_for(policy, q, story)
+    reply = ("The cause was training serving skew: the cart feature came from a nightly table in training and from a "
+             "stream that lagged by hours on weekends in serving. After the fix the weekend error went back to normal.")
+    second = second_reply_for(policy, q, story, first["text"], reply)
+    assert "stale" not in second and second["text"] and second["text"] != first["text"]
+    assert second["targets"] != first["targets"] or not first["targets"]
+    assert second_reply_for(policy, q, story, "What metric did you use?", reply) == {"stale": first["text"]}
