@@ -391,3 +391,20 @@ def test_the_review_bench_carries_a_thread_to_its_second_follow_up(bank):
     assert "stale" not in second and second["text"] and second["text"] != first["text"]
     assert second["targets"] != first["targets"] or not first["targets"]
     assert second_reply_for(policy, q, story, "What metric did you use?", reply) == {"stale": first["text"]}
+
+
+def test_once_a_follow_up_is_answered_a_general_line_is_not_asked_the_interviewer_moves_on():
+    """A custom question whose draft could only give general lines ("What would you add to
+    that, if you had another minute?"): the first follow-up may be one, but after the reply a
+    second general line re-asked the first (judged bad); the interviewer now moves on."""
+    from interviewer.content.bank import load_question_file
+    from interviewer.tools.followup_review import REVIEW, load_cases, load_second_cases, second_reply_for
+
+    case = next(c for c in load_second_cases() if c["id"] == "fund-grad-clipping-vague-1-reply")
+    parent = next(c for c in load_cases() if c["id"] == case["of"])
+    q = drafted(load_question_file(REVIEW / parent["question_file"]), None, cache_dir=REVIEW / "drafts")
+    policy = Policy(Interviewer(None), max_follow_ups=2, pushes_back=False)
+    general = Interviewer._general_lines(q)
+    assert any(line in case["first_follow_up"] for line in general)  # the first follow-up was a general line
+    second = second_reply_for(policy, q, parent["answer"], case["first_follow_up"], case["reply"])
+    assert second["plan"] == PlanKind.MOVE_ON.value and not any(line in second["text"] for line in general), second

@@ -14,6 +14,9 @@ import pytest
 pytestmark = pytest.mark.slow
 
 SENSIBLE, BAD, GROUNDED = 0.90, 0.05, 0.40  # the targets (issue: Step 9)
+# Second follow-ups, first measured 2026-12-01: sensible 0.667 tuning / 0.833 held out; 0.833 /
+# 0.889 once general lines gave way to moving on. A floor at what is there, not yet the target above.
+SECOND_SENSIBLE, SECOND_BAD = 0.85, 0.15
 
 
 @pytest.fixture(scope="module")
@@ -46,3 +49,15 @@ def test_the_held_out_part_holds_too(review):
 def test_the_default_model_is_not_trusted_to_word_follow_ups(review):
     assert review["parameters"] < 1e9 and not review["free_wording"]
     assert all(r["source"] in ("authored", "template") for r in review["rows"])
+
+
+def test_second_follow_ups_are_judged_on_replies_to_the_first(review):
+    """What the interviewer says after the candidate's reply (second.yaml, second_heldout.yaml):
+    every reply still answers the first follow-up the interviewer asks, and every line is judged."""
+    second = review["second"]
+    assert not second["stale"], "replies written to a first follow-up no longer asked:\n" + \
+        "\n".join(f"{s['case']}: now {s['asked_now']!r}" for s in second["stale"])
+    shares = second["all"]
+    assert shares["cases"] >= 48 and shares["judged"] == shares["cases"]
+    listing = "\n".join(f"{b['case']}: {b['text']} ({b['why']})" for b in second["bad"])
+    assert shares["sensible_share"] >= SECOND_SENSIBLE and shares["bad_share"] <= SECOND_BAD, listing

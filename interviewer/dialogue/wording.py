@@ -314,6 +314,17 @@ class Interviewer:
         decision.seconds = time.perf_counter() - t0
         return decision
 
+    def asks_only_generally(self, question: Question, kp_id: str, mode: str, asked_texts: list[str] = (),
+                            answer: str = "") -> bool:
+        """Whether the follow-up on this point would be one of the format's general lines ("What
+        would you add to that, if you had another minute?"): all a custom question's draft has
+        for a point the drafting model could not name."""
+        if self.free_wording:
+            return False
+        kp = question.key_point(kp_id)
+        core, _source = self._authored(question, kp, topic_of(kp), [question.prompt, *asked_texts], mode, 0, answer)
+        return core in self._general_lines(question)
+
     @staticmethod
     def _general_lines(question: Question) -> set[str]:
         """The format's general follow-ups (drafted for points that could not be named): they

@@ -133,6 +133,14 @@ class Policy:
         if choice is None:
             return Plan(PlanKind.MOVE_ON)
         mode, kp = choice
+        if thread.follow_ups and self.brain.asks_only_generally(question, kp.id, mode, thread.asked_texts,
+                                                               " ".join(answers)):
+            # Once the candidate has answered a follow-up, a general "what else would you add?"
+            # reads as fishing: of 30 judged second follow-ups (review set, tuning part), 8 were
+            # such lines and 5 of them were bad (they re-asked the first follow-up, or what the
+            # reply had just said), 2 ok, 1 good. A senior interviewer with nothing pointed left
+            # to ask moves on.
+            return Plan(PlanKind.MOVE_ON)
         return Plan(PlanKind.MISSED if mode == "missed" else PlanKind.PROBE, kp.id)
 
     def word(self, plan: Plan, thread: Thread, text: str, *, seed: int = 0, budget_s: float | None = None,
