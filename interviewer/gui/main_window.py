@@ -307,8 +307,8 @@ class MainWindow(WindowSessions, WindowAudio, WindowDemo, WindowHelp, QMainWindo
             log.info("window shown %.3f s after launch", self.shown_after_s)
         if not self.demo and not first_run_marker().exists():
             self.goto("mic")
-        QTimer.singleShot(0, self.start_loading)
-        QTimer.singleShot(0, self.mic_ctl.scan)  # before offering anything: is there a microphone?
+        QTimer.singleShot(0, self, self.start_loading)
+        QTimer.singleShot(0, self, self.mic_ctl.scan)  # before offering anything: is there a microphone?
         self.window_shown.emit()
 
     # -- closing ---------------------------------------------------------------------------
@@ -324,7 +324,7 @@ class MainWindow(WindowSessions, WindowAudio, WindowDemo, WindowHelp, QMainWindo
 
     def _maybe_finish_close(self) -> None:
         if self._closing:
-            QTimer.singleShot(0, self.close)
+            QTimer.singleShot(0, self, self.close)
 
     def closeEvent(self, event) -> None:
         busy = self._busy_workers()
@@ -348,7 +348,7 @@ class MainWindow(WindowSessions, WindowAudio, WindowDemo, WindowHelp, QMainWindo
         for t in (self.controller.thread, self.loader, self.mic_ctl.monitor):
             if t is not None and t.running:  # each worker's end calls close() again
                 t.thread.finished.connect(self._maybe_finish_close)
-        QTimer.singleShot(20_000, self._force_close)
+        QTimer.singleShot(20_000, self, self._force_close)
 
     def _force_close(self) -> None:
         """A worker that has not stopped in 20 s: everything answered is already committed."""

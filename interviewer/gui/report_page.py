@@ -114,7 +114,7 @@ class ReportPage(QWidget):
             # the summary replaces some of them
             if not self._recolor_pending:
                 self._recolor_pending = True
-                QTimer.singleShot(0, self._recolor)
+                QTimer.singleShot(0, self, self._recolor)
         super().changeEvent(event)
 
     def _recolor(self) -> None:

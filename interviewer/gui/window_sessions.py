@@ -171,12 +171,12 @@ class WindowSessions:
         self._sync_actions()
         self.session_finished.emit(summary)
         if self._closing:
-            QTimer.singleShot(0, self.close)
+            QTimer.singleShot(0, self, self.close)
             return
         self.refresh_home()
         if self._leave_demo_after:
             self._leave_demo_after = False
-            QTimer.singleShot(0, self.leave_demo)
+            QTimer.singleShot(0, self, self.leave_demo)
 
     def _nothing_recorded(self, kind: str) -> None:
         if kind == "drill":
