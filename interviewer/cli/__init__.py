@@ -9,7 +9,6 @@ import argparse
 import json
 import logging
 import os
-import re
 import signal
 import sqlite3
 import sys
@@ -248,13 +247,10 @@ def _source(args, settings):
     return source
 
 
-def _plain_words(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9']+", text.lower())
-
-
 def _show_event(args):
     from ..analysis.followup import verdict_sentence
     from ..engine import events as ev
+    from ..speech.wer import normalise
 
     def show(event):
         if args.json:
@@ -280,7 +276,7 @@ def _show_event(args):
             # "You:" above was the live words; the scores come from the accurate pass's
             # (the GUI swaps them in): say them when they differ
             heard = str(event.analysis.get("transcript") or "") if event.accurate else ""
-            if heard and _plain_words(heard) != _plain_words(str(event.analysis.get("live_transcript") or "")):
+            if heard and normalise(heard) != normalise(str(event.analysis.get("live_transcript") or "")):
                 print(f"   scored on what the accurate pass heard: {heard}")
         elif isinstance(event, ev.ErrorRaised):
             print(f"error: {event.message}\n  Fix: {event.fix}", file=sys.stderr)

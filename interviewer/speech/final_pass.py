@@ -133,33 +133,32 @@ class FinalPass:
         prompted = self.filler_transcriber.transcribe(audio, prompt=fillers.FILLER_PROMPT,
                                                repetition_penalty=FILLER_REPETITION_PENALTY)
         found = fillers.aligned_fillers(plain.words, prompted.words)
-        added = [w for w, _i in found]
-        gaps = self._gap_fillers(audio, plain, added)
+        in_gaps, n_gaps = self._gap_fillers(audio, plain, [w for w, _i in found])
+        added = [*(w for w, _i in found), *in_gaps]
         info["fillers_s"] = round(time.perf_counter() - t1, 3)
         info["fillers_added"] = len(added)
-        info["gaps_decoded"] = len(gaps)
+        info["gaps_decoded"] = n_gaps
         self.transcriber.clear_encoder_cache()
         info["total_s"] = round(time.perf_counter() - t0, 3)
         info["audio_s"] = round(audio.size / SAMPLE_RATE, 3)
         replaced = {i for _w, i in found if i is not None}
         return fillers.merge(plain, added, replaced), info
 
-    def _gap_fillers(self, audio: np.ndarray, plain: Transcript, added: list) -> list:
-        """Decode the suspect gaps again with the disfluency prompt (fillers.suspect_gaps);
-        the fillers found there go onto `added`. Returns the gaps."""
-        def known():
-            return [*added, *(w for w in plain.words if is_filled_pause(w.text))]
-
-        gaps = fillers.suspect_gaps(audio, plain.words, known())
+    def _gap_fillers(self, audio: np.ndarray, plain: Transcript, found: list) -> tuple[list, int]:
+        """(fillers, gaps decoded): the suspect gaps (fillers.suspect_gaps) decoded again with
+        the disfluency prompt; `found`: the fillers the whole-answer passes already have."""
+        known = [*found, *(w for w in plain.words if is_filled_pause(w.text))]
+        gaps = fillers.suspect_gaps(audio, plain.words, known)
         windows = [fillers.gap_window(g, audio.size / SAMPLE_RATE) for g in gaps]
+        new: list = []
         for collage, placed in fillers.gap_collages(audio, windows):
             decoded = self.filler_transcriber.transcribe(collage, prompt=fillers.FILLER_PROMPT, check_speech=False,
                                                          repetition_penalty=FILLER_REPETITION_PENALTY).words
             for k, at in placed:
                 length = windows[k][1] - windows[k][0]
                 mine = [w for w in decoded if at <= (w.start + w.end) / 2 < at + length]
-                added += fillers.fillers_in_gap(mine, windows[k][0] - at, gaps[k], known())
-        return gaps
+                new += fillers.fillers_in_gap(mine, windows[k][0] - at, gaps[k], [*known, *new])
+        return new, len(gaps)
 
     def submit(self, audio: np.ndarray, prompt: str | None = None) -> Future:
         """transcribe() on the background thread; the Future gives (transcript, info)."""
