@@ -24,6 +24,23 @@ def isolated_home(tmp_path_factory, monkeypatch):
     return home
 
 
+@pytest.fixture(autouse=True)
+def cycles_collected_on_the_gui_thread(request):
+    """A Qt test collects cycles as the app does, on the GUI thread only (gui/gui_thread_gc.py),
+    and leaves none behind: a widget of this test must not be freed by the next test's worker."""
+    if "qtbot" not in request.fixturenames and "qapp" not in request.fixturenames:
+        yield
+        return
+    from PySide6.QtCore import QThreadPool
+
+    from interviewer.gui.gui_thread_gc import GuiThreadCollector
+
+    collector = GuiThreadCollector.running(request.getfixturevalue("qapp"))
+    yield
+    QThreadPool.globalInstance().waitForDone(30_000)  # a query of a window already closed
+    collector.stop()
+
+
 @pytest.fixture(scope="session")
 def real_speech() -> Path:
     if not (REAL_SPEECH / "jfk.wav").exists():

@@ -105,6 +105,33 @@ def test_a_close_scheduled_for_a_window_already_gone_does_nothing(make_window, q
     request.node.qt_widgets = [(ref, f) for ref, f in request.node.qt_widgets if ref() is not window]
 
 
+def test_cycles_are_collected_on_the_gui_thread_never_on_a_worker(make_window, qtbot):
+    """Python collects cycles on whichever thread crosses its allocation threshold; a pool
+    thread doing so mid-query freed Qt objects off the GUI thread and crashed a CI run
+    (segmentation fault). With a window up, only the GUI thread collects."""
+    import gc
+
+    make_window()
+    freed_on: list[threading.Thread] = []
+
+    class Cycle:
+        def __init__(self) -> None:
+            self.me = self
+
+        def __del__(self) -> None:
+            freed_on.append(threading.current_thread())
+
+    Cycle()  # garbage that only a cycle collection frees
+    held = []
+    worker = threading.Thread(target=lambda: held.append([[] for _ in range(50_000)]))  # far past gc's 700
+    worker.start()
+    worker.join()
+    assert freed_on == [], "a worker thread ran the cycle collector"
+    assert gc.get_count()[0] > gc.get_threshold()[0]
+    qtbot.waitUntil(lambda: bool(freed_on), timeout=5_000)  # the GUI thread's next tick collects it
+    assert freed_on == [threading.main_thread()]
+
+
 def test_interview_runs_by_keyboard_and_ends_in_a_report(make_window, qtbot):
     window = make_window()
     with qtbot.waitSignal(window.session_started):

@@ -37,6 +37,7 @@ def run_gui(settings=None, *, demo: bool = False, stt_override: str | None = Non
     from ..config import Settings
     from ..paths import log_dir
     from .dialogs import ExceptionHook
+    from .gui_thread_gc import GuiThreadCollector
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("ML Mock Interviewer")
@@ -44,6 +45,7 @@ def run_gui(settings=None, *, demo: bool = False, stt_override: str | None = Non
     app.setApplicationDisplayName("ML Mock Interviewer")
     from . import theme
 
+    collector = GuiThreadCollector.running(app)  # the window below starts it too; here it is ours to stop
     theme.apply(app)  # light or dark, as the desktop is; and again whenever it switches
     theme.follow_system(app)
 
@@ -79,6 +81,7 @@ def run_gui(settings=None, *, demo: bool = False, stt_override: str | None = Non
             logging.shutdown()
             os._exit(code)
     QThreadPool.globalInstance().waitForDone(10_000)
+    collector.stop()  # no worker left: cycles may be collected on any thread again
     if window.runtime is not None:
         window.runtime.close()
     return code

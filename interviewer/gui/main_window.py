@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QListWidget, Q
 
 from . import theme
 from .drill_page import DrillPage
+from .gui_thread_gc import GuiThreadCollector
 from .history_page import HistoryPage
 from .home_page import HomePage
 from .interview_page import InterviewPage
@@ -53,6 +54,7 @@ class MainWindow(WindowSessions, WindowAudio, WindowDemo, WindowHelp, QMainWindo
                  drafter: Callable | None = None, launch_t0: float | None = None) -> None:
         super().__init__()
         theme.ensure(QApplication.instance())
+        GuiThreadCollector.running(QApplication.instance())  # before any worker starts
         self.settings = settings
         self.demo = demo
         self.stt_override = stt_override
