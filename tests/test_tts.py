@@ -71,3 +71,34 @@ def test_speaker_is_usable_from_several_threads():
     finally:
         speaker.close()
     assert len(out) == 3 and all(a.size > 1000 for a in out)
+
+
+
+def test_two_speakers_alive_at_once_both_speak():
+    """pyttsx3 hands every caller in a process the same engine, and espeak-ng is one per
+    process. With a thread per Speaker, two Speakers alive at once (the app reloading its
+    models while the old runtime's Speaker is still up) drove one engine from two threads:
+    measured, one of six lines was lost (a 60 s timeout). One thread now serves them all."""
+    import threading
+
+    speakers = [Speaker(), Speaker(Voice(rate=220))]
+    sizes, errors = [], []
+
+    def talk(speaker, who):
+        try:
+            for k in range(3):
+                sizes.append(speaker.synthesize(f"Speaker {who} says line {k}, with a few more words.").result(30).size)
+        except Exception as exc:
+            errors.append(repr(exc))
+
+    threads = [threading.Thread(target=talk, args=(s, i)) for i, s in enumerate(speakers)]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        for s in speakers:
+            s.close()
+    assert errors == [] and len(sizes) == 6 and min(sizes) > 16000
+    assert sum(t.name == "tts" for t in threading.enumerate()) == 1

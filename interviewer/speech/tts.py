@@ -1,7 +1,8 @@
-"""Text to speech with pyttsx3, in one dedicated thread.
+"""Text to speech with pyttsx3, in one dedicated thread per process.
 
-pyttsx3 is not re-entrant ("run loop already started"), so a single thread owns the
-engine and takes jobs from a queue. Speech is synthesized to a buffer rather than sent
+pyttsx3 is not re-entrant ("run loop already started") and espeak-ng is one per process,
+so a single thread owns the process's one engine and takes every Speaker's jobs from a
+queue. Speech is synthesized to a buffer rather than sent
 to the speaker, so playback (audio/playback.py) can stop it the instant the candidate
 starts talking.
 """
@@ -107,29 +108,30 @@ def _empty_wav(path: Path) -> bool:
         return False
 
 
-class Speaker:
-    """Synthesizes interviewer lines to 16 kHz mono float32 audio."""
+class _EngineThread:
+    """The process's one pyttsx3 engine, on the one thread that owns it.
 
-    def __init__(self, voice: Voice | None = None) -> None:
-        self.voice = voice or Voice()
-        self._jobs: queue.Queue = queue.Queue()
-        self._thread: threading.Thread | None = None
-        self._tmp = Path(tempfile.mkdtemp(prefix="interviewer-tts-"))
-        self._started = threading.Event()
-        self._init_error: Exception | None = None
-        self._count = 0
-        self._count_lock = threading.Lock()
-        self._thread_lock = threading.Lock()  # lines come from the session and the preparation threads
-        self._engine_state: dict = {}
+    espeak-ng is a process-wide singleton, and pyttsx3's driver proxy, once collected,
+    sets espeak's synthesis callback to None for the whole process. With an engine per
+    Speaker, an old Speaker's engine freed by the cycle collector while a newer one was
+    synthesizing crashed a test run (segmentation fault in espeak's Synth); the app makes
+    a new Speaker whenever it reloads its models. So the engine is made once and kept.
+    """
 
-    def _ensure_thread(self) -> None:
-        with self._thread_lock:
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="tts", daemon=True)
-                self._thread.start()
-        self._started.wait(timeout=30)
-        if self._init_error:
-            raise self._init_error
+    def __init__(self) -> None:
+        self.jobs: queue.Queue = queue.Queue()
+        self.started = threading.Event()
+        self.init_error: Exception | None = None
+        self.state: dict = {}  # what the engine is set to now (the voice), whoever set it
+        threading.Thread(target=self._run, name="tts", daemon=True).start()
+
+    def submit(self, task) -> Future:
+        self.started.wait(timeout=30)
+        if self.init_error:
+            raise self.init_error
+        fut: Future = Future()
+        self.jobs.put((task, fut))
+        return fut
 
     def _run(self) -> None:
         try:
@@ -139,19 +141,16 @@ class Speaker:
             _silence_driver_prints()
             default_voice = _pick_english(engine)
         except Exception as exc:  # pyttsx3 raises bare RuntimeError/OSError when no driver loads
-            self._init_error = AudioError(
+            self.init_error = AudioError(
                 f"The speech synthesizer could not start: {exc}",
                 "On Debian/Ubuntu install espeak-ng (`sudo apt-get install espeak-ng`); "
                 "on macOS and Windows the system voices are used.",
             )
-            self._started.set()
+            self.started.set()
             return
-        self._started.set()
+        self.started.set()
         while True:
-            job = self._jobs.get()
-            if job is None:
-                break
-            task, fut = job
+            task, fut = self.jobs.get()
             if not fut.set_running_or_notify_cancel():
                 continue
             try:
@@ -159,23 +158,43 @@ class Speaker:
             except Exception as exc:
                 fut.set_exception(exc if isinstance(exc, AudioError) else AudioError(f"Speech synthesis failed: {exc}", "Check the voice setting."))
 
+
+_engine: _EngineThread | None = None
+_engine_lock = threading.Lock()
+
+
+def _engine_thread() -> _EngineThread:
+    global _engine
+    with _engine_lock:
+        if _engine is None or _engine.init_error is not None:  # a failed start is tried again
+            _engine = _EngineThread()
+        return _engine
+
+
+class Speaker:
+    """Synthesizes interviewer lines to 16 kHz mono float32 audio (on the shared engine thread)."""
+
+    def __init__(self, voice: Voice | None = None) -> None:
+        self.voice = voice or Voice()
+        self._tmp = Path(tempfile.mkdtemp(prefix="interviewer-tts-"))
+        self._count = 0
+        self._count_lock = threading.Lock()  # lines are queued from the session and the preparation threads
+
     def _submit(self, task) -> Future:
-        self._ensure_thread()
-        fut: Future = Future()
-        self._jobs.put((task, fut))
-        return fut
+        return _engine_thread().submit(task)
 
     def synthesize(self, text: str, voice: Voice | None = None) -> Future:
         """Queue `text`; the future resolves to the audio (np.float32, 16 kHz mono)."""
         voice = voice or self.voice
-        state = self._engine_state
-        with self._count_lock:  # lines are queued from several threads
+        shared = _engine_thread()
+        with self._count_lock:
             self._count += 1
             path = self._tmp / f"line{self._count}.wav"
 
         def task(engine, default_voice):
             from ..audio.io import load_audio
 
+            state = shared.state
             _espeak_synchronize()
             # Selecting a voice resets espeak's rate and pitch, so it is set only when it
             # changes, and always before them; pyttsx3 applies these in order.
@@ -208,7 +227,7 @@ class Speaker:
             path.unlink(missing_ok=True)
             return audio
 
-        return self._submit(task)
+        return shared.submit(task)
 
     @staticmethod
     def _wait_for_file(engine, path: Path, hard_s: float, idle_grace_s: float = 0.4) -> bool:
@@ -245,8 +264,13 @@ class Speaker:
         return self._submit(task).result(timeout=30)
 
     def close(self) -> None:
-        with self._thread_lock:
-            thread, self._thread = self._thread, None
-        if thread is not None:
-            self._jobs.put(None)
-            thread.join(timeout=5)
+        """Wait (a little) for this Speaker's queued lines, then drop its scratch folder. The
+        engine stays: it is the process's (see _EngineThread)."""
+        import shutil
+
+        if _engine is not None:
+            try:
+                self._submit(lambda _engine, _voice: None).result(timeout=5)
+            except Exception:  # no engine, or one stuck on a line: nothing of ours left to keep
+                pass
+        shutil.rmtree(self._tmp, ignore_errors=True)
