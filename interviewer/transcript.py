@@ -24,7 +24,12 @@ def is_filled_pause(text: str) -> bool:
     Whisper writes the tail of a split word with a leading hyphen ("Align -er", "trade
     -off"): that "-er" finishes a word, it is not a hesitation."""
     t = text.strip()
-    return not t.startswith("-") and re.sub(r"[^a-z]", "", t.lower()) in FILLED_PAUSES
+    if t.startswith("-"):
+        return False
+    word = re.sub(r"[^a-z]", "", t.lower())
+    # a long hum is written with as many letters as it lasted: "Ummmmm", "uhhhh"
+    spellings = {word, re.sub(r"(.)\1+", r"\1", word), re.sub(r"(.)\1+", r"\1\1", word)}
+    return not spellings.isdisjoint(FILLED_PAUSES)
 
 
 # Whisper splits some words in two at a token edge: "trade -off", "gradient -boosted",

@@ -154,6 +154,24 @@ def test_hyphen_led_tails_are_not_fillers():
     assert not is_filled_pause("human") and not is_filled_pause("arm")
 
 
+def test_one_filler_spelled_two_ways_by_the_two_passes_is_one_filler():
+    """The plain pass wrote a long "um" as "Ummmmm" from 70.6 s, the prompted pass as "um,"
+    from 70.0 s: aligned as different words, the prompted one was added and the answer had
+    two fillers where the speaker said one."""
+    plain = [Word("forced", 69.0, 69.6), Word("Ummmmm", 70.6, 71.4), Word("a", 71.5, 71.6), Word("liner", 71.6, 72.0)]
+    prompted = [Word("forced", 69.0, 69.6), Word("um,", 70.0, 71.2), Word("a", 71.5, 71.6), Word("liner.", 71.6, 72.0)]
+    assert fillers.aligned_fillers(plain, prompted) == []
+    merged = fillers.merge(Transcript(plain, 72.0), fillers.inserted_fillers(plain, prompted))
+    assert [w.text for w in merged.words if is_filled_pause(w.text)] == ["Ummmmm"]
+
+
+def test_a_long_hum_is_a_filler_however_many_letters_it_is_written_with():
+    """Whisper writes a long "um" with as many letters as it lasted ("Montreal forced
+    ummmmm a liner", a real recording)."""
+    assert is_filled_pause("Ummmmm,") and is_filled_pause("uhhhh") and is_filled_pause("Hmmmm.") and is_filled_pause("Mmmm")
+    assert not is_filled_pause("summer") and not is_filled_pause("all") and not is_filled_pause("too")
+
+
 def _with_fillers(text: str, n: int) -> str:
     """n "um,"/"uh," put in at the commas and full stops, in order."""
     words = text.split()

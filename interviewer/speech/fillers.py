@@ -27,7 +27,9 @@ MIN_FILLER_GAP_S = 0.25
 
 
 def _norm(text: str) -> str:
-    return re.sub(r"[^a-z']", "", text.lower())
+    """The word as the two passes are aligned on: any spelling of a filler is one token, so
+    a plain "Ummmmm" and a prompted "um," at the same place are the same filler."""
+    return "uh" if is_filled_pause(text) else re.sub(r"[^a-z']", "", text.lower())
 
 
 def inserted_fillers(plain: list[Word], prompted: list[Word]) -> list[Word]:

@@ -130,8 +130,8 @@ class FinalPass:
         if not self.find_fillers or not plain.words:
             return plain, info
         t1 = time.perf_counter()
-        prompted = self.filler_transcriber.transcribe(audio, prompt=fillers.FILLER_PROMPT,
-                                               repetition_penalty=FILLER_REPETITION_PENALTY)
+        prompted = self.filler_transcriber.transcribe(audio, prompt=fillers.FILLER_PROMPT, prompt_every_window=True,
+                                                      repetition_penalty=FILLER_REPETITION_PENALTY)
         found = fillers.aligned_fillers(plain.words, prompted.words)
         in_gaps, n_gaps = self._gap_fillers(audio, plain, [w for w, _i in found])
         added = [*(w for w, _i in found), *in_gaps]

@@ -19,17 +19,9 @@ import numpy as np
 
 from ..audio import SAMPLE_RATE
 from ..transcript import Transcript, Word
+from .fillers import FILLER_PROMPT, collapse_loops, drop_laughter  # FILLER_PROMPT: build_prompt(fillers=True)
 
 log = logging.getLogger(__name__)
-
-# Whisper was trained on transcripts that mostly omit "um" and "uh"; a prompt written in
-# that disfluent style makes it keep them (measured: 0 of 5 kept with no prompt). It is
-# off by default in build_prompt: on the analysis fixture set (38 filled pauses, 37
-# espeak answers) it kept 76 % of fillers in the text against 8 %, but raised WER from
-# 16.3 % to 17.8 % and cut key-point F1 from 0.971 to 0.934, and alone it made tiny.en
-# invent words (WER 40 %). The acoustic detector in interviewer.analysis finds the
-# filled pauses from the audio instead (100 % recall with either prompt).
-FILLER_PROMPT = "Umm, so, uh, let me think. Hmm, I mean, like, uh, the idea is"
 
 # Whisper's favourite inventions on silence and noise.
 _HALLUCINATIONS = {
@@ -277,7 +269,7 @@ class Transcriber:
         audio: np.ndarray,
         *,
         prompt: str | None = None,
-        hotwords: str | None = None,
+        prompt_every_window: bool = False,
         word_timestamps: bool = True,
         check_speech: bool = True,
         cancel: threading.Event | None = None,
@@ -293,8 +285,13 @@ class Transcriber:
         options = dict(
             language="en" if not getattr(model.model, "is_multilingual", False) else None,
             beam_size=self.settings.beam_size,
-            initial_prompt=prompt or None,
-            hotwords=hotwords or None,
+            # `initial_prompt` primes the first 30 s window only (no text is carried over);
+            # `hotwords` primes every window, with the same tokens. The filler pass needs its
+            # disfluent style throughout (measured: 0 of 3 fillers found after 30 s without);
+            # the question's vocabulary in every window made base loop on it ("the difference
+            # between L2 and L2, ..." for 26 s of a 48 s answer), so it stays in the first.
+            initial_prompt=None if prompt_every_window else (prompt or None),
+            hotwords=(prompt or None) if prompt_every_window else None,
             word_timestamps=word_timestamps,
             condition_on_previous_text=False,
             vad_filter=self.settings.vad_filter,
@@ -314,8 +311,6 @@ class Transcriber:
                 if not still_looped or _content_words(again) >= _content_words(words):
                     log.debug("re-decoded a looping window: %d -> %d words", len(words), len(again))
                     words = again
-        from .fillers import collapse_loops, drop_laughter
-
         words = _without_bare_marks(words)
         words = drop_laughter(collapse_loops(_drop_invented_tail(words, audio)))
         return Transcript(words, duration)
