@@ -33,8 +33,10 @@ DEFAULT_QUALITY = "accurate"
 # Seconds of compute per minute of answer on 2 shared cores (warm model): `interviewer bench
 # stt`, "long_answer_seconds_per_minute" (a 63 s answer; the short clips cost more per minute,
 # since every window is padded to 30 s). Accurate went from about 5 to 9 with the gap pass
-# (fillers.suspect_gaps). The GUI shows these next to the choice.
-SECONDS_PER_MINUTE = {"standard": 1.4, "accurate": 9.0}
+# (fillers.suspect_gaps), and to 11.3 when the filler prompt reached every window (measured
+# directly on the same answer: 8.6-9.2 before, 10.1-10.4 after; it found 4 fillers, not 2).
+# The GUI shows these next to the choice.
+SECONDS_PER_MINUTE = {"standard": 1.4, "accurate": 11.3}
 # 1.0: a penalty (1.1) stopped base's "uh, uh, ..." loops on mfa_uhuh but also dropped a
 # real second "um" in the tuning monologue; stt.Transcriber collapses loops instead.
 FILLER_REPETITION_PENALTY = 1.0
