@@ -144,7 +144,8 @@ def test_fillers_after_the_first_30_seconds_of_a_long_answer(final_pass_engine, 
     """faster-whisper primes only the first 30 s window with an `initial_prompt` when it does
     not carry text over: the disfluency prompt reached the first half-minute of an answer
     alone, and the filler pass found 0 of the 3 fillers at 47-62 s of the tuning answer
-    (held out: 1 of 5 at 32-49 s). The prompt now primes every window (3 of 3; 3 of 5)."""
+    (held out: 1 of 5 at 32-49 s). The prompt now primes every window (3 of 3; 3 of 5, and 2
+    of 5 once the words pass carries its text across windows: WER 28 -> 22 errors in 119)."""
     q = corpus.questions()["fx-bias-variance"]
     recall = {}
     for split, parts in LONG_ANSWERS.items():
@@ -154,6 +155,8 @@ def test_fillers_after_the_first_30_seconds_of_a_long_answer(final_pass_engine, 
         tp, fp = corpus.match_fillers(truth, found, tolerance=0.35)
         errors = edit_distance(ref, normalise(transcript.text))
         recall[split] = tp / len(truth)
+        if split == "tuning":  # the words pass carries its text across windows: 7 errors, was 10
+            assert errors / len(ref) < 0.07, transcript.text
         print(f"\n[long answer, {split}] {audio.size / 16000:.0f} s: timed fillers {tp}/{len(truth)}, "
               f"{fp} other fillers; WER {errors}/{len(ref)} = {errors / len(ref):.1%}")
     assert recall["tuning"] == 1.0
@@ -180,7 +183,7 @@ def test_short_inline_fillers_in_espeak_answers(final_pass_engine, split, count,
     print(f"\n[espeak inline {split}] recall {tp}/{total} = {tp / total:.0%}; "
           f"false fillers on the clean answers {false_clean}/{n} = {false_clean / n:.2f} per answer")
     # Measured (faster-whisper 1.2.1, CTranslate2 4.8.5): tuning 48/54 = 89 %, held out
-    # 19/21 = 90 %, since suspect gaps are decoded again, an unsure word heard as a filler
+    # 19/21 = 90 % (18/21 since the final pass carries text across windows), since suspect gaps are decoded again, an unsure word heard as a filler
     # counts (before: 45/54 and 16/21) and the filler prompt primes every 30 s window (46/54
     # before; clean tuning answers 0.17 false fillers each, was 0.11). A 16-bit round trip of the audio moved two fillers
     # once, so the floor is the brief's 80 %, not the figure. Most misses left are fillers

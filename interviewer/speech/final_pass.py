@@ -33,10 +33,11 @@ DEFAULT_QUALITY = "accurate"
 # Seconds of compute per minute of answer on 2 shared cores (warm model): `interviewer bench
 # stt`, "long_answer_seconds_per_minute" (a 63 s answer; the short clips cost more per minute,
 # since every window is padded to 30 s). Accurate went from about 5 to 9 with the gap pass
-# (fillers.suspect_gaps), and to 11.3 when the filler prompt reached every window (measured
-# directly on the same answer: 8.6-9.2 before, 10.1-10.4 after; it found 4 fillers, not 2).
+# (fillers.suspect_gaps), and to about 10 when the filler prompt reached every window
+# (measured directly on the same answer: 8.6-9.2 before, 10.1-10.4 after; it found 4 fillers,
+# not 2). Two bench runs since: 11.3 and 8.5 (the 2 shared cores are noisy).
 # The GUI shows these next to the choice.
-SECONDS_PER_MINUTE = {"standard": 1.4, "accurate": 11.3}
+SECONDS_PER_MINUTE = {"standard": 1.4, "accurate": 10.0}
 # 1.0: a penalty (1.1) stopped base's "uh, uh, ..." loops on mfa_uhuh but also dropped a
 # real second "um" in the tuning monologue; stt.Transcriber collapses loops instead.
 FILLER_REPETITION_PENALTY = 1.0
@@ -117,14 +118,14 @@ class FinalPass:
         audio = np.asarray(audio, dtype=np.float32).reshape(-1)
         t0 = time.perf_counter()
         self.transcriber.clear_encoder_cache()  # only this answer's windows can match
-        plain = self.transcriber.transcribe(audio, prompt=prompt)
+        plain = self.transcriber.transcribe(audio, prompt=prompt, carry_text=True)
         info: dict = {"model": "base", "prompt": prompt, "retried": False}
         if prompt:
             # same rule as the live path: a prompt that made the model skip speech is dropped
             cov = speech_coverage(plain, audio)
             info["coverage"] = round(cov, 3)
             if cov < 0.9:
-                second = self.transcriber.transcribe(audio)
+                second = self.transcriber.transcribe(audio, carry_text=True)
                 info["retried"] = True
                 if speech_coverage(second, audio) > cov + 0.02:
                     plain, info["prompt"] = second, None

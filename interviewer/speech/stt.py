@@ -270,6 +270,7 @@ class Transcriber:
         *,
         prompt: str | None = None,
         prompt_every_window: bool = False,
+        carry_text: bool = False,
         word_timestamps: bool = True,
         check_speech: bool = True,
         cancel: threading.Event | None = None,
@@ -293,7 +294,11 @@ class Transcriber:
             initial_prompt=None if prompt_every_window else (prompt or None),
             hotwords=(prompt or None) if prompt_every_window else None,
             word_timestamps=word_timestamps,
-            condition_on_previous_text=False,
+            # Each window after the first is primed with the text decoded before it. Off for the
+            # live passes (unmeasured there); on for the final pass's words: the long tuning
+            # answers lost fewer words at the 30 s seams (real, 76 s: 10 -> 7 errors in 131;
+            # 7 espeak answers of 33-58 s: 94 -> 91 in 813).
+            condition_on_previous_text=carry_text,
             vad_filter=self.settings.vad_filter,
             vad_parameters={"min_silence_duration_ms": 1500, "speech_pad_ms": 300},
             temperature=0.0,
