@@ -136,7 +136,7 @@ class SettingsPage(QWidget):
         for value, text in (("standard", "Standard: the fast tiny model only"),
                             ("accurate", "Accurate: a second, larger pass in the background after each answer")):
             cost = costs.get(value)
-            self.quality.addItem(text + (f" (about {cost:.1f} s of computing per minute of speech)"
+            self.quality.addItem(text + (f" (about {cost:.2g} s of computing per minute of speech)"
                                          if cost is not None else ""), value)
         row = QFormLayout()
         row.addRow(_buddy("Recognition &quality:", self.quality), self.quality)
