@@ -30,7 +30,7 @@ class GuiThreadCollector(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(TICK_MS)
         self._timer.timeout.connect(self.step)
-        self._was_enabled = gc.isenabled()
+        self._was_enabled = True  # set by start(), read by stop()
 
     @classmethod
     def running(cls, app: QObject) -> "GuiThreadCollector":

@@ -111,11 +111,12 @@ def _empty_wav(path: Path) -> bool:
 class _EngineThread:
     """The process's one pyttsx3 engine, on the one thread that owns it.
 
-    espeak-ng is a process-wide singleton, and pyttsx3's driver proxy, once collected,
-    sets espeak's synthesis callback to None for the whole process. With an engine per
-    Speaker, an old Speaker's engine freed by the cycle collector while a newer one was
-    synthesizing crashed a test run (segmentation fault in espeak's Synth); the app makes
-    a new Speaker whenever it reloads its models. So the engine is made once and kept.
+    espeak-ng is a process-wide singleton, pyttsx3 hands every caller the same engine, and
+    its driver proxy, once collected, sets espeak's synthesis callback to None for the whole
+    process. With a thread per Speaker, two Speakers alive at once drove one engine from two
+    threads (a line lost), and a CI run died in espeak's Synth (the likely cause; it did not
+    reproduce on demand). The app makes a new Speaker whenever it reloads its models. So
+    the engine is made once, on one thread, and kept.
     """
 
     def __init__(self) -> None:
