@@ -3,6 +3,10 @@
 The recordings are tests/fixtures/speech (human speech: three short clips, read audiobook
 clips, spontaneous monologues and staged disfluencies), normalised as its README says.
 Each quality runs in a fresh process so that its peak RSS is its own.
+
+Every recording is under 30 s, one Whisper window, and interview answers run one to two
+minutes: words are lost where one window ends and the next begins. So the bench also
+builds answer-length recordings per split (long_answers) and reports their WER apart.
 """
 
 from __future__ import annotations
@@ -20,6 +24,68 @@ from ..errors import UserError
 
 def default_data_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "speech"
+
+
+GAP_S = 0.6  # the pause laid between two recordings of a long answer
+
+
+def long_answers(data_dir: Path) -> dict[str, list[list[str]]]:
+    """Answer-length recordings (47-56 s) for each split of fillers.json: the split's
+    spontaneous monologue with the split's other natural recordings before and after it, in
+    every position and in both orders, so that the first window's end falls at a different
+    point of the monologue each time. The staged disfluency clips (mfa_*) are left out: their
+    errors are the short clips' figure, not the seams'. Each answer is a list of paths
+    without ".wav", relative to data_dir."""
+    labels = json.loads((data_dir / "fillers.json").read_text())["recordings"]
+    out: dict[str, list[list[str]]] = {}
+    for split in sorted({lab["split"] for lab in labels.values()}):
+        names = sorted(rel[:-4] for rel, lab in labels.items() if lab["split"] == split)
+        monologues = [n for n in names if n.startswith("spontaneous/") and "fillers" in labels[f"{n}.wav"]]
+        others = [n for n in names if not n.startswith("spontaneous/")]
+        orders: list[list[str]] = []
+        for mono in monologues:
+            for seq in (others, others[::-1]):
+                for i in range(len(seq) + 1):
+                    order = [*seq[:i], mono, *seq[i:]]
+                    if order not in orders:
+                        orders.append(order)
+        out[split] = orders
+    return out
+
+
+def _long_answer_wer(transcribe, data_dir: Path) -> dict:
+    """WER over each split's long answers (fillers kept and dropped), with the compute time."""
+    import numpy as np
+
+    from ..audio.io import load_audio
+    from ..speech.wer import edit_distance, normalise
+
+    gap = np.zeros(int(GAP_S * 16000), dtype=np.float32)
+    out = {}
+    for split, orders in long_answers(data_dir).items():
+        errors = {"kept": 0, "dropped": 0}
+        words = {"kept": 0, "dropped": 0}
+        audio_s = compute_s = 0.0
+        for order in orders:
+            audio = np.concatenate([x for name in order for x in (load_audio(data_dir / f"{name}.wav"), gap)])
+            ref = " ".join((data_dir / f"{name}.txt").read_text(encoding="utf-8").strip() for name in order)
+            t0 = time.perf_counter()
+            hyp = transcribe(audio).text
+            compute_s += time.perf_counter() - t0
+            audio_s += audio.size / 16000
+            for key, drop in (("kept", False), ("dropped", True)):
+                r = normalise(ref, drop_fillers=drop)
+                errors[key] += edit_distance(r, normalise(hyp, drop_fillers=drop))
+                words[key] += len(r)
+        out[split] = {
+            "answers": len(orders),
+            "mean_answer_s": round(audio_s / max(1, len(orders)), 1),
+            "wer_fillers_kept": round(errors["kept"] / max(1, words["kept"]), 4),
+            "wer_fillers_dropped": round(errors["dropped"] / max(1, words["dropped"]), 4),
+            "words": words["kept"],
+            "seconds_per_minute_of_audio": round(compute_s / audio_s * 60.0, 2) if audio_s else None,
+        }
+    return out
 
 
 def _peak_rss_mb() -> float:
@@ -96,6 +162,7 @@ def run_quality(quality: str, data_dir: Path) -> dict:
         "seconds_per_minute_of_audio": round(compute_s / audio_s * 60.0, 2) if audio_s else None,
         "long_answer_s": round(long_answer.size / 16000, 1),
         "long_answer_seconds_per_minute": round(long_s / (long_answer.size / 16000) * 60.0, 2),
+        "long_answers": _long_answer_wer(transcribe, data_dir),
         "load_s": round(load_s, 2),
         "peak_rss_mb": _peak_rss_mb(),
         "files": files,
