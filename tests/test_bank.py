@@ -47,6 +47,15 @@ def test_rubric_quality(bank):
     assert problems == []
 
 
+def test_every_key_point_has_two_exemplars_in_its_own_words(bank):
+    """The meaning matcher compares answers with each point's exemplars (`says`): a bank point
+    without them would be judged by the label-only rule, which credits far fewer paraphrases."""
+    for q in bank:
+        for kp in q.key_points:
+            assert len(kp.says) >= 2, (q.id, kp.id)
+            assert len(set(kp.says)) == len(kp.says), (q.id, kp.id)
+
+
 def test_follow_ups_target_existing_points_and_name_their_concept(bank):
     weak = []
     for q in bank:

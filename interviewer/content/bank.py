@@ -75,8 +75,20 @@ class KeyPoint(BaseModel):
         default=None, min_length=2, max_length=60,
         description="How an interviewer names the point aloud: a short noun phrase that reads well in "
                     "'You haven't talked about <topic> yet' (e.g. 'the irreducible error', 'choosing k').")
+    says: list[str] = Field(
+        default_factory=list,
+        description="Sentences a strong candidate might say aloud that make the point, in other words than "
+                    "the cues: what the meaning matcher compares an answer's sentences with, besides the label.")
 
     _cues_clean = field_validator("cues")(lambda cls, v: _matchable_cues(v))
+
+    @field_validator("says")
+    @classmethod
+    def _says_are_sentences(cls, v: list[str]) -> list[str]:
+        v = [" ".join(s.split()) for s in v]
+        if any(len(s.split()) < 3 for s in v):
+            raise ValueError("each `says` entry is a sentence a candidate might say (three words or more)")
+        return v
 
     @field_validator("topic")
     @classmethod
