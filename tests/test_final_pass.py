@@ -148,6 +148,18 @@ def test_decoder_loops_collapse_to_the_fillers_that_fit_in_time():
     assert fillers.collapse_loops(words) == words  # only fillers collapse: "words words words" is speech
 
 
+def test_one_word_said_over_and_over_is_a_decoder_loop_however_long_the_window():
+    """Without the VAD cutting an answer into short chunks, a loop sits in a window with the
+    whole answer and its text no longer compresses past LOOP_COMPRESSION_RATIO: tiny.en wrote
+    "up" 20 times for six real "uh"s and was not decoded again (32 errors in 69 words)."""
+    from interviewer.speech.stt import _repeats_a_word
+
+    assert _repeats_a_word("Montreal up, up, up, up, up, up, fourth to win her. This is the acoustic corpus.")
+    assert not _repeats_a_word("Here's some more words, words, words, words.")  # four is speech
+    assert not _repeats_a_word("Uh, uh, uh, uh, uh, uh, forced aligner.")  # real fillers: collapse_loops' job
+    assert not _repeats_a_word("up, up, up, down, up, up, up")
+
+
 def test_hyphen_led_tails_are_not_fillers():
     assert not is_filled_pause("-er") and is_filled_pause("er,")
     assert is_filled_pause("Uh,") and is_filled_pause("um...") and is_filled_pause("hum,")

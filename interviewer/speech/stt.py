@@ -36,6 +36,11 @@ LOOP_COMPRESSION_RATIO = 2.4
 # The re-decode of a looping clip may not repeat any run of this many tokens: 8 is four
 # "uh," (two tokens each), far longer than a phrase a person repeats word for word.
 LOOP_NGRAM = 8
+# The same word this many times in a row is a loop too, whatever the window's ratio: a window
+# holding a long answer dilutes a loop in it below LOOP_COMPRESSION_RATIO (tiny.en wrote
+# "up, up, ..." 20 times for six real "uh"s, then the whole monologue: ratio under 2.4).
+# Filled pauses are left to collapse_loops(): six real "uh"s in a row happen.
+LOOP_RUN = 6
 
 
 # Whisper writes "5%" as two words, "5" and "%": dropped as punctuation, the transcript read
@@ -68,7 +73,16 @@ class SttSettings:
     compute_type: str = "int8"
     cpu_threads: int = 2
     beam_size: int = 1
-    vad_filter: bool = True
+    # faster-whisper's Silero VAD filter cuts what it takes for silence out before decoding. It
+    # took 12 s of real speech for silence: a held-out monologue (a speaker with a cold) lost
+    # its first 12 s whenever other speech came before it (bench stt's held-out long answers:
+    # 5 of 104 words wrong with the monologue first, 17-30 after other speech). Without it, on
+    # tuning data: base's words 77 -> 78 errors in 1414 (short clips, long answers, an answer
+    # with 6-12 s pauses), tiny.en's 101 -> 98 (with LOOP_RUN: a loop is no longer found by a
+    # short VAD chunk's ratio); no words invented in the pauses or in 20 s of noise. Silence is
+    # still handled: speech_present() skips clips and trailing windows with none. The filler
+    # passes keep the filter (final_pass.FILLER_VAD).
+    vad_filter: bool = False
     skip_silent_windows: bool = True
     # Above 1.0 the decoder is discouraged from repeating a token. Left at 1.0: 1.1 stopped
     # base's "uh, uh, uh, ..." loops but also cost real second and third fillers in the
@@ -78,6 +92,23 @@ class SttSettings:
     # the same audio twice (plain and disfluency-prompted), and the windows that start at
     # the same place are identical; only the decoder needs to run again. 0: off.
     encoder_cache: int = 0
+
+
+def _repeats_a_word(text: str) -> bool:
+    """LOOP_RUN or more of one word in a row, filled pauses aside: "up, up, up, up, up, up"."""
+    from ..transcript import is_filled_pause
+
+    run, last = 0, None
+    for raw in text.lower().split():
+        word = re.sub(r"[^a-z0-9']", "", raw)
+        if not word or is_filled_pause(word):
+            run, last = 0, None
+            continue
+        run = run + 1 if word == last else 1
+        last = word
+        if run >= LOOP_RUN:
+            return True
+    return False
 
 
 def speech_present(audio: np.ndarray, threshold: float = 0.5) -> bool:
@@ -275,6 +306,7 @@ class Transcriber:
         check_speech: bool = True,
         cancel: threading.Event | None = None,
         repetition_penalty: float | None = None,
+        vad_filter: bool | None = None,
     ) -> Transcript:
         """`cancel`: an Event that, once set, stops the work before the next encoder or decoder
         run and raises Cancelled (used for interim passes when the turn ends)."""
@@ -299,7 +331,7 @@ class Transcriber:
             # answers lost fewer words at the 30 s seams (real, 76 s: 10 -> 7 errors in 131;
             # 7 espeak answers of 33-58 s: 94 -> 91 in 813).
             condition_on_previous_text=carry_text,
-            vad_filter=self.settings.vad_filter,
+            vad_filter=self.settings.vad_filter if vad_filter is None else vad_filter,
             vad_parameters={"min_silence_duration_ms": 1500, "speech_pad_ms": 300},
             temperature=0.0,
             repetition_penalty=repetition_penalty or self.settings.repetition_penalty,
@@ -336,7 +368,7 @@ class Transcriber:
                 if text in _HALLUCINATIONS and (seg.no_speech_prob > 0.3 or seg.avg_logprob < -0.6):
                     log.debug("dropped a likely hallucination %r", seg.text)
                     continue
-                looped = looped or seg.compression_ratio > LOOP_COMPRESSION_RATIO
+                looped = looped or seg.compression_ratio > LOOP_COMPRESSION_RATIO or _repeats_a_word(seg.text)
                 if word_timestamps and seg.words:
                     words.extend(Word(_capital_i(w.word.strip()), float(w.start), float(w.end), float(w.probability))
                                  for w in seg.words)
