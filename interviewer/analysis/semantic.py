@@ -95,7 +95,6 @@ def score(question: Question, units: list[str], embedder: Embedder, kinds: tuple
         each = alignment(ucont, [_content(e, idf, default) for e in encoded[n + len(kinds) * len(refs):]])
         for k in set(owner.tolist()):
             by_says[:, k] = each[:, owner == k].max(1)
-    mats["bs_says"] = by_says
     if "labcue" in kinds:
         # A point with exemplars: the mean of its label-and-cues alignment and its best exemplar's.
         # A unit must resemble the point's definition as well as one way of saying it: an

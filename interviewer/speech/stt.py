@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from ..audio import SAMPLE_RATE
-from ..transcript import Transcript, Word
+from ..transcript import Transcript, Word, is_filled_pause
 from .fillers import FILLER_PROMPT, collapse_loops, drop_laughter  # FILLER_PROMPT: build_prompt(fillers=True)
 
 log = logging.getLogger(__name__)
@@ -96,8 +96,6 @@ class SttSettings:
 
 def _repeats_a_word(text: str) -> bool:
     """LOOP_RUN or more of one word in a row, filled pauses aside: "up, up, up, up, up, up"."""
-    from ..transcript import is_filled_pause
-
     run, last = 0, None
     for raw in text.lower().split():
         word = re.sub(r"[^a-z0-9']", "", raw)

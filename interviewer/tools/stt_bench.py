@@ -53,30 +53,42 @@ def long_answers(data_dir: Path) -> dict[str, list[list[str]]]:
     return out
 
 
+def _errors(ref: str, hyp: str) -> dict[str, tuple[int, int]]:
+    """{"kept"|"dropped": (errors, reference words)}: filled pauses kept in the reference, or
+    dropped from both sides."""
+    from ..speech.wer import edit_distance, normalise
+
+    out = {}
+    for key, drop in (("kept", False), ("dropped", True)):
+        r = normalise(ref, drop_fillers=drop)
+        out[key] = (edit_distance(r, normalise(hyp, drop_fillers=drop)), len(r))
+    return out
+
+
 def _long_answer_wer(transcribe, data_dir: Path) -> dict:
     """WER over each split's long answers (fillers kept and dropped), with the compute time."""
     import numpy as np
 
     from ..audio.io import load_audio
-    from ..speech.wer import edit_distance, normalise
 
     gap = np.zeros(int(GAP_S * 16000), dtype=np.float32)
+    answers = long_answers(data_dir)
+    clips = {name: load_audio(data_dir / f"{name}.wav") for orders in answers.values() for o in orders for name in o}
     out = {}
-    for split, orders in long_answers(data_dir).items():
+    for split, orders in answers.items():
         errors = {"kept": 0, "dropped": 0}
         words = {"kept": 0, "dropped": 0}
         audio_s = compute_s = 0.0
         for order in orders:
-            audio = np.concatenate([x for name in order for x in (load_audio(data_dir / f"{name}.wav"), gap)])
+            audio = np.concatenate([x for name in order for x in (clips[name], gap)])
             ref = " ".join((data_dir / f"{name}.txt").read_text(encoding="utf-8").strip() for name in order)
             t0 = time.perf_counter()
             hyp = transcribe(audio).text
             compute_s += time.perf_counter() - t0
             audio_s += audio.size / 16000
-            for key, drop in (("kept", False), ("dropped", True)):
-                r = normalise(ref, drop_fillers=drop)
-                errors[key] += edit_distance(r, normalise(hyp, drop_fillers=drop))
-                words[key] += len(r)
+            for key, (e, n) in _errors(ref, hyp).items():
+                errors[key] += e
+                words[key] += n
         out[split] = {
             "answers": len(orders),
             "mean_answer_s": round(audio_s / max(1, len(orders)), 1),
@@ -99,7 +111,7 @@ def run_quality(quality: str, data_dir: Path) -> dict:
     from ..models.registry import embedded_stt_path
     from ..speech.final_pass import FinalPass, check_quality
     from ..speech.stt import Transcriber
-    from ..speech.wer import edit_distance, normalise, real_speech_set
+    from ..speech.wer import real_speech_set
 
     check_quality(quality)
     items = real_speech_set(data_dir)
@@ -127,14 +139,12 @@ def run_quality(quality: str, data_dir: Path) -> dict:
         compute_s += dt
         audio_s += audio.size / 16000
         row = {"file": str(wav.relative_to(data_dir)), "source": source, "hypothesis": hyp}
-        for key, drop in (("kept", False), ("dropped", True)):
-            r, h = normalise(ref, drop_fillers=drop), normalise(hyp, drop_fillers=drop)
-            e = edit_distance(r, h)
-            row[f"errors_fillers_{key}"], row[f"words_fillers_{key}"] = e, len(r)
+        for key, (e, n) in _errors(ref, hyp).items():
+            row[f"errors_fillers_{key}"], row[f"words_fillers_{key}"] = e, n
             for group in (source, "all"):
                 g = per.setdefault(group, {})
                 g[f"errors_{key}"] = g.get(f"errors_{key}", 0) + e
-                g[f"words_{key}"] = g.get(f"words_{key}", 0) + len(r)
+                g[f"words_{key}"] = g.get(f"words_{key}", 0) + n
         files.append(row)
     # The recordings are mostly short clips, and Whisper pads every window to 30 s, so their
     # cost per minute overstates an interview answer's: time one 63 s answer as well (the two
