@@ -160,6 +160,17 @@ def test_one_word_said_over_and_over_is_a_decoder_loop_however_long_the_window()
     assert not _repeats_a_word("up, up, up, down, up, up, up")
 
 
+def test_a_loop_counts_as_the_one_word_it_repeats_when_decodes_are_compared():
+    """A looping window is decoded again two ways; the decode that kept the most words said
+    wins, so a loop of one word ("ha ha ha ...", "up, up, ...") must not outscore real words."""
+    from interviewer.speech.stt import _words_said
+
+    laugh = [Word("ha", 0.7 + 0.05 * i, 0.75 + 0.05 * i) for i in range(200)]
+    assert _words_said(laugh) == 0  # laughter
+    assert _words_said(_words("up,:1.0:1.1 up,:1.1:1.2 up,:1.2:1.3 up:1.3:1.4")) == 1
+    assert _words_said(_words("Montreal,:0.5:1.0 uh,:1.2:1.5 uh,:1.6:1.9 forced:2.0:2.4 a:2.5:2.6 liner:2.6:3.0")) == 4
+
+
 def test_hyphen_led_tails_are_not_fillers():
     assert not is_filled_pause("-er") and is_filled_pause("er,")
     assert is_filled_pause("Uh,") and is_filled_pause("um...") and is_filled_pause("hum,")

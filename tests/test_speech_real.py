@@ -112,6 +112,17 @@ def test_a_stammer_loop_does_not_swallow_the_rest_of_the_answer(quality, real_sp
     assert errors / len(ref) < 0.25
 
 
+@pytest.mark.parametrize("clip, words", [("mfa_laughter", ("montreal", "forced")), ("mfa_uhuh", ("montreal", "forced"))])
+def test_words_between_laughs_and_after_a_run_of_uhs_are_kept(clip, words, real_speech, final_pass_engine):
+    """Tuning clips. Base looped on the laugh ("ha ha ha ..." for the whole clip, then dropped
+    as laughter: an empty transcript) and on the six "uh"s, and the decode barred from
+    repeating itself still lost "forced aligner". The decode with the VAD filter, cut at the
+    pauses, keeps them."""
+    text = final_pass_engine.transcribe(load_audio(real_speech / f"spontaneous/{clip}.wav"))[0].text
+    print(f"\n[{clip}] {text}")
+    assert all(w in normalise(text) for w in words)
+
+
 # Real recordings end to end, 0.6 s apart, as one long answer whose timed fillers all fall
 # after its first 30 s window. Each set holds recordings of one split only.
 LONG_ANSWERS = {

@@ -62,10 +62,17 @@ def _without_bare_marks(words: list[Word]) -> list[Word]:
     return out
 
 
-def _content_words(words: list[Word]) -> int:
-    from ..transcript import is_filled_pause
-
-    return sum(1 for w in words if w.text and not is_filled_pause(w.text))
+def _words_said(words: list[Word]) -> int:
+    """How many words a decode holds, as a measure of what it kept: filled pauses and laughter
+    left out, and a run of one word counted once, so that a loop ("up, up, up, ...",
+    "ha ha ha ...") scores as the single word it repeats."""
+    count, last = 0, None
+    for w in drop_laughter(_without_bare_marks(words)):
+        norm = re.sub(r"[^a-z0-9']", "", w.text.lower())
+        if not norm or is_filled_pause(norm) or norm == last:
+            continue
+        count, last = count + 1, norm
+    return count
 
 
 @dataclass
@@ -339,13 +346,20 @@ class Transcriber:
             if looped:
                 # A decoder loop ("uh, uh, uh, ..." to the end of the window) swallows every
                 # word after it: measured, one loop on six real "uh"s took 29 s of a 32 s
-                # answer with it. Decode again, barred from repeating any LOOP_NGRAM tokens.
-                again, still_looped = self._decode(model, audio, {**options, "no_repeat_ngram_size": LOOP_NGRAM},
-                                                   cancel, word_timestamps)
-                # (a loop of a word, tiny.en's "up, up, up, ...", counts as many words)
-                if not still_looped or _content_words(again) >= _content_words(words):
-                    log.debug("re-decoded a looping window: %d -> %d words", len(words), len(again))
-                    words = again
+                # answer with it. Decode again, barred from repeating any LOOP_NGRAM tokens,
+                # and once more with the VAD filter as well, which cuts the audio at its pauses
+                # so that no loop runs across one: barred from repeating, base still lost
+                # "forced aligner" after six "uh"s, and every word between bursts of laughter
+                # (its "ha ha ha ..." ran on; tuning clips mfa_uhuh, mfa_laughter). Kept: a
+                # decode that no longer loops before one that does, then the most words said,
+                # the re-decodes first on a tie.
+                barred = {**options, "no_repeat_ngram_size": LOOP_NGRAM}
+                candidates = [self._decode(model, audio, barred, cancel, word_timestamps),
+                              self._decode(model, audio, {**barred, "vad_filter": True}, cancel, word_timestamps),
+                              (words, True)]
+                best, _ = max(candidates, key=lambda c: (not c[1], _words_said(c[0])))
+                log.debug("re-decoded a looping window: %d -> %d words said", _words_said(words), _words_said(best))
+                words = best
         words = _without_bare_marks(words)
         words = drop_laughter(collapse_loops(_drop_invented_tail(words, audio)))
         return Transcript(words, duration)
