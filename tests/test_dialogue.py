@@ -408,3 +408,43 @@ def test_once_a_follow_up_is_answered_a_general_line_is_not_asked_the_interviewe
     assert any(line in case["first_follow_up"] for line in general)  # the first follow-up was a general line
     second = second_reply_for(policy, q, parent["answer"], case["first_follow_up"], case["reply"])
     assert second["plan"] == PlanKind.MOVE_ON.value and not any(line in second["text"] for line in general), second
+
+
+def test_a_story_is_probed_as_a_story_once_its_authored_probes_are_spent(bank):
+    """A told story with every point covered and no authored probe left was asked "You mentioned
+    the corrected result. Why does that matter here, and what would you trade off?": the
+    general probes fit a technique, not an event."""
+    q = bank.get("beh-data-was-wrong")
+    story = ("The dashboard showed an eleven percent lift. It looked too good, so I traced it to a join that "
+             "duplicated rows. The corrected result was two percent. I told leadership before the announcement "
+             "and added a row count check to the pipeline. Now I distrust any result that surprises me.")
+    spent = [p.text for p in q.probes] + [fu.text for fu in q.follow_ups]
+    texts = {Interviewer(None).follow_up(q, story, "probe", kp.id, asked_texts=spent, seed=seed).text
+             for kp in q.key_points for seed in range(3)}
+    assert len(texts) >= 3
+    for text in texts:
+        assert "trade off" not in text and "not work well" not in text, text
+        assert text.endswith("?") and text.count("?") == 1, text
+    from interviewer.llm import prompts
+
+    stems = [line.split("{topic}")[-1].strip(". ")[:20] for line in prompts.lines("fallback_probe_story.txt")]
+    assert all(any(stem in text for stem in stems) for text in texts), texts
+
+
+def test_a_missed_point_beats_a_template_probe_in_the_second_turn_of_a_story(bank):
+    """After its first probe a story had no authored probe left, and the template asked "Tell me
+    more about the corrected result ..." where the bank has a question for a point the story
+    never told (what would catch the problem next time)."""
+    q = bank.get("beh-data-was-wrong")
+    story = ("We had an A/B test result saying our new search ranking increased revenue per user by eleven percent, "
+             "and leadership was already planning to announce it. It looked too good to me. I dug into it and found "
+             "that a join between the orders table and the experiment assignment table duplicated orders for users "
+             "with multiple devices. After fixing the join the corrected result was about two percent. Honestly I am "
+             "not sure how long the join had been there; we fixed the query and assumed things were right after that.")
+    covered, asked = ["situation", "cause", "result", "lesson"], ["cause"]
+    brain = Interviewer(None)
+    mode, kp = brain.choose_target(q, story, covered, ["communicate", "fix"], asked)
+    assert (mode, kp.id) == ("missed", "fix")
+    # an authored probe left on a told point still comes first
+    mode, kp = brain.choose_target(q, story, covered + ["communicate"], ["fix"], asked)
+    assert (mode, kp.id) == ("probe", "communicate")

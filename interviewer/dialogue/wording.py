@@ -220,18 +220,29 @@ class Interviewer:
         order = [kp.id for kp in reversed(question.key_points) if kp.id in missed]
         if self.persona is not None:
             order = self.persona.order_missed(question, order)
+
+        def first_missed(ids: list[str]) -> tuple[str, KeyPoint] | None:
+            for kp_id in ids:
+                if kp_id not in asked_targets and kp_id not in nearly \
+                        and not likely_said(question, question.key_point(kp_id), answer):
+                    return "missed", question.key_point(kp_id)
+            return None
+
         if question.category in STORY_CATEGORIES and len(answer.split()) >= FULL_STORY_WORDS:
             if not asked_targets:
                 probe = self._probe_target(question, answer, covered, asked_targets)
                 if probe is not None:
                     return probe
             else:  # only the story's closing point (its lesson) comes back as missed
-                order = [k for k in order if k == question.key_points[-1].id]
-        for kp_id in order:
-            if kp_id not in asked_targets and kp_id not in nearly \
-                    and not likely_said(question, question.key_point(kp_id), answer):
-                return "missed", question.key_point(kp_id)
-        return self._probe_target(question, answer, covered, asked_targets, any_probe=True)
+                closing = first_missed([k for k in order if k == question.key_points[-1].id])
+                authored = self._probe_target(question, answer, covered, asked_targets)
+                template = self._probe_target(question, answer, covered, asked_targets, any_probe=True)
+                # Once no authored probe is left, a missed point's own question beats a template
+                # probe on a told point ("Tell me more about the corrected result ...", after a
+                # reply that admitted nobody was ever told about the bad data). With nothing left
+                # to probe at all the story is done: moving on beats asking an early point again.
+                return closing or authored or (template and first_missed(order)) or template
+        return first_missed(order) or self._probe_target(question, answer, covered, asked_targets, any_probe=True)
 
     @staticmethod
     def _probe_target(question: Question, answer: str, covered: list[str], asked_targets: list[str],
@@ -306,7 +317,7 @@ class Interviewer:
             focus = f"{core} {kp.label} {topic} {' '.join(kp.cues)}"
             general = question.prompt + " " + " ".join(k.label for k in question.key_points) \
                 if core in self._general_lines(question) else ""
-            said = None if core.lower().startswith(("you said", "you mentioned", "you brought up")) else \
+            said = None if core.lower().startswith(("you said", "you mentioned", "you brought up", "tell me more about", "going back to")) else \
                 lead_in(answer, focus, avoid=[question.prompt, question_vocabulary(question)], fallback=general,
                         confident_words=confident_words, quoted=asked_texts)
             decision.lead_in = said
@@ -340,7 +351,11 @@ class Interviewer:
         for text in lines:
             if _fresh(text, asked):
                 return text, "authored"
-        variants = prompts.lines("fallback_probe.txt" if mode == "probe" else "fallback_missed.txt")
+        if mode == "missed":
+            variants = prompts.lines("fallback_missed.txt")
+        else:
+            story = question.category in STORY_CATEGORIES
+            variants = prompts.lines("fallback_probe_story.txt" if story else "fallback_probe.txt")
         return variants[seed % len(variants)].format(topic=topic), "template"
 
     def _free_wording(self, decision: Decision, question: Question, answer: str, mode: str, kp: KeyPoint,
