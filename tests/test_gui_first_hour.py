@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QLabel
+from PySide6.QtWidgets import QAbstractButton, QLabel, QTableWidgetItem
 
 from interviewer.audio import SAMPLE_RATE
 from interviewer.audio.io import write_wav
@@ -421,6 +421,13 @@ def test_my_questions_drafts_follow_ups_that_can_be_edited_then_saves(make_windo
     assert "Key point 1" in page.message.text() and "words that show it" in page.message.text()
     assert "key_points.0.cues" in failed.args[0] and not calls
     page.set_points([{"label": kp["label"], "cues": ", ".join(kp["cues"])} for kp in typed["key_points"]])
+    # an example sentence that is not a sentence names its cell; a real one is kept through drafting
+    page.key_points.setItem(0, 3, QTableWidgetItem("Drift."))
+    with qtbot.waitSignal(page.save_failed) as failed:
+        qtbot.mouseClick(page.draft_button, Qt.MouseButton.LeftButton)
+    assert "Key point 1, the example sentence" in page.message.text() and "key_points.0.says" in failed.args[0]
+    example = "I would compare this week's feature distributions with the training data. A big shift raises an alert."
+    page.key_points.setItem(0, 3, QTableWidgetItem(example))
     with qtbot.waitSignal(page.drafted, timeout=20_000):
         qtbot.mouseClick(page.draft_button, Qt.MouseButton.LeftButton)
     assert page.key_points.item(0, 2).text() == drafted.key_points[0].topic  # topics filled in
@@ -433,6 +440,8 @@ def test_my_questions_drafts_follow_ups_that_can_be_edited_then_saves(make_windo
     assert question.prompt == typed["prompt"] and len(question.follow_ups) == 2
     assert question.probes[0].text == "How would you pick the alarm threshold?"
     assert [kp.topic for kp in question.key_points] == [kp.topic for kp in drafted.key_points]
+    assert question.key_points[0].says == example.replace(". A", ".\nA").split("\n")
+    assert not question.key_points[1].says
 
 
 # -- keyboard, words and layout ---------------------------------------------------------------------

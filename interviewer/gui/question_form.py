@@ -10,6 +10,7 @@ import re
 
 FIELD_NAMES = {"prompt": "The question", "category": "The category", "key_points": "Key points",
                "label": "what a strong answer says", "cues": "the words that show it", "topic": "how to name it aloud",
+               "says": "the example sentence",
                "follow_ups": "Follow-up", "probes": "Deeper question", "text": "the question",
                "targets": "the key point it asks about", "after": "the key point it builds on",
                "difficulty": "The difficulty", "target_seconds": "The target time", "id": "The question's id"}
@@ -32,9 +33,15 @@ def split_cues(text: str) -> list[str]:
     return [c.strip() for c in re.split(r"[,;\n]", text or "") if c.strip()]
 
 
+def split_sentences(text: str) -> list[str]:
+    """An example cell as the bank's `says`: one entry per sentence (the matcher takes the
+    best-matching one, so two short sentences beat one long one)."""
+    return [t.strip() for t in re.split(r"(?<=[.!?])\s+|\n+", text or "") if t.strip()]
+
+
 def build(prompt: str, category: str, difficulty: int, target_seconds: int, key_points: list[dict],
           follow_ups: list[dict], probes: list[dict], qid: str | None = None) -> dict:
-    """The question's data from the form: key points [{label, cues (text), topic}], follow-ups
+    """The question's data from the form: key points [{label, cues (text), topic, says (text)}], follow-ups
     [{key point row, text}], probes [{key point row or None, text}]."""
     ids: list[str] = []
     kps = []
@@ -47,6 +54,8 @@ def build(prompt: str, category: str, difficulty: int, target_seconds: int, key_
         entry = {"id": kid, "label": (kp.get("label") or "").strip(), "cues": split_cues(kp.get("cues") or "")}
         if (kp.get("topic") or "").strip():
             entry["topic"] = kp["topic"].strip()
+        if split_sentences(kp.get("says") or ""):
+            entry["says"] = split_sentences(kp["says"])
         kps.append(entry)
     fus = [{"targets": ids[f["row"]] if 0 <= f["row"] < len(ids) else "", "text": f["text"].strip()}
            for f in follow_ups if f.get("text", "").strip()]
@@ -93,6 +102,8 @@ def _plain(msg: str) -> str:
                 "add at least one." if n == 1 else f"add at least {n}.")
     if "ending with '?'" in msg:
         return "write it as a question ending with a question mark."
+    if "sentence a candidate might say" in msg:
+        return "write it as a whole sentence of three words or more, or leave it empty."
     if "empty cue" in msg:
         return "remove the empty cue (two commas in a row)."
     if "String should match pattern" in msg:

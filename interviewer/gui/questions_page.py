@@ -130,8 +130,11 @@ class QuestionsPage(QWidget):
         frame, box = card()
         box.addWidget(heading("Key points", SECTION))
         box.addWidget(caption("What a strong answer contains, and the words that show it is there (separated by "
-                              "commas). Drafting fills in how the interviewer names each point aloud."))
-        self.key_points = _table(["What a strong answer says", "Words that show it", "How to name it aloud"])
+                              "commas). Drafting fills in how the interviewer names each point aloud. An example "
+                              "sentence, as a candidate might say it, helps the point be recognised in other words "
+                              "(most when every point has one)."))
+        self.key_points = _table(["What a strong answer says", "Words that show it", "How to name it aloud",
+                                  "Example sentence (optional)"])
         self.key_points.setAccessibleName("Key points")
         box.addWidget(self.key_points)
         row = QHBoxLayout()
@@ -197,10 +200,10 @@ class QuestionsPage(QWidget):
         self.llm = llm
 
     # -- key points ------------------------------------------------------------------------
-    def _add_point(self, label: str = "", cues: str = "", topic: str = "") -> None:
+    def _add_point(self, label: str = "", cues: str = "", topic: str = "", says: str = "") -> None:
         r = self.key_points.rowCount()
         self.key_points.insertRow(r)
-        for c, text in enumerate((label, cues, topic)):
+        for c, text in enumerate((label, cues, topic, says)):
             self.key_points.setItem(r, c, QTableWidgetItem(text))
 
     def _remove(self, table: QTableWidget) -> None:
@@ -216,15 +219,16 @@ class QuestionsPage(QWidget):
     def points(self) -> list[dict]:
         rows = []
         for r in range(self.key_points.rowCount()):
-            label, cues, topic = (self._cell(self.key_points, r, c) for c in range(3))
+            label, cues, topic, says = (self._cell(self.key_points, r, c) for c in range(4))
             if label or cues:
-                rows.append({"label": label, "cues": cues, "topic": topic})
+                rows.append({"label": label, "cues": cues, "topic": topic, "says": says})
         return rows
 
     def set_points(self, rows: list[dict]) -> None:
         self.key_points.setRowCount(0)
         for kp in rows:
-            self._add_point(kp.get("label", ""), kp.get("cues", ""), kp.get("topic", ""))
+            self._add_point(kp.get("label", ""), kp.get("cues", ""), kp.get("topic", ""), kp.get("says", ""))
+        self.key_points.resizeRowsToContents()
 
     def data(self, with_drafts: bool = True) -> dict:
         def kept(table: QTableWidget) -> list[dict]:
@@ -262,7 +266,7 @@ class QuestionsPage(QWidget):
         for field in errors:
             parts = field.split(".")
             if parts[0] == "key_points" and len(parts) > 1 and parts[1].isdigit() and int(parts[1]) < len(points):
-                col = {"label": 0, "cues": 1, "topic": 2}.get(parts[2] if len(parts) > 2 else "label", 0)
+                col = {"label": 0, "cues": 1, "topic": 2, "says": 3}.get(parts[2] if len(parts) > 2 else "label", 0)
                 row = self._table_row_of_point(int(parts[1]))
                 item = self.key_points.item(row, col)
                 if item is not None:

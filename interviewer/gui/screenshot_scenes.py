@@ -231,7 +231,8 @@ def my_questions(window, save, store, bank) -> None:
     window.goto("questions")
     question, drafted = sample_custom_question()
     page.prompt.setPlainText(question["prompt"])
-    page.set_points([{"label": kp["label"], "cues": ", ".join(kp["cues"])} for kp in question["key_points"]])
+    page.set_points([{"label": kp["label"], "cues": ", ".join(kp["cues"]), "says": kp.get("says", "")}
+                     for kp in question["key_points"]])
     save("questions")
     page.show_draft(drafted)
     settle(100)

@@ -159,7 +159,8 @@ def sample_custom_question() -> tuple[dict, object]:
     typed = {"prompt": "How would you detect data drift in a deployed fraud model, and what would you do about it?",
              "key_points": [
                  {"label": "Compare live feature distributions with the training data",
-                  "cues": ["distribution", "population stability index", "psi", "kolmogorov"]},
+                  "cues": ["distribution", "population stability index", "psi", "kolmogorov"],
+                  "says": "Every day I would check whether the inputs still look like what the model was trained on."},
                  {"label": "Watch the label delay: fraud labels arrive weeks later",
                   "cues": ["label delay", "chargeback", "delayed labels"]},
                  {"label": "Retrain on a schedule or on a drift alarm, and shadow-test first",
