@@ -41,6 +41,9 @@ LOOP_NGRAM = 8
 # "up, up, ..." 20 times for six real "uh"s, then the whole monologue: ratio under 2.4).
 # Filled pauses are left to collapse_loops(): six real "uh"s in a row happen.
 LOOP_RUN = 6
+# A re-decode of a looping window that holds less than this share of the words said by another
+# decode of it has lost words (base barred from repeating: 1 word of mfa_uhuh's 4).
+KEPT_SHARE = 2 / 3
 
 
 # Whisper writes "5%" as two words, "5" and "%": dropped as punctuation, the transcript read
@@ -351,13 +354,16 @@ class Transcriber:
                 # so that no loop runs across one: barred from repeating, base still lost
                 # "forced aligner" after six "uh"s, and every word between bursts of laughter
                 # (its "ha ha ha ..." ran on; tuning clips mfa_uhuh, mfa_laughter). Kept: a
-                # decode that no longer loops before one that does, then the most words said,
-                # the re-decodes first on a tie.
+                # decode that no longer loops, and has not lost words (it holds at least
+                # KEPT_SHARE of the most words said by any of them), in the order barred, cut at
+                # pauses, as it was. Not simply the most words: cut at its pauses, the decode of
+                # six "uh"s then a monologue added "It's going on" (stammer test: 4 -> 7 errors).
                 barred = {**options, "no_repeat_ngram_size": LOOP_NGRAM}
                 candidates = [self._decode(model, audio, barred, cancel, word_timestamps),
                               self._decode(model, audio, {**barred, "vad_filter": True}, cancel, word_timestamps),
                               (words, True)]
-                best, _ = max(candidates, key=lambda c: (not c[1], _words_said(c[0])))
+                most = max(_words_said(c[0]) for c in candidates)
+                best, _ = max(candidates, key=lambda c: (not c[1], _words_said(c[0]) >= KEPT_SHARE * most))
                 log.debug("re-decoded a looping window: %d -> %d words said", _words_said(words), _words_said(best))
                 words = best
         words = _without_bare_marks(words)
