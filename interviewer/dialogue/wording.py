@@ -93,6 +93,8 @@ def evidence_phrase(kp: KeyPoint, answer: str) -> str | None:
     return None
 
 
+# Authored and template lines that open by naming what the candidate said get no lead-in quote.
+_NAMES_WHAT_WAS_SAID = ("you said", "you mentioned", "you brought up", "tell me more about", "going back to")
 # Key points every story answer sets up before anything else: after a story of this length
 # an interviewer asks about what the candidate did, how it ended and what they learned.
 STORY_CONTEXT = frozenset({"situation", "task", "context", "background"})
@@ -317,7 +319,7 @@ class Interviewer:
             focus = f"{core} {kp.label} {topic} {' '.join(kp.cues)}"
             general = question.prompt + " " + " ".join(k.label for k in question.key_points) \
                 if core in self._general_lines(question) else ""
-            said = None if core.lower().startswith(("you said", "you mentioned", "you brought up", "tell me more about", "going back to")) else \
+            said = None if core.lower().startswith(_NAMES_WHAT_WAS_SAID) else \
                 lead_in(answer, focus, avoid=[question.prompt, question_vocabulary(question)], fallback=general,
                         confident_words=confident_words, quoted=asked_texts)
             decision.lead_in = said

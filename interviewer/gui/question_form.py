@@ -41,8 +41,8 @@ def split_sentences(text: str) -> list[str]:
 
 def build(prompt: str, category: str, difficulty: int, target_seconds: int, key_points: list[dict],
           follow_ups: list[dict], probes: list[dict], qid: str | None = None) -> dict:
-    """The question's data from the form: key points [{label, cues (text), topic, says (text)}], follow-ups
-    [{key point row, text}], probes [{key point row or None, text}]."""
+    """The question's data from the form: key points [{label, cues (text), topic, says (text)}],
+    follow-ups [{key point row, text}], probes [{key point row or None, text}]."""
     ids: list[str] = []
     kps = []
     for kp in key_points:
