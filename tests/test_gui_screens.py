@@ -23,7 +23,7 @@ pytestmark = pytest.mark.gui
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "tests" / "_artifacts" / "screenshots"
 PAGES = ["home", "home-focus", "home-focus-checkbox", "home-no-mic", "mic-none", "mic", "home-demo", "interview", "report-summary", "report-evidence",
-         "report-questions", "report-replay", "history", "history-progress", "settings", "settings-bad-model",
+         "report-key-points", "report-questions", "report-replay", "history", "history-progress", "settings", "settings-bad-model",
          "settings-voice-test", "drill-setup", "drill-countdown", "drill-overtime", "drill-report", "projects",
          "projects-invalid", "rehearsal-report", "rehearsal-followups", "questions", "questions-drafted"]
 

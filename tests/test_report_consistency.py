@@ -57,3 +57,22 @@ def test_no_internal_id_reaches_what_the_user_reads():
                for r in d.get(way) or []] + [t["tip"] for t in a["feedback"]]
     ids = {kp.id for kp in QUESTION.key_points}
     assert visible and not [v for v in visible if any(re.search(rf"\b{i}\b", v) for i in ids)]
+
+
+def test_a_point_named_without_explaining_is_marked_so_where_the_advice_says_so():
+    """The advice said "You named this point without explaining it: ..." while the key point
+    list showed the same point as plainly missed."""
+    from interviewer.app.report_data import NAMED_NOTE
+    from interviewer.gui.report_html import key_points_html
+
+    named = record("answer", "Bias is underfitting and variance is overfitting. Regularization. Ensembles. More data.")
+    report = from_records([named], {}, questions=[QUESTION])
+    (q,) = report["questions"]
+    remedies = QUESTION.key_point("remedies").label
+    assert "remedies" in q["named"] and remedies in report["key_points"]["named"]
+    assert remedies in report["key_points"]["missed"]  # named is not covered
+    assert "tradeoff" not in q["named"]  # never said at all: plainly missed
+    shown = key_points_html(report["key_points"], {})
+    assert f"{remedies} <span class='dim'>{NAMED_NOTE}</span>" in shown.replace("&#x27;", "'")
+    tradeoff = QUESTION.key_point("tradeoff").label
+    assert f"{tradeoff}<br>" in shown.replace("&#x27;", "'")

@@ -4,7 +4,7 @@
 
     {id, started_at, format, mode, status, duration_s, scores {clarity, pacing, depth,
      structure, overall}, summary, evidence {dim: {raised: [...], lowered: [...]}},
-     tips, key_points {covered: [label], missed: [label]}, follow_ups {asked, addressed},
+     tips, key_points {covered, recovered, missed, named: [label]}, follow_ups {asked, addressed},
      questions: [{id, category, prompt, scores, labels {kp id: label}, main (analysis),
                   turns: [{kind, interviewer_text, targets, transcript, analysis,
                            audio_path, assessment}]}]}
@@ -20,6 +20,9 @@ DIMENSIONS = ("clarity", "pacing", "depth", "structure")
 DIMENSION_TITLES = {"clarity": "Clarity", "pacing": "Pacing", "depth": "Technical depth", "structure": "Structure",
                     "overall": "Overall"}
 FORMAT_TITLES = {"mixed": "Mixed interview"}
+# Beside a missed point the answer named without explaining: the advice says "You named this
+# point without explaining it", and the key point list must not read as if it was never said.
+NAMED_NOTE = "(named, not explained)"
 
 
 def format_title(fmt: str | None) -> str:
@@ -67,7 +70,7 @@ def _finish(report: dict, bank) -> dict:
     """Per-question scores and the session-level roll-ups from the turns."""
     mains = []
     for q in report["questions"]:
-        q["recovered"] = []
+        q["recovered"], q["named"] = [], []
         main = next((t["analysis"] for t in q["turns"] if t["kind"] == "answer" and t["analysis"]), None)
         q["main"] = main
         q["scores"] = dict((main or {}).get("scores") or {})
@@ -88,7 +91,7 @@ def _finish(report: dict, bank) -> dict:
 
     evidence: dict[str, dict[str, list[dict]]] = {d: {"raised": [], "lowered": []} for d in DIMENSIONS}
     tips: list[dict] = []
-    covered, missed, recovered = [], [], []
+    covered, missed, recovered, named = [], [], [], []
     for n, (q, main) in enumerate(mains, 1):
         expl = main.get("score_explanations") or {}
         for dim in DIMENSIONS:
@@ -98,6 +101,8 @@ def _finish(report: dict, bank) -> dict:
         credit = thread_credit(q)
         q["credit"] = credit
         q["recovered"] = [k for k, c in credit.items() if c["turn"] > 0]
+        q["named"] = [ev["id"] for ev in main.get("key_point_evidence") or []
+                      if ev.get("named_only") and ev.get("id") not in credit]
         # a point covered later in the thread is not something to work on
         # (feedback written as plain strings, as early versions stored it, carries no key point)
         tips_here = [t for t in main.get("feedback") or [] if isinstance(t, dict)]
@@ -108,13 +113,15 @@ def _finish(report: dict, bank) -> dict:
         # this question's points by label: said in the first answer, said later, never said
         q["points"] = {"covered": [q["labels"].get(k, k) for k in all_ids if k in credit and credit[k]["turn"] == 0],
                        "recovered": [q["labels"].get(k, k) for k in q["recovered"]],
-                       "missed": [q["labels"].get(k, k) for k in all_ids if k not in credit]}
+                       "missed": [q["labels"].get(k, k) for k in all_ids if k not in credit],
+                       "named": [q["labels"].get(k, k) for k in q["named"]]}
         covered += q["points"]["covered"]
         recovered += q["points"]["recovered"]
         missed += q["points"]["missed"]
+        named += q["points"]["named"]
     report["evidence"] = evidence
     report["tips"] = tips
-    report["key_points"] = {"covered": covered, "recovered": recovered, "missed": missed}
+    report["key_points"] = {"covered": covered, "recovered": recovered, "missed": missed, "named": named}
     follow_ups = [t for q in report["questions"] for t in q["turns"] if t["kind"] == "follow_up"]
     report["follow_ups"] = {"asked": len(follow_ups),
                             "addressed": sum(1 for t in follow_ups if (t["assessment"] or {}).get("addressed"))}

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from ..analysis.followup import verdict_words
 from ..app.coaching import headline, priorities
-from ..app.report_data import DIMENSION_TITLES, DIMENSIONS, format_title
+from ..app.report_data import DIMENSION_TITLES, DIMENSIONS, NAMED_NOTE, format_title
 from .drill_text import VERDICT_TEXT, fmt_target, pace_sentence, verdict_sentence
 from .wording import clock, plural, tidy
 
@@ -179,8 +179,13 @@ def priorities_html(report: dict, c: dict) -> str:
     return ("<h2>What to work on next</h2><ol>" + "".join(items) + "</ol>") if items else ""
 
 
+def _named(named: bool) -> str:
+    return f" <span class='dim'>{NAMED_NOTE}</span>" if named else ""
+
+
 def key_points_html(kp: dict, c: dict) -> str:
-    rows = "".join(f"<span class='bad'>✗</span> {_esc(k)}<br>" for k in kp.get("missed") or [])
+    rows = "".join(f"<span class='bad'>✗</span> {_esc(k)}{_named(k in (kp.get('named') or []))}<br>"
+                   for k in kp.get("missed") or [])
     rows += "".join(f"<span class='good'>↻</span> {_esc(k)} <span class='dim'>(after the follow-up)</span><br>"
                     for k in kp.get("recovered") or [])
     rows += "".join(f"<span class='good'>✓</span> {_esc(k)}<br>" for k in kp.get("covered") or [])
@@ -294,7 +299,8 @@ def question_html(n: int, q: dict, chart: str | None, c: dict) -> str:
                                      for k in kps.get("covered") or [])
                      + "".join(f"<span class='good'>↻</span> {_esc(q['labels'].get(k, k))} "
                                f"<span class='dim'>(after the follow-up)</span><br>" for k in recovered)
-                     + "".join(f"<span class='bad'>✗</span> {_esc(q['labels'].get(k, k))}<br>"
+                     + "".join(f"<span class='bad'>✗</span> {_esc(q['labels'].get(k, k))}"
+                               f"{_named(k in (q.get('named') or []))}<br>"
                                for k in kps.get("missed") or [] if k not in recovered) + "</p>"))
     credit = q.get("credit") or {}
     tips = [t for t in main.get("feedback") or [] if t.get("key_point") not in credit][:3]

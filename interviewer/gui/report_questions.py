@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QListWidget, QListWidgetItem, QPushB
                                QVBoxLayout, QWidget)
 
 from ..analysis.followup import verdict_words
-from ..app.report_data import DIMENSION_TITLES, DIMENSIONS, format_title
+from ..app.report_data import DIMENSION_TITLES, DIMENSIONS, NAMED_NOTE, format_title
 from .pacing_chart import PacingChart
 from .palette import css, score_color
 from .report_html import legend_html, transcript_html
@@ -208,8 +208,9 @@ class QuestionsView(QSplitter):
                 + "".join(f"<span style='color:{c['good']}'>↻</span> {html.escape(q['labels'].get(x, x))} "
                           f"<span style='color:{c['dim']}'>(after the follow-up)</span><br>"
                           for x in kps.get("missed") or [] if x in recovered)
-                + "".join(f"<span style='color:{c['bad']}'>✗</span> {html.escape(q['labels'].get(x, x))}<br>"
-                          for x in kps.get("missed") or [] if x not in recovered))
+                + "".join(f"<span style='color:{c['bad']}'>✗</span> {html.escape(q['labels'].get(x, x))}"
+                          + (f" <span style='color:{c['dim']}'>{NAMED_NOTE}</span>" if x in q.get("named", []) else "")
+                          + "<br>" for x in kps.get("missed") or [] if x not in recovered))
         else:
             self.key_points.setText("")
         credit = q.get("credit") or {}  # a point covered later in the thread is not a tip any more

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ..app.coaching import headline, priorities
-from ..app.report_data import DIMENSION_TITLES, DIMENSIONS
+from ..app.report_data import DIMENSION_TITLES, DIMENSIONS, NAMED_NOTE
 from .palette import BAD, GOOD, css, score_color, text_color
 from .report_html import evidence_items
 from .theme import DISPLAY, SECTION, SUB
@@ -164,7 +164,10 @@ class SummaryView(QWidget):
         box.addWidget(heading(f"Key points: {len(kp['covered'])} of {total} covered{later}" if total else "Key points",
                               SUB))
         good, bad = css(GOOD), css(BAD)
-        missed = "".join(f"<span style='color:{bad}'>✗</span> {html.escape(k)}<br>" for k in kp["missed"])
+        named = set(kp.get("named") or [])
+        missed = "".join(f"<span style='color:{bad}'>✗</span> {html.escape(k)}"
+                         + (f" <span style='color:{self.dim}'>{NAMED_NOTE}</span>" if k in named else "") + "<br>"
+                         for k in kp["missed"])
         missed += "".join(f"<span style='color:{good}'>↻</span> {html.escape(k)} <span style='color:{self.dim}'>"
                           "(after the follow-up)</span><br>" for k in kp["recovered"])
         if missed:

@@ -107,6 +107,10 @@ def report(window, save, store, bank) -> None:
     if toggles:
         toggles[0].set_open(True)
     save("report-evidence")
+    bar = window.report.summary_scroll.verticalScrollBar()  # the key points, at the foot of the summary
+    bar.setValue(bar.maximum())
+    save("report-key-points")
+    bar.setValue(0)
     window.report.tabs.setCurrentIndex(1)
     save("report-questions")
     q = window.report.questions
