@@ -236,14 +236,16 @@ class Interviewer:
                 if probe is not None:
                     return probe
             else:  # only the story's closing point (its lesson) comes back as missed
-                closing = first_missed([k for k in order if k == question.key_points[-1].id])
-                authored = self._probe_target(question, answer, covered, asked_targets)
-                template = self._probe_target(question, answer, covered, asked_targets, any_probe=True)
+                chosen = first_missed([k for k in order if k == question.key_points[-1].id]) \
+                    or self._probe_target(question, answer, covered, asked_targets)
+                if chosen is not None:
+                    return chosen
                 # Once no authored probe is left, a missed point's own question beats a template
                 # probe on a told point ("Tell me more about the corrected result ...", after a
                 # reply that admitted nobody was ever told about the bad data). With nothing left
                 # to probe at all the story is done: moving on beats asking an early point again.
-                return closing or authored or (template and first_missed(order)) or template
+                template = self._probe_target(question, answer, covered, asked_targets, any_probe=True)
+                return (template and first_missed(order)) or template
         return first_missed(order) or self._probe_target(question, answer, covered, asked_targets, any_probe=True)
 
     @staticmethod

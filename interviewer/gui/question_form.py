@@ -54,8 +54,9 @@ def build(prompt: str, category: str, difficulty: int, target_seconds: int, key_
         entry = {"id": kid, "label": (kp.get("label") or "").strip(), "cues": split_cues(kp.get("cues") or "")}
         if (kp.get("topic") or "").strip():
             entry["topic"] = kp["topic"].strip()
-        if split_sentences(kp.get("says") or ""):
-            entry["says"] = split_sentences(kp["says"])
+        says = split_sentences(kp.get("says") or "")
+        if says:
+            entry["says"] = says
         kps.append(entry)
     fus = [{"targets": ids[f["row"]] if 0 <= f["row"] < len(ids) else "", "text": f["text"].strip()}
            for f in follow_ups if f.get("text", "").strip()]

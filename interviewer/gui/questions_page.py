@@ -63,6 +63,10 @@ def default_saver(question):
     return save_custom(question)
 
 
+# The key point table's columns, by the field each one edits.
+POINT_COLUMNS = ("label", "cues", "topic", "says")
+
+
 def _table(headers: list[str]) -> QTableWidget:
     table = QTableWidget(0, len(headers))
     table.setHorizontalHeaderLabels(headers)
@@ -203,7 +207,7 @@ class QuestionsPage(QWidget):
     def _add_point(self, label: str = "", cues: str = "", topic: str = "", says: str = "") -> None:
         r = self.key_points.rowCount()
         self.key_points.insertRow(r)
-        for c, text in enumerate((label, cues, topic, says)):
+        for c, text in enumerate((label, cues, topic, says)):  # in POINT_COLUMNS order
             self.key_points.setItem(r, c, QTableWidgetItem(text))
 
     def _remove(self, table: QTableWidget) -> None:
@@ -219,15 +223,15 @@ class QuestionsPage(QWidget):
     def points(self) -> list[dict]:
         rows = []
         for r in range(self.key_points.rowCount()):
-            label, cues, topic, says = (self._cell(self.key_points, r, c) for c in range(4))
-            if label or cues:
-                rows.append({"label": label, "cues": cues, "topic": topic, "says": says})
+            row = {name: self._cell(self.key_points, r, c) for c, name in enumerate(POINT_COLUMNS)}
+            if row["label"] or row["cues"]:
+                rows.append(row)
         return rows
 
     def set_points(self, rows: list[dict]) -> None:
         self.key_points.setRowCount(0)
         for kp in rows:
-            self._add_point(kp.get("label", ""), kp.get("cues", ""), kp.get("topic", ""), kp.get("says", ""))
+            self._add_point(*(kp.get(name, "") for name in POINT_COLUMNS))
         self.key_points.resizeRowsToContents()
 
     def data(self, with_drafts: bool = True) -> dict:
@@ -266,7 +270,8 @@ class QuestionsPage(QWidget):
         for field in errors:
             parts = field.split(".")
             if parts[0] == "key_points" and len(parts) > 1 and parts[1].isdigit() and int(parts[1]) < len(points):
-                col = {"label": 0, "cues": 1, "topic": 2, "says": 3}.get(parts[2] if len(parts) > 2 else "label", 0)
+                name = parts[2] if len(parts) > 2 else "label"
+                col = POINT_COLUMNS.index(name) if name in POINT_COLUMNS else 0
                 row = self._table_row_of_point(int(parts[1]))
                 item = self.key_points.item(row, col)
                 if item is not None:
@@ -352,7 +357,7 @@ class QuestionsPage(QWidget):
         for n, kp in enumerate(question.key_points):
             row = self._table_row_of_point(n)
             if row < self.key_points.rowCount() and kp.topic:
-                self.key_points.setItem(row, 2, QTableWidgetItem(kp.topic))
+                self.key_points.setItem(row, POINT_COLUMNS.index("topic"), QTableWidgetItem(kp.topic))
 
         def fill(table: QTableWidget, rows: list[tuple[int | None, str, str]]) -> None:
             table.setRowCount(0)

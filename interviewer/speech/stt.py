@@ -65,13 +65,18 @@ def _without_bare_marks(words: list[Word]) -> list[Word]:
     return out
 
 
+def _bare(word: str) -> str:
+    """A word without case or punctuation, for comparing one with the next."""
+    return re.sub(r"[^a-z0-9']", "", word.lower())
+
+
 def _words_said(words: list[Word]) -> int:
     """How many words a decode holds, as a measure of what it kept: filled pauses and laughter
     left out, and a run of one word counted once, so that a loop ("up, up, up, ...",
     "ha ha ha ...") scores as the single word it repeats."""
     count, last = 0, None
     for w in drop_laughter(_without_bare_marks(words)):
-        norm = re.sub(r"[^a-z0-9']", "", w.text.lower())
+        norm = _bare(w.text)
         if not norm or is_filled_pause(norm) or norm == last:
             continue
         count, last = count + 1, norm
@@ -107,8 +112,8 @@ class SttSettings:
 def _repeats_a_word(text: str) -> bool:
     """LOOP_RUN or more of one word in a row, filled pauses aside: "up, up, up, up, up, up"."""
     run, last = 0, None
-    for raw in text.lower().split():
-        word = re.sub(r"[^a-z0-9']", "", raw)
+    for raw in text.split():
+        word = _bare(raw)
         if not word or is_filled_pause(word):
             run, last = 0, None
             continue
@@ -362,10 +367,11 @@ class Transcriber:
                 candidates = [self._decode(model, audio, barred, cancel, word_timestamps),
                               self._decode(model, audio, {**barred, "vad_filter": True}, cancel, word_timestamps),
                               (words, True)]
-                most = max(_words_said(c[0]) for c in candidates)
-                best, _ = max(candidates, key=lambda c: (not c[1], _words_said(c[0]) >= KEPT_SHARE * most))
-                log.debug("re-decoded a looping window: %d -> %d words said", _words_said(words), _words_said(best))
-                words = best
+                said = [_words_said(w) for w, _looping in candidates]
+                best = max(range(len(candidates)),
+                           key=lambda i: (not candidates[i][1], said[i] >= KEPT_SHARE * max(said)))
+                log.debug("re-decoded a looping window: %d -> %d words said", said[-1], said[best])
+                words = candidates[best][0]
         words = _without_bare_marks(words)
         words = drop_laughter(collapse_loops(_drop_invented_tail(words, audio)))
         return Transcript(words, duration)
