@@ -10,7 +10,7 @@ import pytest
 
 from interviewer.content.bank import load_question_file, parse_question
 from interviewer.dialogue.clarify import is_clarifying_question
-from interviewer.dialogue.drafting import content_key, draft, drafted, needs_draft, save_custom
+from interviewer.dialogue.drafting import about_phrase, content_key, draft, drafted, label_phrases, needs_draft, save_custom
 from interviewer.dialogue.lead_in import lead_in, to_second_person
 from interviewer.dialogue.validate import misattributes, validate
 from interviewer.dialogue.wording import Interviewer
@@ -275,6 +275,20 @@ def test_a_custom_question_is_drafted_with_a_follow_up_for_every_point():
     assert d.key_point("fit_on_train").topic == "fitting the scaler on the training data only"
     assert "standardization versus min-max scaling" in d.follow_ups_for("methods")[0].text
     assert [kp.label for kp in d.key_points] == [kp["label"] for kp in CUSTOM["key_points"]]  # the user's words kept
+
+
+def test_drafted_names_stay_grammatical():
+    # a "what" clause keeps its verb: cut, the follow-up asked "... and what the disagreement?"
+    assert about_phrase("Describes the dataset and what the labels were") == "the dataset and what the labels were"
+    assert about_phrase("Gives the outcome and what they learned") == "the outcome and what you learned"
+    # an object's unmarked clause is left out rather than cut at the word limit ("using the purchase")
+    assert label_phrases("Uses the click logs the team already has, with timestamps") == ["using the click logs"]
+    assert label_phrases("Give each reviewer a short checklist") == ["giving each reviewer a short checklist"]
+    assert label_phrases("Track the metrics that matter to the business") == ["tracking the metrics that matter to the business"]
+    q = parse_question({**CUSTOM, "key_points": [{"id": "logs", "label": "Uses the click logs the team already has",
+                                                   "cues": ["click logs"]}, *CUSTOM["key_points"][1:]]}, "custom")
+    line = draft(q).follow_ups_for("logs")[0].text
+    assert "using the click logs" in line and "the team already has" not in line, line
 
 
 def test_a_draft_names_nothing_the_user_did_not_write():

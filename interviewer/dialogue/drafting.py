@@ -32,7 +32,7 @@ from .wording import FREE_WORDING_MIN_PARAMS, plain_lines
 
 log = logging.getLogger(__name__)
 
-DRAFT_VERSION = 4  # part of the cache key: a better drafter re-drafts cached questions
+DRAFT_VERSION = 5  # part of the cache key: a better drafter re-drafts cached questions
 TOPIC_SAMPLES = 5
 MAX_TOPIC_WORDS = 6
 MAX_ACTION_WORDS = 8  # an action named from the label ("fitting the scaler on the training data only")
@@ -108,9 +108,19 @@ def about_phrase(label: str) -> str | None:
     rest = [_PRONOUN_SWAP.get(w.lower(), w) for w in rest]
     if not rest or len(rest) > MAX_ABOUT_WORDS:
         return None
-    while rest and rest[-1].lower() in _BAD_END - {"it"}:
+    while rest and rest[-1].lower() in _BAD_END - {"it"} and not _ends_wh_clause(rest):
         rest.pop()
     return " ".join(rest) if len(rest) >= 2 else None
+
+
+_WH = frozenset("what how why where when who which".split())
+_COPULAS = frozenset("is are was were".split())
+
+
+def _ends_wh_clause(words: list[str]) -> bool:
+    """"... and what the disagreement was": the verb closes a "what" clause and must stay
+    (cut, the follow-up asked "about the model, the planned launch and what the disagreement?")."""
+    return words[-1].lower() in _COPULAS and any(w.lower() in _WH for w in words[:-2])
 
 
 def label_phrases(label: str) -> list[str]:
@@ -129,8 +139,26 @@ def label_phrases(label: str) -> list[str]:
             rest = rest[:i]
             break
     rest = [_PRONOUN_SWAP.get(w.lower(), w) for w in rest]
+    if verb not in _TWO_OBJECTS:  # "give the model a clear name": a second object, not a clause
+        rest = _before_relative_clause(rest)
     phrase = _clip([_gerund(verb), *rest], MAX_ACTION_WORDS)
     return [" ".join(phrase)] if len(phrase) >= 2 else []
+
+
+_DETERMINERS = frozenset("the a an".split())
+_TWO_OBJECTS = frozenset("give send show tell offer teach hand assign grant ask pay".split())
+
+
+def _before_relative_clause(words: list[str]) -> list[str]:
+    """The object without a clause that follows it unmarked: "the purchase and browsing data
+    the shop has" is "the purchase and browsing data" (cut at the word limit instead, the
+    follow-up asked about "using the purchase"). A determiner right after a noun opens it."""
+    for i in range(2, len(words)):
+        prev = words[i - 1].lower()
+        if words[i].lower() in _DETERMINERS and prev not in STOPWORDS and prev not in _DETERMINERS \
+                and not prev.endswith("ing"):
+            return words[:i]
+    return words
 
 
 def _subject_stems(question: Question) -> set[str]:
