@@ -414,6 +414,7 @@ def test_my_questions_drafts_follow_ups_that_can_be_edited_then_saves(make_windo
     window.goto("questions")
     page = window.questions
     page.prompt.setPlainText(typed["prompt"])
+    page.category.setCurrentIndex(page.category.findData("system_design"))
     page.set_points([{"label": kp["label"], "cues": ""} for kp in typed["key_points"]])
     # a key point without its words: the problem names the field, nothing is drafted
     with qtbot.waitSignal(page.save_failed) as failed:
@@ -432,6 +433,12 @@ def test_my_questions_drafts_follow_ups_that_can_be_edited_then_saves(make_windo
         qtbot.mouseClick(page.draft_button, Qt.MouseButton.LeftButton)
     assert page.key_points.item(0, 2).text() == drafted.key_points[0].topic  # topics filled in
     assert page.follow_ups.rowCount() == 3 and page.probes.rowCount() == 3
+    # the point the draft could not name has the format's general line: marked, and said so
+    general = page.follow_ups.item(2, 2)
+    assert general.font().italic() and "could not name this point" in general.toolTip()
+    assert not page.follow_ups.item(0, 2).font().italic() and "1 line is general" in page.status.text()
+    general.setText("What would make you retrain, and how would you roll the new model out?")
+    assert not general.font().italic() and not general.toolTip()  # the user's own line now
     page.follow_ups.item(1, 0).setCheckState(Qt.CheckState.Unchecked)  # leave one out
     page.probes.item(0, 2).setText("How would you pick the alarm threshold?")  # edit one
     with qtbot.waitSignal(page.saved, timeout=20_000) as saved:

@@ -150,6 +150,11 @@ def plain_lines(category: str, kind: str) -> list[str]:
         [line.split(":", 2)[2].strip() for line in lines if line.split(":", 2)[:2] == ["any", kind]]
 
 
+def is_general_line(category: str, text: str) -> bool:
+    """One of the format's general lines: what a draft says where it could not name the point."""
+    return text.strip() in {*plain_lines(category, "missed"), *plain_lines(category, "probe")}
+
+
 def _fresh(text: str, asked: list[str]) -> bool:
     return all(jaccard(text, a) < REPEAT_SIMILARITY for a in asked)
 

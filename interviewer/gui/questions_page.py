@@ -14,12 +14,13 @@ import logging
 import threading
 from typing import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
-                               QPlainTextEdit, QProgressBar, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem,
-                               QWidget)
+from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar, QPushButton,
+                               QSpinBox, QTableWidget, QTableWidgetItem, QWidget)
 
+from ..dialogue.wording import is_general_line
+from .draft_table import DraftTable, text_table
 from .palette import BAD, tint
 from .question_form import build, plain_errors
 from .theme import SECTION, TITLE
@@ -65,22 +66,6 @@ def default_saver(question):
 
 # The key point table's columns, by the field each one edits.
 POINT_COLUMNS = ("label", "cues", "topic", "says")
-
-
-def _table(headers: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.verticalHeader().setVisible(False)
-    table.setWordWrap(True)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setTabKeyNavigation(False)  # Tab leaves the table: one stop, arrows move inside
-    header = table.horizontalHeader()
-    for c in range(len(headers)):  # text columns share the width; a "Keep" tick column fits its header
-        short = headers[c] == "Keep"
-        header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents if short
-                                    else QHeaderView.ResizeMode.Stretch)
-    table.setMinimumHeight(table.fontMetrics().height() * 7)
-    return table
 
 
 class QuestionsPage(QWidget):
@@ -137,7 +122,7 @@ class QuestionsPage(QWidget):
                               "commas). Drafting fills in how the interviewer names each point aloud. An example "
                               "sentence, as a candidate might say it, helps the point be recognised in other words "
                               "(most when every point has one)."))
-        self.key_points = _table(["What a strong answer says", "Words that show it", "How to name it aloud",
+        self.key_points = text_table(["What a strong answer says", "Words that show it", "How to name it aloud",
                                   "Example sentence (optional)"])
         self.key_points.setAccessibleName("Key points")
         box.addWidget(self.key_points)
@@ -176,13 +161,13 @@ class QuestionsPage(QWidget):
         box.addWidget(heading("Follow-ups", SECTION))
         box.addWidget(caption("One per key point, asked when an answer misses it. Untick one to leave it out; "
                               "double-click to edit."))
-        self.follow_ups = _table(["Keep", "About", "Follow-up question"])
-        self.follow_ups.setAccessibleName("Follow-ups")
+        self.follow_up_lines = DraftTable("About", "Follow-up question", "Follow-ups")
+        self.follow_ups = self.follow_up_lines.table
         box.addWidget(self.follow_ups)
         box.addWidget(heading("Deeper questions", SECTION))
         box.addWidget(caption("Asked when an answer is strong: they build on a key point it covered."))
-        self.probes = _table(["Keep", "After", "Deeper question"])
-        self.probes.setAccessibleName("Deeper questions")
+        self.probe_lines = DraftTable("After", "Deeper question", "Deeper questions")
+        self.probes = self.probe_lines.table
         box.addWidget(self.probes)
         self.drafts.hide()
         lay.addWidget(self.drafts)
@@ -235,17 +220,9 @@ class QuestionsPage(QWidget):
         self.key_points.resizeRowsToContents()
 
     def data(self, with_drafts: bool = True) -> dict:
-        def kept(table: QTableWidget) -> list[dict]:
-            out = []
-            for r in range(table.rowCount()):
-                keep = table.item(r, 0)
-                if keep is not None and keep.checkState() == Qt.CheckState.Checked:
-                    out.append({"row": table.item(r, 1).data(Qt.ItemDataRole.UserRole), "text": self._cell(table, r, 2)})
-            return out
-
         return build(self.prompt.toPlainText(), self.category.currentData(), self.difficulty.currentData(),
-                     self.target.value(), self.points(), kept(self.follow_ups) if with_drafts else [],
-                     kept(self.probes) if with_drafts else [])
+                     self.target.value(), self.points(), self.follow_up_lines.kept() if with_drafts else [],
+                     self.probe_lines.kept() if with_drafts else [])
 
     def _validated(self, data: dict):
         """The bank's Question, or None after showing what to fix, field by field."""
@@ -359,30 +336,20 @@ class QuestionsPage(QWidget):
             if row < self.key_points.rowCount() and kp.topic:
                 self.key_points.setItem(row, POINT_COLUMNS.index("topic"), QTableWidgetItem(kp.topic))
 
-        def fill(table: QTableWidget, rows: list[tuple[int | None, str, str]]) -> None:
-            table.setRowCount(0)
-            for key_row, about, text in rows:
-                r = table.rowCount()
-                table.insertRow(r)
-                keep = QTableWidgetItem()
-                keep.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-                keep.setCheckState(Qt.CheckState.Checked)
-                table.setItem(r, 0, keep)
-                where = QTableWidgetItem(about)
-                where.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-                where.setData(Qt.ItemDataRole.UserRole, key_row)
-                table.setItem(r, 1, where)
-                table.setItem(r, 2, QTableWidgetItem(text))
-            table.resizeRowsToContents()
-
-        fill(self.follow_ups, [(ids.index(f.targets) if f.targets in ids else -1, labels.get(f.targets, f.targets),
-                                f.text) for f in question.follow_ups])
-        fill(self.probes, [(ids.index(p.after) if p.after in ids else None,
-                            labels.get(p.after, "a strong answer") if p.after else "a strong answer", p.text)
-                           for p in question.probes])
+        self.follow_up_lines.fill(question.category, [
+            (ids.index(f.targets) if f.targets in ids else -1, labels.get(f.targets, f.targets), f.text)
+            for f in question.follow_ups])
+        self.probe_lines.fill(question.category, [
+            (ids.index(p.after) if p.after in ids else None,
+             labels.get(p.after, "a strong answer") if p.after else "a strong answer", p.text) for p in question.probes])
         self._show_tables()
-        self.status.setText(f"Drafted {plural(len(question.follow_ups), 'follow-up')} and "
-                            f"{plural(len(question.probes), 'deeper question')}. Keep, edit or untick them, then save.")
+        general = sum(is_general_line(question.category, line.text) for line in (*question.follow_ups, *question.probes))
+        self.status.setText(
+            f"Drafted {plural(len(question.follow_ups), 'follow-up')} and "
+            f"{plural(len(question.probes), 'deeper question')}. Keep, edit or untick them, then save."
+            + (f" {plural(general, 'line is', 'lines are')} general (in italics): the interviewer could not name "
+               f"{'that point' if general == 1 else 'those points'} from your words, so a question of your own "
+               "there makes a sharper interview." if general else ""))
         self.save_button.setProperty("primary", True)
         self.save_button.style().unpolish(self.save_button)
         self.save_button.style().polish(self.save_button)

@@ -172,12 +172,12 @@ def sample_custom_question() -> tuple[dict, object]:
              "topic": "comparing live and training distributions"},
             {"id": "label-delay", "label": typed["key_points"][1]["label"], "cues": typed["key_points"][1]["cues"],
              "topic": "the delay before fraud labels arrive"},
-            {"id": "retrain", "label": typed["key_points"][2]["label"], "cues": typed["key_points"][2]["cues"],
-             "topic": "when and how to retrain"}],
+            {"id": "retrain", "label": typed["key_points"][2]["label"], "cues": typed["key_points"][2]["cues"]}],
         "follow_ups": [
             {"targets": "distribution", "text": "Which statistic would you track to see the inputs drifting?"},
             {"targets": "label-delay", "text": "Fraud labels come weeks late. How does that change your monitoring?"},
-            {"targets": "retrain", "text": "What would make you retrain, and how would you roll the new model out?"}],
+            # a point the drafter could not name gets the format's general line (shown in italics)
+            {"targets": "retrain", "text": "What else would the design need to handle in production?"}],
         "probes": [
             {"after": "distribution", "text": "How would you set the alarm threshold without drowning in alerts?"},
             {"after": "retrain", "text": "How would a shadow deployment tell you the new model is better?"},
