@@ -148,3 +148,30 @@ def test_questions_cli_stats_json():
     stats = run_json("questions", "--stats", "--json")
     assert stats["total"] >= 300 and stats["by_category"]["project"] >= 15
     assert sum(stats["by_difficulty"].values()) == stats["total"]
+
+
+# A project answer is about one project: a key point that only applies to some projects ("If not
+# deployed, ...", "Handled missing labels ...") was marked missed for every project it did not
+# fit. Complete answers about a shipped project and about labels that were noisy, not missing.
+COMPLETE_PROJECT_ANSWERS = {
+    "proj-measure-impact":
+        "What mattered to the business was revenue from the checkout page, so conversion was our goal metric. "
+        "We ran an A/B test: a randomized control group of half the users kept the old ranking. "
+        "Conversion went up by two percent, with a confidence interval from one to three percent. "
+        "One caveat is seasonality, since the test overlapped a holiday sale, so the lift may be a little inflated.",
+    "proj-noisy-labels":
+        "First I audited a random sample of four hundred labels by hand and measured annotator agreement, which was "
+        "low. For the worst classes we relabeled the data with three annotators and took the majority vote, with "
+        "clearer labeling guidelines. For the noise that was left I trained with label smoothing and downweighted the "
+        "examples the model strongly disagreed with. And we kept a small gold set of carefully labeled examples that "
+        "we used only for evaluation.",
+}
+
+
+@pytest.mark.parametrize("qid", sorted(COMPLETE_PROJECT_ANSWERS))
+def test_a_complete_answer_about_one_project_misses_no_point(bank, qid):
+    from interviewer.analysis import analyze, transcript_from_text
+
+    question = bank.get(qid)
+    result = analyze(question, transcript_from_text(COMPLETE_PROJECT_ANSWERS[qid], wpm=150))
+    assert sorted(result.covered) == sorted(kp.id for kp in question.key_points)
