@@ -118,8 +118,9 @@ _COPULAS = frozenset("is are was were".split())
 
 
 def _ends_wh_clause(words: list[str]) -> bool:
-    """"... and what the disagreement was": the verb closes a "what" clause and must stay
-    (cut, the follow-up asked "about the model, the planned launch and what the disagreement?")."""
+    """The last word is a verb that closes a "what" clause ("... and what the disagreement was")
+    and must stay: cut, the follow-up asked "about the model, the planned launch and what the
+    disagreement?"."""
     return words[-1].lower() in _COPULAS and any(w.lower() in _WH for w in words[:-2])
 
 

@@ -123,7 +123,7 @@ class QuestionsPage(QWidget):
                               "sentence, as a candidate might say it, helps the point be recognised in other words "
                               "(most when every point has one)."))
         self.key_points = text_table(["What a strong answer says", "Words that show it", "How to name it aloud",
-                                  "Example sentence (optional)"])
+                                      "Example sentence (optional)"])
         self.key_points.setAccessibleName("Key points")
         box.addWidget(self.key_points)
         row = QHBoxLayout()
